@@ -1,0 +1,129 @@
+/**
+ * The contract between the parts of the local platform.
+ *
+ * `platform/` is one process: an HTTP server (fastify) over one SQLite file. Each service
+ * (runtime, state, ims, events, console, commerce stand-in) is a PlatformModule that
+ * registers its routes on the shared server and keeps its tables in the shared database.
+ * Modules talk to each other only through the interfaces below, never through each
+ * other's internals, and nothing here imports from the app (`actions/`, `src/`).
+ */
+import type { FastifyInstance } from 'fastify';
+import type BetterSqlite3 from 'better-sqlite3';
+
+export interface PlatformConfig {
+  /** interface the server binds to; 127.0.0.1 unless told otherwise */
+  host: string;
+  /** port actually bound (after listen, a random port 0 is resolved) */
+  port: number;
+  /** e.g. http://127.0.0.1:3233; what actions and clients use to reach the platform */
+  baseUrl: string;
+  /** the app's root: where app.config.yaml and .env are */
+  projectDir: string;
+  /** where the SQLite file, generated keys and build output live */
+  dataDir: string;
+  /** OpenWhisk namespace, e.g. 1234567-localapp-stage */
+  namespace: string;
+  /** OpenWhisk key "uuid:key" (Basic auth of the REST API; also the State key) */
+  auth: string;
+  /** multiply every platform delay (retry schedule, blocking wait) by this; 1 = real time */
+  timeScale: number;
+  /** opt-in Adobe production caps: 600 activations/min, 100 concurrent, 1 MB payloads */
+  productionLimits: boolean;
+  /** the app's environment: .env merged under process.env (process.env wins) */
+  env: Record<string, string>;
+}
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** OpenWhisk activation record, as the REST API returns it. */
+export interface ActivationRecord {
+  activationId: string;
+  namespace: string;
+  /** action name without package, as OpenWhisk reports it */
+  name: string;
+  version: string;
+  subject: string;
+  start: number;
+  end: number;
+  duration: number;
+  response: {
+    status: 'success' | 'application error' | 'action developer error' | 'whisk internal error';
+    statusCode: 0 | 1 | 2 | 3;
+    success: boolean;
+    result: Record<string, unknown>;
+  };
+  logs: string[];
+  annotations: Array<{ key: string; value: unknown }>;
+}
+
+export interface ActionInfo {
+  /** "pkg/action" */
+  fullName: string;
+  packageName: string;
+  actionName: string;
+  web: boolean;
+  rawHttp: boolean;
+  webUrl?: string;
+}
+
+/** An HTTP request rendered as a web action call (what Adobe does for runtime-action registrations). */
+export interface WebRequest {
+  method: string;
+  /** header names lower-cased */
+  headers: Record<string, string>;
+  body: string;
+  /** raw query string without '?' */
+  query?: string;
+  path?: string;
+}
+
+export interface WebResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+  activationId: string;
+}
+
+export interface InvokeOptions {
+  /**
+   * The CloudEvent id this activation works on, when known. Recorded on the activation so
+   * that traces can show "the activations an event caused". When not given, the runtime
+   * takes params.id if params look like a CloudEvent (string id, type and source).
+   */
+  eventId?: string;
+}
+
+/** What the runtime module offers the other modules. */
+export interface Runtime {
+  actions(): ActionInfo[];
+  /** Invoke "pkg/action" and wait for it to finish (any duration, no 60 s cap). */
+  invoke(fullName: string, params: Record<string, unknown>, opts?: InvokeOptions): Promise<ActivationRecord>;
+  /** Invoke "pkg/action" as a web action would be, and render its result as HTTP. */
+  invokeWeb(fullName: string, req: WebRequest, opts?: InvokeOptions): Promise<WebResponse>;
+  /** Activations recorded for an event id (see InvokeOptions.eventId), oldest first. */
+  activationsForEvent(eventId: string): ActivationRecord[];
+}
+
+export interface PlatformContext {
+  config: PlatformConfig;
+  db: BetterSqlite3.Database;
+  log: Logger;
+  /** set once the runtime module registered; other modules use it lazily (at request time) */
+  runtime: Runtime;
+  /** modules may publish in-process notifications (e.g. 'delivery', 'activation') for live views */
+  bus: import('node:events').EventEmitter;
+}
+
+export interface PlatformModule {
+  name: string;
+  register(app: FastifyInstance, ctx: PlatformContext): void | Promise<void>;
+  /** called after the server listens (start timers, schedulers) */
+  start?(ctx: PlatformContext): void | Promise<void>;
+  /** stop timers, flush; the database is closed after every module's close */
+  close?(): void | Promise<void>;
+}
