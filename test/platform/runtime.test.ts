@@ -80,7 +80,7 @@ describe('REST API with the openwhisk client', () => {
     let rec: ActivationRecord | undefined;
     for (let i = 0; i < 50 && !rec; i++) {
       try {
-        rec = (await ow.activations.get({ activationId: r.activationId })) as unknown as ActivationRecord;
+        rec = (await ow.activations.get({ name: r.activationId })) as unknown as ActivationRecord;
       } catch {
         await new Promise((res) => setTimeout(res, 50));
       }
@@ -113,13 +113,13 @@ describe('REST API with the openwhisk client', () => {
     expect(since.map((a) => a.activationId)).toEqual(expect.arrayContaining([first.activationId, second.activationId]));
     const upto = (await ow.activations.list({ upto: before, limit: 200 })) as unknown as ActivationRecord[];
     expect(upto.map((a) => a.activationId)).not.toContain(first.activationId);
-    const got = (await ow.activations.get({ activationId: first.activationId })) as unknown as ActivationRecord;
+    const got = (await ow.activations.get({ name: first.activationId })) as unknown as ActivationRecord;
     expect(got.activationId).toBe(first.activationId);
-    const logs = (await ow.activations.logs({ activationId: first.activationId })) as unknown as { logs: string[] };
+    const logs = (await ow.activations.logs({ name: first.activationId })) as unknown as { logs: string[] };
     expect(logs.logs).toEqual(first.logs);
-    const res = (await ow.activations.result({ activationId: first.activationId })) as unknown as { result: unknown; success: boolean };
+    const res = (await ow.activations.result({ name: first.activationId })) as unknown as { result: unknown; success: boolean };
     expect(res).toMatchObject({ success: true, result: first.response.result });
-    const missing = await ow.activations.get({ activationId: 'f'.repeat(32) }).catch((e: unknown) => e);
+    const missing = await ow.activations.get({ name: 'f'.repeat(32) }).catch((e: unknown) => e);
     expect((missing as { statusCode: number }).statusCode).toBe(404);
   });
 
@@ -160,7 +160,7 @@ describe('failures are contained', () => {
     expect(r.headers.get('x-openwhisk-activation-id')).toMatch(/^[0-9a-f]{32}$/);
     const body = (await r.json()) as { error: string; code: string };
     expect(body.error).toMatch(message);
-    const rec = (await ow.activations.get({ activationId: body.code })) as unknown as ActivationRecord;
+    const rec = (await ow.activations.get({ name: body.code })) as unknown as ActivationRecord;
     expect(rec.response.success).toBe(false);
     if (what === 'hang') expect(rec.annotations).toEqual(expect.arrayContaining([{ key: 'timeout', value: true }]));
     const ok = await web('behave');
