@@ -262,6 +262,12 @@ describe('ingestion/webhook: authentication matrix', () => {
     expect(status(await main(params))).toBe(200);
   });
 
+  it('a malformed INGESTION_WEBHOOK_SECRET → 500 naming it', async () => {
+    const r = await main(request(body, { headers: { ...noKey, ...signed(body, SECRET_A) }, inputs: { INGESTION_API_KEY: '', INGESTION_WEBHOOK_SECRET: 'whsec_not base64!' } }));
+    expect([status(r), codeOf(r)]).toEqual([500, 'misconfigured']);
+    expect(asErr(r).error.body.error).toContain('INGESTION_WEBHOOK_SECRET');
+  });
+
   it('both configured: either credential works', async () => {
     const inputs = { INGESTION_API_KEY: API_KEY, INGESTION_WEBHOOK_SECRET: SECRET_A };
     expect(status(await main(request(body, { inputs })))).toBe(200);
@@ -370,5 +376,24 @@ describe('ingestion/webhook: publish outcomes', () => {
     expect(status(await main(request({ data: productCreate })))).toBe(500);
     expect(status(await main(request({ data: productCreate })))).toBe(200);
     expect(io.tokenCalls).toBe(2);
+  });
+});
+
+describe('eventId is UUID v5', () => {
+  it('matches an independent RFC 9562 v5 computation over namespace bytes + UTF-8 name', () => {
+    // reference: the textbook construction with Buffers and a Hash object
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createHash } = require('node:crypto') as typeof import('node:crypto');
+    const { ID_NAMESPACE } = jest.requireActual<typeof import('../../../src/ingestion')>('../../../src/ingestion');
+    const v5 = (ns: string, name: string): string => {
+      const h = createHash('sha1').update(Buffer.from(ns.replace(/-/g, ''), 'hex')).update(Buffer.from(name, 'utf8')).digest();
+      h[6] = ((h[6] as number) & 0x0f) | 0x50;
+      h[8] = ((h[8] as number) & 0x3f) | 0x80;
+      const x = h.subarray(0, 16).toString('hex');
+      return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+    };
+    for (const uid of ['u-1', 'ünïcødé-✓', '', '12345678901234567890']) {
+      expect(eventId(uid, 'be-observer.catalog_product_create')).toBe(v5(ID_NAMESPACE, `be-observer.catalog_product_create\n${uid}`));
+    }
   });
 });
