@@ -371,6 +371,21 @@ describe('ingestion/webhook: publish outcomes', () => {
     }
   });
 
+  it('ingress 400 (provider gone) → 500, and the next call looks the provider up again', async () => {
+    expect(status(await main(request({ data: productCreate })))).toBe(200);
+    const saved = io.providers;
+    io.providers = [{ id: 'dddddddd-0000-4000-8000-000000000001', label: 'Backoffice Provider' }];
+    try {
+      const r = asErr(await main(request({ data: productCreate })));
+      expect([r.error.statusCode, r.error.body.code]).toEqual([500, 'misconfigured']);
+      expect(status(await main(request({ data: productCreate })))).toBe(200);
+      expect(io.published.at(-1)?.body.source).toBe('urn:uuid:dddddddd-0000-4000-8000-000000000001');
+      expect(io.providerCalls).toBe(2);
+    } finally {
+      io.providers = saved;
+    }
+  });
+
   it('ingress 401 (token revoked) → 500 and the next call fetches a new token', async () => {
     io.ingressQueue.push({ kind: 'status', status: 401 });
     expect(status(await main(request({ data: productCreate })))).toBe(500);
