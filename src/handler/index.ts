@@ -29,6 +29,7 @@ import {
 } from '../state';
 import { BackofficeClient, CommerceClient, Params, TargetResponse, backofficeClientFromParams, commerceClientFromParams, intInput, optionalInput } from '../targets';
 import { precompile, validateValue } from '../validation';
+import { resolveEvent } from '../routing';
 import { stepsFor } from './registry';
 import './steps';
 import type { AnySteps, CloudEventParams, StepContext, StepOverrides } from './types';
@@ -74,7 +75,7 @@ export function createHandler(opts: HandlerOptions): HandlerMain {
       if (type === undefined) {
         throw new FinalError(400, 'missing CloudEvent field "type"', { code: 'missing_type', details: [{ path: '/type', message: 'required string' }] });
       }
-      const entry = findEvent(type, optionalInput(params, 'EVENT_PREFIX'));
+      const entry = resolveEvent(findEvent, type, optionalInput(params, 'EVENT_PREFIX'));
       const steps = entry ? stepsFor(entry.code, opts.steps) : undefined;
       if (!entry || !steps || (!opts.acceptAnyPackage && entry.package !== opts.package)) {
         throw new FinalError(400, `unknown event "${type}": ${opts.package}/handler has no steps for it`, { code: 'unknown_event', details: [{ path: '/type', message: 'not handled here' }] });
