@@ -41,6 +41,8 @@ export interface EventsModuleOptions {
   traceMaxAttempts?: number;
   traceMaxAgeMs?: number;
   eventMaxAgeMs?: number;
+  /** window of the health rule in real ms (default: Adobe's 30 minutes × time scale) */
+  healthWindowMs?: number;
   /** how often retention and end dates are checked */
   housekeepingMs?: number;
 }
@@ -101,7 +103,7 @@ export function eventsModule(opts: EventsModuleOptions = {}): PlatformModule & {
         webhookTimeoutMs: opts.webhookTimeoutMs ?? envNum(env, 'PLATFORM_WEBHOOK_TIMEOUT_MS', 10_000),
         actionTimeoutMs: opts.actionTimeoutMs ?? envNum(env, 'PLATFORM_ACTION_TIMEOUT_MS', 60_000),
         maxInFlight: opts.maxInFlight ?? envNum(env, 'PLATFORM_EVENTS_MAX_IN_FLIGHT', 64),
-        healthWindowMs: 30 * MINUTE_MS,
+        healthWindowMs: opts.healthWindowMs !== undefined ? opts.healthWindowMs / (ctx.config.timeScale > 0 ? ctx.config.timeScale : 1) : 30 * MINUTE_MS,
         entityFields,
         batchMaxEvents: 20,
         batchMaxBytes: 2 * 1024 * 1024,
