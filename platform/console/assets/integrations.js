@@ -1,0 +1,296 @@
+// Integrations (event registrations): the list, and one registration's page with its
+// chart, start/stop log and recent deliveries (Debug Tracing).
+import { api } from './api.js';
+import { chart } from './chart.js';
+import { ask, badge, el, fmtAgo, fmtDuration, fmtFull, fmtTime, short, toast, toLocalInput } from './ui.js';
+
+function stateCell(r) {
+  if (r.paused) {
+    return el('div', {}, el('span', { class: 'badge b-held', 'data-testid': 'state' }, 'PAUSED'), el('div', { class: 'reason' }, r.pauseReason || ''));
+  }
+  if (!r.enabled && r.delivery_type !== 'journal') return el('span', { class: 'badge b-DISABLED', 'data-testid': 'state' }, 'STOPPED');
+  return el('span', { class: 'badge b-running', 'data-testid': 'state' }, 'RUNNING');
+}
+
+function countsOf(r) {
+  const c = r.counts || {};
+  return {
+    delivered: c.delivered || 0,
+    retrying: (c.retrying || 0) + (c.pending || 0) + (c.in_flight || 0),
+    failed: (c.rejected || 0) + (c.dead || 0),
+    held: c.held || 0,
+  };
+}
+
+export async function pauseOrResume(r, after) {
+  if (r.paused || (!r.enabled && r.delivery_type !== 'journal')) {
+    const reason = await ask({
+      title: `Resume ${r.name}`,
+      text: 'Held events are delivered as soon as the integration resumes.',
+      label: 'Reason',
+      placeholder: 'e.g. target fixed and redeployed',
+      confirm: 'Resume',
+      required: true,
+    });
+    if (reason === null) return;
+    await api.resume(r.registration_id, reason);
+    toast(`${r.name} resumed`);
+  } else {
+    const reason = await ask({
+      title: `Pause ${r.name}`,
+      text: 'While paused, events for this integration are kept and delivered on resume.',
+      label: 'Reason',
+      placeholder: 'e.g. ERP maintenance window',
+      confirm: 'Pause',
+      required: true,
+    });
+    if (reason === null) return;
+    await api.pause(r.registration_id, reason);
+    toast(`${r.name} paused`);
+  }
+  await after();
+}
+
+export async function editEndDate(r, after) {
+  const value = await ask({
+    title: `End date of ${r.name}`,
+    text: 'A temporary integration stops by itself at its end date (events are then held, as when paused).',
+    label: 'Stops at (your local time)',
+    type: 'datetime-local',
+    value: toLocalInput(r.endsAt),
+    confirm: 'Set end date',
+    required: true,
+    extraButton: r.endsAt ? { label: 'Make permanent', value: '__remove__' } : undefined,
+  });
+  if (value === null) return;
+  if (value === '__remove__') {
+    await api.endDate(r.registration_id, null);
+    toast(`${r.name} is permanent again`);
+  } else {
+    const at = new Date(value).getTime();
+    await api.endDate(r.registration_id, at);
+    toast(`${r.name} stops ${fmtAgo(at)}`);
+  }
+  await after();
+}
+
+function interests(r) {
+  return el(
+    'div',
+    { class: 'chips' },
+    (r.events_of_interest || []).map((ei) => el('span', { class: 'chip', title: `${ei.event_label} (${ei.provider_label})` }, ei.event_code)),
+  );
+}
+
+function target(r) {
+  if (r.delivery_type === 'journal') return el('span', { class: 'mono' }, 'journal');
+  return el('span', { class: 'mono target', title: r.target }, r.target);
+}
+
+export function integrationsView(ctx) {
+  let stats = new Map();
+  return {
+    title: 'Integrations',
+    async render(root) {
+      const { registrations } = await api.registrations();
+      // sparklines: one stats call per registration (a handful locally)
+      const entries = await Promise.all(registrations.map(async (r) => [r.registration_id, await api.stats(r.registration_id).catch(() => ({ series: [] }))]));
+      stats = new Map(entries);
+      const rows = registrations.map((r) => {
+        const c = countsOf(r);
+        const refresh = () => ctx.refresh();
+        return el(
+          'tr',
+          { 'data-testid': 'registration-row', 'data-name': r.name, 'data-registration-id': r.registration_id },
+          el(
+            'td',
+            {},
+            el('a', { href: `#/integrations/${encodeURIComponent(r.registration_id)}`, class: 'strong' }, r.name),
+            r.description ? el('div', { class: 'muted small' }, r.description) : null,
+          ),
+          el('td', {}, target(r), el('div', { class: 'muted small' }, r.delivery_type)),
+          el('td', {}, interests(r)),
+          el('td', {}, badge(r.health)),
+          el('td', {}, stateCell(r), r.endsAt ? el('div', { class: 'small', title: fmtFull(r.endsAt) }, `temporary: stops ${fmtAgo(r.endsAt)}`) : null),
+          el('td', { class: 'num' }, el('a', { href: `#/events?registration=${r.registration_id}&status=delivered`, 'data-testid': 'count-delivered' }, c.delivered)),
+          el('td', { class: 'num' }, el('a', { href: `#/events?registration=${r.registration_id}&status=pending,retrying`, 'data-testid': 'count-retrying' }, c.retrying)),
+          el('td', { class: `num ${c.failed ? 'bad' : ''}` }, el('a', { href: `#/rejected?registration=${r.registration_id}`, 'data-testid': 'count-failed' }, c.failed)),
+          el('td', { class: 'num' }, el('a', { href: `#/events?registration=${r.registration_id}&status=held`, 'data-testid': 'count-held' }, c.held)),
+          el('td', { class: 'spark-cell' }, el('a', { href: `#/integrations/${encodeURIComponent(r.registration_id)}`, title: 'open the chart' }, chart(stats.get(r.registration_id)?.series || [], { compact: true }))),
+          el(
+            'td',
+            { class: 'actions' },
+            el(
+              'button',
+              { class: `btn ${r.paused ? 'primary' : ''}`, 'data-testid': r.paused ? 'resume' : 'pause', onclick: () => pauseOrResume(r, refresh).catch((e) => toast(e.message, 'error')) },
+              r.paused || (!r.enabled && r.delivery_type !== 'journal') ? 'Resume…' : 'Pause…',
+            ),
+            el('button', { class: 'btn quiet', 'data-testid': 'end-date', onclick: () => editEndDate(r, refresh).catch((e) => toast(e.message, 'error')) }, 'End date…'),
+            el('a', { class: 'btn quiet', href: `#/integrations/${encodeURIComponent(r.registration_id)}`, 'data-testid': 'open-log' }, 'Log'),
+          ),
+        );
+      });
+      root.append(
+        el(
+          'div',
+          { class: 'view-head' },
+          el('h2', {}, 'Integrations'),
+          el('p', { class: 'muted' }, `${registrations.length} event registrations. Counts are deliveries; "failed" is rejected or dead-lettered. Click a count to see those events.`),
+        ),
+        registrations.length === 0
+          ? el('div', { class: 'empty' }, 'No registrations yet. Run the onboarding (npm run onboard) or start the platform with an events config.')
+          : el(
+              'table',
+              { class: 'grid', 'data-testid': 'registrations' },
+              el(
+                'thead',
+                {},
+                el(
+                  'tr',
+                  {},
+                  ['Registration', 'Target', 'Events of interest', 'Health', 'State', 'Delivered', 'Retrying', 'Failed', 'Held', 'Last hour', ''].map((t, i) =>
+                    el('th', { class: i >= 5 && i <= 8 ? 'num' : '' }, t),
+                  ),
+                ),
+              ),
+              el('tbody', {}, rows),
+            ),
+      );
+    },
+    live(kind) {
+      return kind === 'delivery' || kind === 'registration' || kind === 'event';
+    },
+  };
+}
+
+export function integrationView(ctx, id) {
+  let outcome = '';
+  return {
+    title: 'Integration',
+    async render(root) {
+      const [r, st, at] = await Promise.all([api.registration(id), api.stats(id), api.attempts(id, { limit: 100, outcome })]);
+      const c = countsOf(r);
+      const refresh = () => ctx.refresh();
+      const log = (r.log || []).slice().reverse();
+      root.append(
+        el(
+          'div',
+          { class: 'view-head' },
+          el('div', { class: 'crumbs' }, el('a', { href: '#/integrations' }, 'Integrations'), ' / '),
+          el('h2', {}, r.name, ' ', badge(r.health), ' ', stateCell(r)),
+          r.description ? el('p', { class: 'muted' }, r.description) : null,
+          el(
+            'div',
+            { class: 'toolbar' },
+            el(
+              'button',
+              { class: `btn ${r.paused ? 'primary' : ''}`, 'data-testid': r.paused ? 'resume' : 'pause', onclick: () => pauseOrResume(r, refresh).catch((e) => toast(e.message, 'error')) },
+              r.paused || (!r.enabled && r.delivery_type !== 'journal') ? 'Resume…' : 'Pause…',
+            ),
+            el('button', { class: 'btn quiet', onclick: () => editEndDate(r, refresh).catch((e) => toast(e.message, 'error')) }, 'End date…'),
+            el('a', { class: 'btn quiet', href: `#/events?registration=${r.registration_id}` }, 'Events'),
+            el('a', { class: 'btn quiet', href: `#/rejected?registration=${r.registration_id}` }, `Rejected & dead-lettered (${c.failed})`),
+          ),
+        ),
+        el(
+          'div',
+          { class: 'cards' },
+          el(
+            'dl',
+            { class: 'facts card' },
+            el('dt', {}, 'Target'),
+            el('dd', {}, target(r)),
+            el('dt', {}, 'Delivery'),
+            el('dd', {}, r.delivery_type),
+            el('dt', {}, 'Registration id'),
+            el('dd', { class: 'mono' }, r.registration_id),
+            el('dt', {}, 'Events'),
+            el('dd', {}, interests(r)),
+            el('dt', {}, 'End date'),
+            el('dd', {}, r.endsAt ? `${fmtFull(r.endsAt)} (${fmtAgo(r.endsAt)})` : 'none (permanent)'),
+            el('dt', {}, 'Deliveries'),
+            el('dd', {}, `${c.delivered} delivered · ${c.retrying} retrying · ${c.failed} failed · ${c.held} held`),
+          ),
+          el('div', { class: 'card chart-card' }, chart(st.series || [])),
+        ),
+        el('h3', {}, 'Start / stop log'),
+        el(
+          'table',
+          { class: 'grid', 'data-testid': 'registration-log' },
+          el('thead', {}, el('tr', {}, el('th', {}, 'Time'), el('th', {}, 'Action'), el('th', {}, 'Reason'))),
+          el(
+            'tbody',
+            {},
+            log.length === 0
+              ? el('tr', {}, el('td', { colspan: 3, class: 'muted' }, 'nothing yet'))
+              : log.map((l) =>
+                  el(
+                    'tr',
+                    { 'data-testid': 'log-row', 'data-action': l.action },
+                    el('td', { title: fmtFull(l.at), class: 'nowrap' }, fmtTime(l.at)),
+                    el('td', {}, el('span', { class: `badge b-log-${l.action}` }, l.action)),
+                    el('td', {}, l.reason || ''),
+                  ),
+                ),
+          ),
+        ),
+        el(
+          'h3',
+          {},
+          'Recent deliveries ',
+          el(
+            'span',
+            { class: 'seg' },
+            [
+              ['', 'all'],
+              ['success', 'successful'],
+              ['failure', 'failed'],
+            ].map(([v, label]) =>
+              el(
+                'button',
+                {
+                  class: `btn small ${outcome === v ? 'on' : 'quiet'}`,
+                  onclick: () => {
+                    outcome = v;
+                    ctx.refresh();
+                  },
+                },
+                label,
+              ),
+            ),
+          ),
+        ),
+        el(
+          'table',
+          { class: 'grid', 'data-testid': 'attempts' },
+          el(
+            'thead',
+            {},
+            el('tr', {}, ['Time', 'Event', 'Attempt', 'Outcome', 'Response', 'Duration'].map((t) => el('th', {}, t))),
+          ),
+          el(
+            'tbody',
+            {},
+            at.attempts.length === 0
+              ? el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'no deliveries yet'))
+              : at.attempts.map((a) =>
+                  el(
+                    'tr',
+                    { class: 'clickable', onclick: () => (location.hash = `#/events/${a.eventId}`) },
+                    el('td', { class: 'nowrap', title: a.at }, fmtTime(a.at)),
+                    el('td', { class: 'mono' }, el('a', { href: `#/events/${a.eventId}` }, short(a.eventId, 13))),
+                    el('td', { class: 'num' }, a.attempt),
+                    el('td', {}, badge(a.outcome)),
+                    el('td', {}, a.response ? String(a.response.status) : el('span', { class: 'bad' }, a.error || '')),
+                    el('td', { class: 'num' }, fmtDuration(a.durationMs)),
+                  ),
+                ),
+          ),
+        ),
+      );
+    },
+    live(kind, data) {
+      return kind === 'registration' || (kind === 'delivery' && (!data || data.registrationId === id || data.registration === id));
+    },
+  };
+}
