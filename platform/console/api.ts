@@ -175,16 +175,18 @@ export function registerConsoleApi(app: FastifyInstance, ctx: PlatformContext): 
         where.push('event_id = ?');
         args.push(q.eventId);
       }
-      const before = intParam(q.before, 'before');
-      if (before !== undefined) {
-        where.push('seq < ?');
-        args.push(before);
+      // cursor "start.seq" of the last row of the previous page (newest first, as OpenWhisk)
+      if (typeof q.before === 'string' && q.before !== '') {
+        const m = /^(\d+)\.(\d+)$/.exec(q.before);
+        if (!m) throw new ConsoleApiError(400, 'invalid_field', 'before must be the cursor "next" of the previous page', 'before');
+        where.push('(start < ? OR (start = ? AND seq < ?))');
+        args.push(Number(m[1]), Number(m[1]), Number(m[2]));
       }
-      // the runtime writes activation records in small group commits; give it a moment's
-      // worth of slack by reading what is committed (a record shows on the next refresh)
+      // records are written in small group commits by the runtime: one that just ended shows
+      // on the next refresh (the live feed triggers it)
       const rows = db
-        .prepare(`SELECT seq, path, doc FROM activations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`)
-        .all(...args, limit + 1) as Array<{ seq: number; path: string; doc: string }>;
+        .prepare(`SELECT seq, start, path, doc FROM activations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY start DESC, seq DESC LIMIT ?`)
+        .all(...args, limit + 1) as Array<{ seq: number; start: number; path: string; doc: string }>;
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return {
@@ -204,7 +206,7 @@ export function registerConsoleApi(app: FastifyInstance, ctx: PlatformContext): 
             httpStatus: httpStatusOf(rec),
           };
         }),
-        next: rows.length > limit && last ? String(last.seq) : null,
+        next: rows.length > limit && last ? `${last.start}.${last.seq}` : null,
       };
     }),
   );

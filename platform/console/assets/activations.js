@@ -64,7 +64,7 @@ export function activationsView(ctx, params) {
           el('td', { class: 'num' }, a.httpStatus ?? ''),
           el('td', { class: 'num' }, fmtDuration(a.duration)),
           el('td', { class: 'mono muted' }, a.activationId),
-          el('td', { class: 'mono' }, a.eventId ? el('a', { href: `#/events/${a.eventId}`, onclick: (e) => e.stopPropagation() }, short(a.eventId, 13)) : ''),
+          el('td', { class: 'mono' }, a.eventId ? el('a', { href: `#/events/${a.eventId}`, onclick: (e) => e.stopPropagation() }, short(a.eventId, 28)) : ''),
         );
         const slot = el('tr', { class: 'detail-row' }, el('td', { colspan: 7 }));
         const toggle = async () => {

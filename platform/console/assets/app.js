@@ -47,9 +47,15 @@ function viewFor(parts, params) {
 
 let rendering = null;
 let again = false;
+let wantFresh = false;
 
-/** render the current view into a fresh node, then swap it in (no flicker, scroll kept) */
+/**
+ * Render the current view into a fresh node, then swap it in (no flicker, scroll kept).
+ * fresh: a new view for the current hash (navigation); otherwise a live re-render. Calls
+ * during a render are coalesced into one more pass.
+ */
 async function render(fresh) {
+  if (fresh) wantFresh = true;
   if (rendering) {
     again = true;
     return rendering;
@@ -60,14 +66,20 @@ async function render(fresh) {
         again = false;
         const { parts, params } = parseHash();
         ctx.route = parts[0] || 'integrations';
-        if (fresh || !ctx.view) ctx.view = viewFor(parts, params);
-        fresh = false;
+        const navigation = wantFresh || !ctx.view;
+        if (navigation) ctx.view = viewFor(parts, params);
+        wantFresh = false;
         for (const a of document.querySelectorAll('nav a')) a.classList.toggle('on', a.dataset.route === ctx.route);
         const node = el('div', { class: 'view', 'data-view': ctx.route });
         try {
           await ctx.view.render(node);
         } catch (e) {
           node.replaceChildren(el('div', { class: 'error-box', role: 'alert' }, el('strong', {}, 'Could not load this page: '), e.message));
+        }
+        // a live update never replaces a filter the user is typing in: it comes later
+        if (!navigation && editing()) {
+          setTimeout(() => onLive('retry', null), 500);
+          continue;
         }
         main.replaceChildren(node);
         document.title = `${ctx.view.title} · I/O console`;
@@ -80,15 +92,20 @@ async function render(fresh) {
   return rendering;
 }
 
+function editing() {
+  const a = document.activeElement;
+  return !!(a && a.closest && a.closest('#main .filters') && a.matches('input, select, textarea'));
+}
+
 let liveTimer = null;
 function onLive(kind, data) {
   if (kind === 'registration' || kind === 'event') refreshOverviewSoon();
-  if (!ctx.view || !ctx.view.live(kind, data)) return;
+  if (!ctx.view || (kind !== 'retry' && !ctx.view.live(kind, data))) return;
   // coalesce bursts (a replay of 100 events is 100 deliveries) into one re-render
   if (liveTimer) return;
   liveTimer = setTimeout(() => {
     liveTimer = null;
-    if (document.querySelector('dialog[open]')) return void setTimeout(() => onLive(kind, data), 500);
+    if (document.querySelector('dialog[open]') || editing()) return void setTimeout(() => onLive('retry', null), 500);
     void render(false);
   }, 250);
 }

@@ -65,7 +65,12 @@ function filterBar(ctx, params, statusOptions) {
 function lastAttemptCell(la) {
   if (!la) return el('span', { class: 'muted' }, '');
   const what = la.responseStatus !== null ? `HTTP ${la.responseStatus}` : la.error || la.outcome;
-  return el('span', { class: la.outcome === 'success' ? '' : 'bad', title: `${la.registration || ''} attempt ${la.attempt} at ${fmtFull(la.at)}` }, `${what} · attempt ${la.attempt}`);
+  return el(
+    'span',
+    { class: la.outcome === 'success' ? '' : 'bad', title: `${la.registration || ''} attempt ${la.attempt} at ${fmtFull(la.at)}` },
+    `${what} · attempt ${la.attempt}`,
+    la.registration ? el('span', { class: 'muted small' }, ` · ${la.registration}`) : null,
+  );
 }
 
 function pager(ctx, params, next) {
@@ -226,7 +231,7 @@ export function rejectedView(ctx, params) {
         return el(
           'tr',
           { class: 'clickable', 'data-testid': 'event-row', 'data-event-id': e.eventId, 'data-entity': e.entityId || '', onclick: () => (location.hash = `#/events/${e.eventId}`) },
-          el('td', { onclick: (ev) => ev.stopPropagation() }, box),
+          el('td', { class: 'check', onclick: (ev) => ev.stopPropagation() }, box),
           el('td', { class: 'nowrap', title: e.receivedAt }, fmtTime(e.receivedAt)),
           el('td', { class: 'mono' }, e.type),
           el('td', { class: 'mono strong' }, e.entityId || ''),
@@ -281,7 +286,7 @@ export function rejectedView(ctx, params) {
         el(
           'table',
           { class: 'grid', 'data-testid': 'events' },
-          el('thead', {}, el('tr', {}, el('th', {}, all), ['Received', 'Event code', 'Entity id', 'Status', 'Last attempt', ''].map((t) => el('th', {}, t)))),
+          el('thead', {}, el('tr', {}, el('th', { class: 'check' }, all), ['Received', 'Event code', 'Entity id', 'Status', 'Last attempt', ''].map((t) => el('th', {}, t)))),
           el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colspan: 7, class: 'empty' }, 'Nothing rejected or dead-lettered here.'))),
         ),
         pager(ctx, params, res.next),
@@ -342,6 +347,26 @@ function attemptCard(a, delivery, isLast) {
   );
 }
 
+function foldedAttempts(list, delivery) {
+  const answers = new Map();
+  for (const a of list) {
+    const k = a.response ? `HTTP ${a.response.status}` : a.error || 'no response';
+    answers.set(k, (answers.get(k) || 0) + 1);
+  }
+  const summary = [...answers.entries()].map(([k, c]) => `${c} × ${k}`).join(', ');
+  const inner = el('ol', { class: 'timeline nested' });
+  const d = el(
+    'details',
+    { class: 'fold' },
+    el('summary', {}, `${list.length} more attempts to ${delivery.registration || ''}, ${fmtTime(list[0].at)} – ${fmtTime(list[list.length - 1].at)}: ${summary}`),
+    inner,
+  );
+  d.addEventListener('toggle', () => {
+    if (d.open && !inner.firstChild) inner.append(...list.map((a) => attemptCard(a, delivery, false)));
+  });
+  return el('li', { class: 'tl-item tl-retry tl-fold', 'data-testid': 'folded-attempts' }, d);
+}
+
 function activationCard(act) {
   const ok = act.response && act.response.success;
   return el(
@@ -379,7 +404,17 @@ export function eventView(ctx, id) {
       const items = [{ at: new Date(e.receivedAt).getTime(), seq: 0, node: ingest }];
       let seq = 1;
       for (const d of t.deliveries) {
-        d.trace.forEach((a, i) => items.push({ at: new Date(a.at).getTime(), seq: seq++, node: attemptCard(a, d, i === d.trace.length - 1) }));
+        const n = d.trace.length;
+        // a dead letter has up to 100 attempts: show the first two and the last two, and
+        // fold the ones between into one line that opens on demand
+        const fold = n > 6 ? { from: 2, to: n - 2 } : null;
+        d.trace.forEach((a, i) => {
+          if (fold && i >= fold.from && i < fold.to) {
+            if (i === fold.from) items.push({ at: new Date(a.at).getTime(), seq: seq++, node: foldedAttempts(d.trace.slice(fold.from, fold.to), d) });
+            return;
+          }
+          items.push({ at: new Date(a.at).getTime(), seq: seq++, node: attemptCard(a, d, i === n - 1) });
+        });
       }
       for (const act of t.activations || []) items.push({ at: act.start, seq: seq++, node: activationCard(act) });
       items.sort((a, b) => a.at - b.at || a.seq - b.seq);

@@ -105,7 +105,7 @@ export function integrationsView(ctx) {
           el(
             'td',
             {},
-            el('a', { href: `#/integrations/${encodeURIComponent(r.registration_id)}`, class: 'strong' }, r.name),
+            el('a', { href: `#/integrations/${encodeURIComponent(r.registration_id)}`, class: 'strong reg-name' }, r.name),
             r.description ? el('div', { class: 'muted small' }, r.description) : null,
           ),
           el('td', {}, target(r), el('div', { class: 'muted small' }, r.delivery_type)),
@@ -165,13 +165,18 @@ export function integrationsView(ctx) {
 
 export function integrationView(ctx, id) {
   let outcome = '';
+  let limit = 25;
   return {
     title: 'Integration',
     async render(root) {
-      const [r, st, at] = await Promise.all([api.registration(id), api.stats(id), api.attempts(id, { limit: 100, outcome })]);
+      const [r, st, at] = await Promise.all([api.registration(id), api.stats(id), api.attempts(id, { limit, outcome })]);
       const c = countsOf(r);
       const refresh = () => ctx.refresh();
       const log = (r.log || []).slice().reverse();
+      const more =
+        at.next && limit < 100
+          ? el('div', { class: 'pager' }, el('span', {}), el('button', { class: 'btn quiet', onclick: () => ((limit = 100), ctx.refresh()) }, 'Show the last 100'))
+          : null;
       root.append(
         el(
           'div',
@@ -287,6 +292,7 @@ export function integrationView(ctx, id) {
                 ),
           ),
         ),
+        more,
       );
     },
     live(kind, data) {
