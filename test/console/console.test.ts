@@ -10,6 +10,27 @@
 import type { Page } from 'puppeteer-core';
 import { CUSTOMER_CREATE, PRODUCT_CREATE, PRODUCT_UPDATE, startConsoleHarness, until, type ConsoleHarness } from './harness';
 
+/*
+ * The callbacks given to page.evaluate / waitForFunction run in the browser. The project
+ * compiles without the DOM lib, so the few page globals they use are declared here, for
+ * this file only.
+ */
+interface PageEl {
+  innerText: string;
+  value: string;
+  dataset: Record<string, string | undefined>;
+}
+declare const document: {
+  getElementById(id: string): PageEl | null;
+  querySelector(selector: string): PageEl | null;
+  querySelectorAll(selector: string): PageEl[] & { length: number };
+};
+declare const location: { hash: string };
+declare const window: { dispatchEvent(e: unknown): boolean };
+declare class HashChangeEvent {
+  constructor(type: string);
+}
+
 jest.setTimeout(60_000);
 
 let h: ConsoleHarness;
@@ -56,7 +77,7 @@ async function go(hash: string): Promise<void> {
 }
 
 async function texts(selector: string): Promise<string[]> {
-  return page.$$eval(selector, (els) => els.map((e) => (e as HTMLElement).innerText));
+  return page.$$eval(selector, (els) => els.map((e) => (e as unknown as PageEl).innerText));
 }
 
 /** fill the reason dialog and confirm */
@@ -79,7 +100,7 @@ afterAll(async () => {
 test('the integrations page lists the registrations with target, events and health', async () => {
   await go('#/integrations');
   await page.waitForSelector('[data-testid=registration-row]');
-  const names = await page.$$eval('[data-testid=registration-row]', (rows) => rows.map((r) => (r as HTMLElement).dataset.name));
+  const names = await page.$$eval('[data-testid=registration-row]', (rows) => rows.map((r) => (r as unknown as PageEl).dataset.name));
   expect(names.sort()).toEqual(['erp-webhook', 'product-consumer']);
   const row = (await texts('[data-testid=registration-row][data-name=product-consumer]'))[0] ?? '';
   expect(row).toContain('action:shop/consumer');
@@ -115,12 +136,12 @@ test('filtering by sku finds the event', async () => {
   await page.waitForFunction(() => location.hash.includes('entity=SKU-LIVE-1'));
   await page.waitForSelector('main[data-ready] [data-testid=events]');
   await page.waitForFunction(() => {
-    const rows = [...document.querySelectorAll('[data-testid=event-row]')] as HTMLElement[];
+    const rows = Array.from(document.querySelectorAll('[data-testid=event-row]'));
     return rows.length === 1 && rows[0]?.dataset.entity === 'SKU-LIVE-1';
   });
   // and by event code: the customer event is not a product event
   await go(`#/events?type=${CUSTOMER_CREATE}`);
-  const entities = await page.$$eval('[data-testid=event-row]', (rows) => rows.map((r) => (r as HTMLElement).dataset.entity));
+  const entities = await page.$$eval('[data-testid=event-row]', (rows) => rows.map((r) => (r as unknown as PageEl).dataset.entity));
   expect(entities).toEqual(['jane.doe@example.com']);
   await go('#/events?entity=SKU-LIVE-1');
   await h.shot('03-events-filtered-by-sku');
@@ -159,6 +180,12 @@ test('a failing target makes the event retry, then show as dead-lettered', async
   await page.waitForSelector('[data-testid=timeline]');
   // live: the page re-renders on each delivery until the schedule runs out (time-scaled)
   await page.waitForFunction(() => document.querySelector('h2 [data-status=dead]') !== null, { timeout: 30_000 });
+  // the page says why, in words: which registration, what the target answered, what to do
+  const why = (await texts('[data-testid=why]'))[0] ?? '';
+  expect(why).toContain('erp-webhook');
+  expect(why).toContain('dead-lettered after 100 attempts');
+  expect(why).toContain('HTTP 503');
+  expect(why).toContain('replay');
   const deliveries = await texts('[data-testid=delivery-row]');
   expect(deliveries.find((d) => d.includes('erp-webhook'))).toContain('dead-lettered');
   expect(deliveries.find((d) => d.includes('product-consumer'))).toContain('delivered');
@@ -202,16 +229,16 @@ test('pausing a registration holds its events, resuming delivers them, and the l
   // an empty reason is refused
   await page.waitForSelector('[data-testid=dialog]');
   await page.click('[data-testid=dialog] [data-testid=dialog-confirm]');
-  expect(await page.$eval('[data-testid=dialog] .dialog-error', (e) => (e as HTMLElement).innerText)).toContain('required');
+  expect(await page.$eval('[data-testid=dialog] .dialog-error', (e) => (e as unknown as PageEl).innerText)).toContain('required');
   await answerDialog('ERP maintenance window');
-  await page.waitForFunction(() => (document.querySelector('[data-testid=registration-row][data-name=erp-webhook] [data-testid=state]') as HTMLElement | null)?.innerText === 'PAUSED');
+  await page.waitForFunction(() => (document.querySelector('[data-testid=registration-row][data-name=erp-webhook] [data-testid=state]') as unknown as PageEl | null)?.innerText === 'PAUSED');
   expect((await reg('erp-webhook')).paused).toBe(true);
 
   const before = h.target.requests.length;
   const heldId = await h.publish(PRODUCT_CREATE, { sku: 'SKU-HELD-1', name: 'Held' });
   await until(async () => (await eventStatus(heldId)) === 'held', 'the event to be held');
   // live: the held count of the paused integration goes up
-  await page.waitForFunction(() => (document.querySelector('[data-testid=registration-row][data-name=erp-webhook] [data-testid=count-held]') as HTMLElement | null)?.innerText === '1', {
+  await page.waitForFunction(() => (document.querySelector('[data-testid=registration-row][data-name=erp-webhook] [data-testid=count-held]') as unknown as PageEl | null)?.innerText === '1', {
     timeout: 10_000,
   });
   await new Promise((r) => setTimeout(r, 300));
@@ -252,7 +279,7 @@ test('rejected events replay one by one, the selected ones, or all that match th
 
   h.target.status = 200;
   await page.click(`[data-testid=event-row][data-event-id="${ids[0]}"] [data-testid=select-event]`);
-  expect(await page.$eval('[data-testid=replay-selected]', (b) => (b as HTMLElement).innerText)).toBe('Replay selected (1)');
+  expect(await page.$eval('[data-testid=replay-selected]', (b) => (b as unknown as PageEl).innerText)).toBe('Replay selected (1)');
   await page.click('[data-testid=replay-selected]');
   await until(async () => (await eventStatus(ids[0] as string)) === 'delivered', 'the selected event to be delivered');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=event-row]').length === 2, { timeout: 10_000 });
@@ -267,7 +294,7 @@ test('rejected events replay one by one, the selected ones, or all that match th
 test('activations can be filtered by action and status, and open with their logs', async () => {
   await go('#/activations?action=shop/consumer&status=success');
   await page.waitForSelector('[data-testid=activation-row]');
-  const actions = await page.$$eval('[data-testid=activation-row]', (rows) => rows.map((r) => (r as HTMLElement).dataset.action));
+  const actions = await page.$$eval('[data-testid=activation-row]', (rows) => rows.map((r) => (r as unknown as PageEl).dataset.action));
   expect(actions.length).toBeGreaterThanOrEqual(3);
   expect(new Set(actions)).toEqual(new Set(['shop/consumer']));
   const statuses = await texts('[data-testid=activation-row] .badge');
@@ -293,17 +320,17 @@ test('a temporary integration stops by itself at its end date, and the log says 
   await page.$eval('[data-testid=dialog] input[type=datetime-local]', (i) => {
     const d = new Date(Date.now() + 2 * 3600_000);
     const p = (n: number) => String(n).padStart(2, '0');
-    (i as HTMLInputElement).value = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+    (i as unknown as PageEl).value = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
   });
   await page.click('[data-testid=dialog] [data-testid=dialog-confirm]');
-  await page.waitForFunction(() => (document.querySelector('[data-testid=registration-row][data-name=product-consumer]') as HTMLElement | null)?.innerText.includes('temporary'));
+  await page.waitForFunction(() => (document.querySelector('[data-testid=registration-row][data-name=product-consumer]') as unknown as PageEl | null)?.innerText.includes('temporary'));
   // then an end date a moment away (the dialog's precision is a minute)
   await fetch(`${h.base}/events/_local/registrations/${consumer.registration_id}/end-date`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ endsAt: Date.now() + 500 }),
   });
-  await page.waitForFunction(() => (document.querySelector('[data-testid=registration-row][data-name=product-consumer] [data-testid=state]') as HTMLElement | null)?.innerText === 'PAUSED', {
+  await page.waitForFunction(() => (document.querySelector('[data-testid=registration-row][data-name=product-consumer] [data-testid=state]') as unknown as PageEl | null)?.innerText === 'PAUSED', {
     timeout: 10_000,
   });
   await go(`#/integrations/${consumer.registration_id}`);

@@ -309,7 +309,7 @@ function explain(a, isLastOfDelivery, delivery) {
   return `${what}: retried.`;
 }
 
-function attemptCard(a, delivery, isLast) {
+function attemptCard(a, delivery, isLast, open) {
   const retryCount = a.request && a.request.headers ? a.request.headers['x-adobe-retry-count'] : undefined;
   const replayed = a.attempt > 1 && retryCount === '0';
   return el(
@@ -332,14 +332,14 @@ function attemptCard(a, delivery, isLast) {
     el('p', { class: 'explain' }, explain(a, isLast, delivery)),
     el(
       'details',
-      { class: 'http', 'data-testid': 'request', open: isLast || undefined },
+      { class: 'http', 'data-testid': 'request', open: open || undefined },
       el('summary', {}, el('strong', {}, 'Request'), ' ', el('span', { class: 'mono' }, `${a.request.method} ${a.request.url}`)),
       headersTable(a.request.headers),
       codeBlock(a.request.body),
     ),
     el(
       'details',
-      { class: 'http', 'data-testid': 'response', open: isLast || undefined },
+      { class: 'http', 'data-testid': 'response', open: open || undefined },
       el('summary', {}, el('strong', {}, 'Response'), ' ', a.response ? el('span', { class: 'mono' }, `${a.response.status}`) : el('span', { class: 'bad' }, a.error || 'no response')),
       a.response ? [headersTable(a.response.headers), codeBlock(a.response.body)] : el('p', { class: 'bad' }, a.error || 'no response'),
     ),
@@ -389,6 +389,27 @@ function activationCard(act) {
   );
 }
 
+/** for a failed event: which delivery failed, what the target answered, what to do */
+function whyBox(t) {
+  const failed = t.deliveries.filter((d) => d.status === 'rejected' || d.status === 'dead' || d.status === 'retrying' || d.status === 'held');
+  if (failed.length === 0) return null;
+  return el(
+    'div',
+    { class: 'why', 'data-testid': 'why' },
+    failed.map((d) => {
+      const last = d.trace[d.trace.length - 1];
+      const answer = last ? (last.response ? `HTTP ${last.response.status}${last.response.body ? `: ${String(last.response.body).slice(0, 160)}` : ''}` : last.error || 'no response') : '';
+      const what = {
+        rejected: `was rejected after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}; a 4xx (other than 429) or 505 is final. Fix the request or the target, then replay.`,
+        dead: `was dead-lettered after ${d.attempts} attempts over the retry schedule. Fix the target, then replay.`,
+        retrying: `is retrying (attempt ${d.attempts} failed); next attempt ${d.nextAttemptAt ? `at ${fmtTime(d.nextAttemptAt)}` : 'soon'}.`,
+        held: 'is held: the integration is paused or disabled; it is delivered on resume.',
+      }[d.status];
+      return el('p', {}, el('strong', {}, d.registration || 'a deleted registration'), ` ${what}`, answer ? el('span', { class: 'mono small' }, ` Last answer: ${answer}`) : null);
+    }),
+  );
+}
+
 export function eventView(ctx, id) {
   return {
     title: 'Event',
@@ -403,6 +424,7 @@ export function eventView(ctx, id) {
       );
       const items = [{ at: new Date(e.receivedAt).getTime(), seq: 0, node: ingest }];
       let seq = 1;
+      const anyFailed = t.deliveries.some((d) => d.status !== 'delivered');
       for (const d of t.deliveries) {
         const n = d.trace.length;
         // a dead letter has up to 100 attempts: show the first two and the last two, and
@@ -413,7 +435,10 @@ export function eventView(ctx, id) {
             if (i === fold.from) items.push({ at: new Date(a.at).getTime(), seq: seq++, node: foldedAttempts(d.trace.slice(fold.from, fold.to), d) });
             return;
           }
-          items.push({ at: new Date(a.at).getTime(), seq: seq++, node: attemptCard(a, d, i === n - 1) });
+          // the last attempt opens its request and response; a delivered one only when
+          // nothing failed (else the failure is what the reader came for)
+          const open = i === n - 1 && (d.status !== 'delivered' || !anyFailed);
+          items.push({ at: new Date(a.at).getTime(), seq: seq++, node: attemptCard(a, d, i === n - 1, open) });
         });
       }
       for (const act of t.activations || []) items.push({ at: act.start, seq: seq++, node: activationCard(act) });
@@ -451,6 +476,7 @@ export function eventView(ctx, id) {
             el('dt', {}, 'received'),
             el('dd', {}, fmtFull(e.receivedAt)),
           ),
+          whyBox(t),
           el('div', { class: 'toolbar' }, replayAll),
         ),
         el('h3', {}, 'Deliveries'),
