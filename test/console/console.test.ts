@@ -76,6 +76,15 @@ async function go(hash: string): Promise<void> {
   await page.waitForSelector('main[data-ready]');
 }
 
+/**
+ * Click inside the page in one step (find + click): the console re-renders live, so an
+ * element handle taken a moment earlier may be gone by the time a CDP click lands.
+ */
+async function click(selector: string): Promise<void> {
+  await page.waitForSelector(selector);
+  await page.$eval(selector, (e) => (e as unknown as { click(): void }).click());
+}
+
 async function texts(selector: string): Promise<string[]> {
   return page.$$eval(selector, (els) => els.map((e) => (e as unknown as PageEl).innerText));
 }
@@ -84,7 +93,7 @@ async function texts(selector: string): Promise<string[]> {
 async function answerDialog(text: string): Promise<void> {
   await page.waitForSelector('[data-testid=dialog] [data-testid=dialog-input]');
   await page.type('[data-testid=dialog] [data-testid=dialog-input]', text);
-  await page.click('[data-testid=dialog] [data-testid=dialog-confirm]');
+  await click('[data-testid=dialog] [data-testid=dialog-confirm]');
   await page.waitForSelector('[data-testid=dialog]', { hidden: true });
 }
 
@@ -132,7 +141,7 @@ test('filtering by sku finds the event', async () => {
   await go('#/events');
   await page.waitForSelector('[data-testid=filter-entity]');
   await page.type('[data-testid=filter-entity]', 'SKU-LIVE-1');
-  await page.click('[data-testid=filter-apply]');
+  await click('[data-testid=filter-apply]');
   await page.waitForFunction(() => location.hash.includes('entity=SKU-LIVE-1'));
   await page.waitForSelector('main[data-ready] [data-testid=events]');
   await page.waitForFunction(() => {
@@ -149,7 +158,7 @@ test('filtering by sku finds the event', async () => {
 
 test("an event's timeline shows ingest, each attempt's request and response, and the activations with their logs", async () => {
   await go('#/events?entity=SKU-LIVE-1');
-  await page.click(`[data-testid=event-row][data-event-id="${liveEventId}"]`);
+  await click(`[data-testid=event-row][data-event-id="${liveEventId}"]`);
   await page.waitForFunction(() => location.hash.startsWith('#/events/'));
   await page.waitForSelector('[data-testid=timeline] [data-testid=attempt]');
   // the activation record is written within milliseconds; the view refreshes live
@@ -209,7 +218,7 @@ test('replay after the target recovers delivers it, and the replay is traced', a
   h.target.status = 200;
   const before = h.target.requests.length;
   await go('#/rejected');
-  await page.click(`[data-testid=event-row][data-event-id="${failingEventId}"] [data-testid=replay-one]`);
+  await click(`[data-testid=event-row][data-event-id="${failingEventId}"] [data-testid=replay-one]`);
   // live: the row leaves the rejected list once the replayed delivery succeeds
   await page.waitForSelector(`[data-testid=event-row][data-event-id="${failingEventId}"]`, { hidden: true, timeout: 10_000 });
   expect(await eventStatus(failingEventId)).toBe('delivered');
@@ -225,10 +234,10 @@ test('replay after the target recovers delivers it, and the replay is traced', a
 test('pausing a registration holds its events, resuming delivers them, and the log shows both with reasons', async () => {
   const erp = await reg('erp-webhook');
   await go('#/integrations');
-  await page.click('[data-testid=registration-row][data-name=erp-webhook] [data-testid=pause]');
+  await click('[data-testid=registration-row][data-name=erp-webhook] [data-testid=pause]');
   // an empty reason is refused
   await page.waitForSelector('[data-testid=dialog]');
-  await page.click('[data-testid=dialog] [data-testid=dialog-confirm]');
+  await click('[data-testid=dialog] [data-testid=dialog-confirm]');
   expect(await page.$eval('[data-testid=dialog] .dialog-error', (e) => (e as unknown as PageEl).innerText)).toContain('required');
   await answerDialog('ERP maintenance window');
   await page.waitForFunction(() => (document.querySelector('[data-testid=registration-row][data-name=erp-webhook] [data-testid=state]') as unknown as PageEl | null)?.innerText === 'PAUSED');
@@ -245,7 +254,7 @@ test('pausing a registration holds its events, resuming delivers them, and the l
   expect(h.target.requests.slice(before).some((r) => r.body.includes('SKU-HELD-1'))).toBe(false);
   await h.shot('08-integration-paused');
 
-  await page.click('[data-testid=registration-row][data-name=erp-webhook] [data-testid=resume]');
+  await click('[data-testid=registration-row][data-name=erp-webhook] [data-testid=resume]');
   await answerDialog('maintenance over');
   await until(() => h.target.requests.slice(before).some((r) => r.body.includes('SKU-HELD-1')), 'the held event to be delivered on resume');
   await until(async () => (await eventStatus(heldId)) === 'delivered', 'the held event to be delivered');
@@ -278,13 +287,13 @@ test('rejected events replay one by one, the selected ones, or all that match th
   await h.shot('10-rejected-list');
 
   h.target.status = 200;
-  await page.click(`[data-testid=event-row][data-event-id="${ids[0]}"] [data-testid=select-event]`);
+  await click(`[data-testid=event-row][data-event-id="${ids[0]}"] [data-testid=select-event]`);
   expect(await page.$eval('[data-testid=replay-selected]', (b) => (b as unknown as PageEl).innerText)).toBe('Replay selected (1)');
-  await page.click('[data-testid=replay-selected]');
+  await click('[data-testid=replay-selected]');
   await until(async () => (await eventStatus(ids[0] as string)) === 'delivered', 'the selected event to be delivered');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=event-row]').length === 2, { timeout: 10_000 });
 
-  await page.click('[data-testid=replay-all]');
+  await click('[data-testid=replay-all]');
   await answerDialog('replay');
   for (const id of ids) await until(async () => (await eventStatus(id)) === 'delivered', `event ${id} to be delivered`);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=event-row]').length === 0, { timeout: 10_000 });
@@ -299,7 +308,7 @@ test('activations can be filtered by action and status, and open with their logs
   expect(new Set(actions)).toEqual(new Set(['shop/consumer']));
   const statuses = await texts('[data-testid=activation-row] .badge');
   expect(new Set(statuses)).toEqual(new Set(['success']));
-  await page.click('[data-testid=activation-row]');
+  await click('[data-testid=activation-row]');
   await page.waitForSelector('[data-testid=activation-logs]');
   expect((await texts('[data-testid=activation-logs]'))[0]).toContain('consumer: received');
   await h.shot('12-activations');
@@ -315,14 +324,14 @@ test('a temporary integration stops by itself at its end date, and the log says 
   const consumer = await reg('product-consumer');
   await go('#/integrations');
   // set through the dialog: a date in the future shows "temporary"
-  await page.click('[data-testid=registration-row][data-name=product-consumer] [data-testid=end-date]');
+  await click('[data-testid=registration-row][data-name=product-consumer] [data-testid=end-date]');
   await page.waitForSelector('[data-testid=dialog] input[type=datetime-local]');
   await page.$eval('[data-testid=dialog] input[type=datetime-local]', (i) => {
     const d = new Date(Date.now() + 2 * 3600_000);
     const p = (n: number) => String(n).padStart(2, '0');
     (i as unknown as PageEl).value = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
   });
-  await page.click('[data-testid=dialog] [data-testid=dialog-confirm]');
+  await click('[data-testid=dialog] [data-testid=dialog-confirm]');
   await page.waitForFunction(() => (document.querySelector('[data-testid=registration-row][data-name=product-consumer]') as unknown as PageEl | null)?.innerText.includes('temporary'));
   // then an end date a moment away (the dialog's precision is a minute)
   await fetch(`${h.base}/events/_local/registrations/${consumer.registration_id}/end-date`, {

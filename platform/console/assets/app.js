@@ -81,6 +81,10 @@ async function render(fresh) {
           setTimeout(() => onLive('retry', null), 500);
           continue;
         }
+        // a live update that changed nothing keeps the current nodes (no lost clicks, no
+        // closed <details>); the equal markup means equal content and handlers
+        const current = main.firstElementChild;
+        if (!navigation && current && current.innerHTML === node.innerHTML) continue;
         main.replaceChildren(node);
         document.title = `${ctx.view.title} · I/O console`;
       } while (again);
