@@ -6,6 +6,7 @@ import { runtimeModule } from './runtime';
 import { stateModule } from './state';
 import { imsModule } from './ims';
 import { eventsModule } from './events';
+import { commerceModule } from './commerce';
 import { consoleModule } from './console';
 
 export interface DefaultModuleOptions {
@@ -14,5 +15,5 @@ export interface DefaultModuleOptions {
 }
 
 export function defaultModules(opts: DefaultModuleOptions = {}): PlatformModule[] {
-  return [runtimeModule({ watch: opts.watch ?? false }), stateModule(), imsModule(), eventsModule(), consoleModule()];
+  return [runtimeModule({ watch: opts.watch ?? false }), stateModule(), imsModule(), eventsModule(), commerceModule(), consoleModule()];
 }
