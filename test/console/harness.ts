@@ -88,6 +88,18 @@ export async function startConsoleHarness(opts: { timeScale?: number } = {}): Pr
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'console-test-'));
   const target = new ControlledTarget();
   await target.start();
+  const cleanup: Array<() => Promise<unknown>> = [() => target.stop()];
+  try {
+    return await startWith(dataDir, target, cleanup, opts);
+  } catch (e) {
+    // nothing may outlive a failed start (an open server keeps jest from exiting)
+    for (const fn of cleanup.reverse()) await fn().catch(() => undefined);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function startWith(dataDir: string, target: ControlledTarget, cleanup: Array<() => Promise<unknown>>, opts: { timeScale?: number }): Promise<ConsoleHarness> {
   const configFile = path.join(dataDir, 'events.json');
   fs.writeFileSync(
     configFile,
@@ -134,7 +146,17 @@ export async function startConsoleHarness(opts: { timeScale?: number } = {}): Pr
     timeScale: opts.timeScale ?? 0.00002,
     modules: [runtimeModule(), stateModule(), imsModule(), eventsModule({ configFile, verifyWebhooks: false, housekeepingMs: 100 }), consoleModule()],
   });
+  cleanup.push(() => platform.close());
   const base = platform.url;
+  // the ingress accepts tokens issued by the platform's IMS: get one as the app would
+  const env = platform.config.env;
+  const tokenRes = await fetch(`${base}/ims/token/v3`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: env.OAUTH_CLIENT_ID ?? '', client_secret: env.OAUTH_CLIENT_SECRET ?? '', scope: 'adobeio_api' }).toString(),
+  });
+  if (tokenRes.status !== 200) throw new Error(`IMS answered ${tokenRes.status}: ${await tokenRes.text()}`);
+  const token = ((await tokenRes.json()) as { access_token: string }).access_token;
   const regs = (await (await fetch(`${base}/events/_local/registrations`)).json()) as { registrations: Array<{ events_of_interest: Array<{ provider_id: string }> }> };
   const providerId = regs.registrations[0]?.events_of_interest[0]?.provider_id ?? '';
 
@@ -153,6 +175,7 @@ export async function startConsoleHarness(opts: { timeScale?: number } = {}): Pr
       `--user-data-dir=${path.join(dataDir, 'chromium')}`,
     ],
   });
+  cleanup.push(() => browser.close());
   const page = await browser.newPage();
   await page.setViewport({ width: 1400, height: 900 });
   const pageErrors: string[] = [];
@@ -170,7 +193,7 @@ export async function startConsoleHarness(opts: { timeScale?: number } = {}): Pr
       const ceId = id ?? `console-test-${process.pid}-${++counter}-${Date.now()}`;
       const res = await fetch(`${base}/ingress`, {
         method: 'POST',
-        headers: { 'content-type': 'application/cloudevents+json', authorization: 'Bearer local-test-token', 'x-api-key': 'local-test' },
+        headers: { 'content-type': 'application/cloudevents+json', authorization: `Bearer ${token}`, 'x-api-key': env.OAUTH_CLIENT_ID ?? 'local' },
         body: JSON.stringify({ specversion: '1.0', id: ceId, source: `urn:uuid:${providerId}`, type, datacontenttype: 'application/json', data }),
       });
       if (res.status !== 200) throw new Error(`ingress answered ${res.status}: ${await res.text()}`);
