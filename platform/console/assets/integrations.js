@@ -122,11 +122,11 @@ export function integrationsView(ctx) {
             { class: 'actions' },
             el(
               'button',
-              { class: `btn ${r.paused ? 'primary' : ''}`, 'data-testid': r.paused ? 'resume' : 'pause', onclick: () => pauseOrResume(r, refresh).catch((e) => toast(e.message, 'error')) },
+              { class: `btn small ${r.paused ? 'primary' : ''}`, 'data-testid': r.paused ? 'resume' : 'pause', onclick: () => pauseOrResume(r, refresh).catch((e) => toast(e.message, 'error')) },
               r.paused || (!r.enabled && r.delivery_type !== 'journal') ? 'Resume…' : 'Pause…',
             ),
-            el('button', { class: 'btn quiet', 'data-testid': 'end-date', onclick: () => editEndDate(r, refresh).catch((e) => toast(e.message, 'error')) }, 'End date…'),
-            el('a', { class: 'btn quiet', href: `#/integrations/${encodeURIComponent(r.registration_id)}`, 'data-testid': 'open-log' }, 'Log'),
+            el('button', { class: 'btn small quiet', 'data-testid': 'end-date', onclick: () => editEndDate(r, refresh).catch((e) => toast(e.message, 'error')) }, 'End date…'),
+            el('a', { class: 'btn small quiet', href: `#/integrations/${encodeURIComponent(r.registration_id)}`, 'data-testid': 'open-log' }, 'Log'),
           ),
         );
       });
