@@ -156,6 +156,22 @@ test('filtering by sku finds the event', async () => {
   await h.shot('03-events-filtered-by-sku');
 });
 
+test('the events list pages back and forth', async () => {
+  await go('#/events?limit=2');
+  const ids = () => page.$$eval('[data-testid=event-row]', (rows) => rows.map((r) => (r as unknown as PageEl).dataset.eventId));
+  const first = await ids();
+  expect(first).toHaveLength(2);
+  await click('[data-testid=older]');
+  await page.waitForFunction(() => location.hash.includes('before='));
+  await page.waitForSelector('main[data-ready] [data-testid=newer]');
+  const second = await ids();
+  expect(second.length).toBeGreaterThanOrEqual(1);
+  expect(second.some((id) => first.includes(id))).toBe(false);
+  await click('[data-testid=newer]');
+  await page.waitForFunction(() => !location.hash.includes('before='));
+  await page.waitForFunction((want: string) => JSON.stringify(Array.from(document.querySelectorAll('[data-testid=event-row]')).map((r) => r.dataset.eventId)) === want, {}, JSON.stringify(first));
+});
+
 test("an event's timeline shows ingest, each attempt's request and response, and the activations with their logs", async () => {
   await go('#/events?entity=SKU-LIVE-1');
   await click(`[data-testid=event-row][data-event-id="${liveEventId}"]`);

@@ -4,9 +4,14 @@ import { api } from './api.js';
 import { chart } from './chart.js';
 import { ask, badge, el, fmtAgo, fmtDuration, fmtFull, fmtTime, short, toast, toLocalInput } from './ui.js';
 
-function stateCell(r) {
+function stateCell(r, inline) {
   if (r.paused) {
-    return el('div', {}, el('span', { class: 'badge b-held', 'data-testid': 'state' }, 'PAUSED'), el('div', { class: 'reason' }, r.pauseReason || ''));
+    return el(
+      inline ? 'span' : 'div',
+      { class: inline ? 'state-inline' : '' },
+      el('span', { class: 'badge b-held', 'data-testid': 'state' }, 'PAUSED'),
+      el(inline ? 'span' : 'div', { class: 'reason' }, r.pauseReason || ''),
+    );
   }
   if (!r.enabled && r.delivery_type !== 'journal') return el('span', { class: 'badge b-DISABLED', 'data-testid': 'state' }, 'STOPPED');
   return el('span', { class: 'badge b-running', 'data-testid': 'state' }, 'RUNNING');
@@ -182,7 +187,7 @@ export function integrationView(ctx, id) {
           'div',
           { class: 'view-head' },
           el('div', { class: 'crumbs' }, el('a', { href: '#/integrations' }, 'Integrations'), ' / '),
-          el('h2', {}, r.name, ' ', badge(r.health), ' ', stateCell(r)),
+          el('h2', {}, r.name, ' ', badge(r.health), ' ', stateCell(r, true)),
           r.description ? el('p', { class: 'muted' }, r.description) : null,
           el(
             'div',
@@ -292,7 +297,7 @@ export function integrationView(ctx, id) {
                 ),
           ),
         ),
-        more,
+        more || '',
       );
     },
     live(kind, data) {
