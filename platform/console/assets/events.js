@@ -324,7 +324,8 @@ function attemptCard(a, delivery, isLast, open) {
       ' → ',
       el('span', { class: 'mono' }, delivery.registration || ''),
       ' ',
-      badge(a.outcome),
+      // the attempt that ran out the schedule shows as the dead letter it caused
+      badge(isLast && delivery.status === 'dead' && a.outcome === 'retry' ? 'dead' : a.outcome),
       ' ',
       el('span', { class: 'mono strong', 'data-testid': 'attempt-status' }, a.response ? `HTTP ${a.response.status}` : a.error || ''),
       el('span', { class: 'muted' }, ` ${fmtDuration(a.durationMs)}`),
