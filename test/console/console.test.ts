@@ -258,6 +258,11 @@ test('pausing a registration holds its events, resuming delivers them, and the l
   await answerDialog('ERP maintenance window');
   await page.waitForFunction(() => (document.querySelector('[data-testid=registration-row][data-name=erp-webhook] [data-testid=state]') as unknown as PageEl | null)?.innerText === 'PAUSED');
   expect((await reg('erp-webhook')).paused).toBe(true);
+  // the Paused tab lists it alone
+  await click('[data-testid=tab-paused]');
+  await page.waitForFunction(() => location.hash === '#/integrations?show=paused');
+  await page.waitForSelector('main[data-ready] [data-testid=tab-paused].on');
+  expect(await page.$$eval('[data-testid=registration-row]', (rows) => rows.map((r) => (r as unknown as PageEl).dataset.name))).toEqual(['erp-webhook']);
 
   const before = h.target.requests.length;
   const heldId = await h.publish(PRODUCT_CREATE, { sku: 'SKU-HELD-1', name: 'Held' });

@@ -41,7 +41,7 @@ function viewFor(parts, params) {
       return id ? activationView(ctx, id) : activationsView(ctx, params);
     case 'integrations':
     default:
-      return id ? integrationView(ctx, id) : integrationsView(ctx);
+      return id ? integrationView(ctx, id) : integrationsView(ctx, params);
   }
 }
 

@@ -92,12 +92,26 @@ function target(r) {
   return el('span', { class: 'mono target', title: r.target }, r.target);
 }
 
-export function integrationsView(ctx) {
+const stopped = (r) => r.paused || (!r.enabled && r.delivery_type !== 'journal');
+
+export function integrationsView(ctx, params) {
   let stats = new Map();
+  const show = params.show || 'all';
   return {
     title: 'Integrations',
     async render(root) {
-      const { registrations } = await api.registrations();
+      const all = (await api.registrations()).registrations;
+      // like NewStore's Event Stream page: all, the active ones, the paused (or stopped) ones
+      const registrations = all.filter((r) => show === 'all' || (show === 'paused' ? stopped(r) : !stopped(r)));
+      const tabs = el(
+        'div',
+        { class: 'seg tabs', 'data-testid': 'integration-tabs' },
+        [
+          ['all', `All (${all.length})`],
+          ['active', `Active (${all.filter((r) => !stopped(r)).length})`],
+          ['paused', `Paused (${all.filter(stopped).length})`],
+        ].map(([v, label]) => el('a', { class: `btn small ${show === v ? 'on' : 'quiet'}`, href: v === 'all' ? '#/integrations' : `#/integrations?show=${v}`, 'data-testid': `tab-${v}` }, label)),
+      );
       // sparklines: one stats call per registration (a handful locally)
       const entries = await Promise.all(registrations.map(async (r) => [r.registration_id, await api.stats(r.registration_id).catch(() => ({ series: [] }))]));
       stats = new Map(entries);
@@ -140,10 +154,11 @@ export function integrationsView(ctx) {
           'div',
           { class: 'view-head' },
           el('h2', {}, 'Integrations'),
-          el('p', { class: 'muted' }, `${registrations.length} event registrations. Counts are deliveries; "failed" is rejected or dead-lettered. Click a count to see those events.`),
+          el('p', { class: 'muted' }, 'Event registrations. Counts are deliveries; "failed" is rejected or dead-lettered. Click a count to see those events, a name for its chart and start / stop log.'),
+          tabs,
         ),
         registrations.length === 0
-          ? el('div', { class: 'empty' }, 'No registrations yet. Run the onboarding (npm run onboard) or start the platform with an events config.')
+          ? el('div', { class: 'empty' }, all.length === 0 ? 'No registrations yet. Run the onboarding (npm run onboard) or start the platform with an events config (--events-config).' : 'No registration in this tab.')
           : el(
               'table',
               { class: 'grid', 'data-testid': 'registrations' },
