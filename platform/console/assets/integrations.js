@@ -145,7 +145,6 @@ export function integrationsView(ctx, params) {
               r.paused || (!r.enabled && r.delivery_type !== 'journal') ? 'Resume…' : 'Pause…',
             ),
             el('button', { class: 'btn small quiet', 'data-testid': 'end-date', onclick: () => editEndDate(r, refresh).catch((e) => toast(e.message, 'error')) }, 'End date…'),
-            el('a', { class: 'btn small quiet', href: `#/integrations/${encodeURIComponent(r.registration_id)}`, 'data-testid': 'open-log' }, 'Log'),
           ),
         );
       });
