@@ -84,6 +84,7 @@ async function render(fresh) {
         // a live update that changed nothing keeps the current nodes (no lost clicks, no
         // closed <details>); the equal markup means equal content and handlers
         const current = main.firstElementChild;
+        if (!navigation && current) keepOpenState(current, node);
         if (!navigation && current && current.innerHTML === node.innerHTML) continue;
         main.replaceChildren(node);
         document.title = `${ctx.view.title} · I/O console`;
@@ -96,9 +97,21 @@ async function render(fresh) {
   return rendering;
 }
 
+/** the user is changing a filter (focus in it and a value changed) */
 function editing() {
   const a = document.activeElement;
-  return !!(a && a.closest && a.closest('#main .filters') && a.matches('input, select, textarea'));
+  const form = a && a.closest ? a.closest('#main .filters') : null;
+  if (!form) return false;
+  return [...form.elements].some((e) =>
+    e.tagName === 'SELECT' ? e.selectedIndex >= 0 && !e.options[e.selectedIndex].defaultSelected : 'defaultValue' in e && e.value !== e.defaultValue,
+  );
+}
+
+/** keep what the reader opened or closed (<details data-key>) across live re-renders */
+function keepOpenState(from, to) {
+  const state = new Map();
+  for (const d of from.querySelectorAll('details[data-key]')) state.set(d.dataset.key, d.open);
+  for (const d of to.querySelectorAll('details[data-key]')) if (state.has(d.dataset.key)) d.open = state.get(d.dataset.key);
 }
 
 let liveTimer = null;

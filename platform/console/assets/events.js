@@ -333,14 +333,14 @@ function attemptCard(a, delivery, isLast, open) {
     el('p', { class: 'explain' }, explain(a, isLast, delivery)),
     el(
       'details',
-      { class: 'http', 'data-testid': 'request', open: open || undefined },
+      { class: 'http', 'data-testid': 'request', 'data-key': `${a.deliveryId}/${delivery.registrationId}/req`, open: open || undefined },
       el('summary', {}, el('strong', {}, 'Request'), ' ', el('span', { class: 'mono' }, `${a.request.method} ${a.request.url}`)),
       headersTable(a.request.headers),
       codeBlock(a.request.body),
     ),
     el(
       'details',
-      { class: 'http', 'data-testid': 'response', open: open || undefined },
+      { class: 'http', 'data-testid': 'response', 'data-key': `${a.deliveryId}/${delivery.registrationId}/res`, open: open || undefined },
       el('summary', {}, el('strong', {}, 'Response'), ' ', a.response ? el('span', { class: 'mono' }, `${a.response.status}`) : el('span', { class: 'bad' }, a.error || 'no response')),
       a.response ? [headersTable(a.response.headers), codeBlock(a.response.body)] : el('p', { class: 'bad' }, a.error || 'no response'),
     ),
@@ -358,7 +358,7 @@ function foldedAttempts(list, delivery) {
   const inner = el('ol', { class: 'timeline nested' });
   const d = el(
     'details',
-    { class: 'fold' },
+    { class: 'fold', 'data-key': `fold/${delivery.registrationId}` },
     el('summary', {}, `${list.length} more attempts to ${delivery.registration || ''}, ${fmtTime(list[0].at)} – ${fmtTime(list[list.length - 1].at)}: ${summary}`),
     inner,
   );
