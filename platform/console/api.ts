@@ -225,26 +225,42 @@ export function registerConsoleApi(app: FastifyInstance, ctx: PlatformContext): 
 
   /**
    * The latest attempt of each given event (any registration): what the target answered
-   * last, so that the events lists can say why an event failed without opening it.
+   * last, so that the events lists can say why an event failed without opening it (with
+   * the event's code and entity id, for lists that show attempts).
    */
   app.get(
     '/console/api/last-attempts',
     h((req) => {
       const q = (req.query ?? {}) as Record<string, unknown>;
       const ids = typeof q.eventIds === 'string' && q.eventIds !== '' ? q.eventIds.split(',').slice(0, 500) : [];
-      const out: Record<string, { registration: string | null; attempt: number; outcome: string; responseStatus: number | null; error: string | null; at: number; durationMs: number }> = {};
+      const out: Record<
+        string,
+        { type: string; entityId: string | null; registration: string | null; attempt: number; outcome: string; responseStatus: number | null; error: string | null; at: number; durationMs: number }
+      > = {};
       if (ids.length === 0 || !tableExists(db, 'ev_attempts')) return { lastAttempts: out };
       const stmt = db.prepare(
-        `SELECT a.attempt, a.outcome, a.response_status, a.error, a.started_at, a.duration_ms, r.name AS registration
+        `SELECT e.type, e.entity_id, a.attempt, a.outcome, a.response_status, a.error, a.started_at, a.duration_ms, r.name AS registration
          FROM ev_events e JOIN ev_attempts a ON a.event_seq = e.seq LEFT JOIN ev_registrations r ON r.id = a.registration_pk
          WHERE e.event_id = ? ORDER BY a.id DESC LIMIT 1`,
       );
       for (const id of ids) {
         const row = stmt.get(id) as
-          | { attempt: number; outcome: string; response_status: number | null; error: string | null; started_at: number; duration_ms: number; registration: string | null }
+          | {
+              type: string;
+              entity_id: string | null;
+              attempt: number;
+              outcome: string;
+              response_status: number | null;
+              error: string | null;
+              started_at: number;
+              duration_ms: number;
+              registration: string | null;
+            }
           | undefined;
         if (row) {
           out[id] = {
+            type: row.type,
+            entityId: row.entity_id,
             registration: row.registration,
             attempt: row.attempt,
             outcome: row.outcome,

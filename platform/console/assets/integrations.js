@@ -189,6 +189,8 @@ export function integrationView(ctx, id) {
     title: 'Integration',
     async render(root) {
       const [r, st, at] = await Promise.all([api.registration(id), api.stats(id), api.attempts(id, { limit, outcome })]);
+      const ids = [...new Set(at.attempts.map((a) => a.eventId).filter(Boolean))];
+      const info = ids.length ? (await api.lastAttempts(ids)).lastAttempts : {};
       const c = countsOf(r);
       const refresh = () => ctx.refresh();
       const log = (r.log || []).slice().reverse();
@@ -290,19 +292,20 @@ export function integrationView(ctx, id) {
           el(
             'thead',
             {},
-            el('tr', {}, ['Time', 'Event', 'Attempt', 'Outcome', 'Response', 'Duration'].map((t) => el('th', {}, t))),
+            el('tr', {}, ['Time', 'Event', 'Entity id', 'Attempt', 'Outcome', 'Response', 'Duration'].map((t) => el('th', {}, t))),
           ),
           el(
             'tbody',
             {},
             at.attempts.length === 0
-              ? el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'no deliveries yet'))
+              ? el('tr', {}, el('td', { colspan: 7, class: 'muted' }, 'no deliveries yet'))
               : at.attempts.map((a) =>
                   el(
                     'tr',
                     { class: 'clickable', onclick: () => (location.hash = `#/events/${a.eventId}`) },
                     el('td', { class: 'nowrap', title: a.at }, fmtTime(a.at)),
-                    el('td', { class: 'mono' }, el('a', { href: `#/events/${a.eventId}` }, short(a.eventId, 13))),
+                    el('td', { class: 'mono' }, el('a', { href: `#/events/${a.eventId}`, title: a.eventId }, info[a.eventId]?.type || short(a.eventId, 13))),
+                    el('td', { class: 'mono strong' }, info[a.eventId]?.entityId || ''),
                     el('td', { class: 'num' }, a.attempt),
                     el('td', {}, badge(a.outcome)),
                     el('td', {}, a.response ? String(a.response.status) : el('span', { class: 'bad' }, a.error || '')),
