@@ -152,6 +152,12 @@ test('filtering by sku finds the event', async () => {
   await go(`#/events?type=${CUSTOMER_CREATE}`);
   const entities = await page.$$eval('[data-testid=event-row]', (rows) => rows.map((r) => (r as unknown as PageEl).dataset.entity));
   expect(entities).toEqual(['jane.doe@example.com']);
+  // a time range: nothing received before an hour ago; the "last 15 min" preset finds it
+  await go(`#/events?entity=SKU-LIVE-1&until=${Date.now() - 3600_000}`);
+  expect(await page.$$eval('[data-testid=event-row]', (x) => x.length)).toBe(0);
+  await click('[data-testid=preset-15]');
+  await page.waitForFunction(() => location.hash.includes('since=') && !location.hash.includes('until='));
+  await page.waitForSelector('main[data-ready] [data-testid=event-row][data-entity="SKU-LIVE-1"]');
   await go('#/events?entity=SKU-LIVE-1');
   await h.shot('03-events-filtered-by-sku');
 });

@@ -120,11 +120,12 @@ function onLive(kind, data) {
   if (!ctx.view || (kind !== 'retry' && !ctx.view.live(kind, data))) return;
   // coalesce bursts (a replay of 100 events is 100 deliveries) into one re-render
   if (liveTimer) return;
+  // views with costly data (per-registration stats) ask for a longer pause between updates
   liveTimer = setTimeout(() => {
     liveTimer = null;
     if (document.querySelector('dialog[open]') || editing()) return void setTimeout(() => onLive('retry', null), 500);
     void render(false);
-  }, 250);
+  }, ctx.view.liveDelayMs || 250);
 }
 
 let ovTimer = null;

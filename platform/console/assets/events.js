@@ -47,6 +47,30 @@ function filterBar(ctx, params, statusOptions) {
     el('label', {}, 'From', el('input', { type: 'datetime-local', name: 'since', value: toLocalInput(params.since), 'data-testid': 'filter-since' })),
     el('label', {}, 'To', el('input', { type: 'datetime-local', name: 'until', value: toLocalInput(params.until), 'data-testid': 'filter-until' })),
     el('div', { class: 'filter-buttons' }, el('button', { type: 'submit', class: 'btn primary', 'data-testid': 'filter-apply' }, 'Filter'), el('a', { class: 'btn quiet', href: `#/${ctx.route}` }, 'Reset')),
+    el(
+      'div',
+      { class: 'presets' },
+      'Received in the last ',
+      [
+        ['15 min', 15],
+        ['hour', 60],
+        ['24 h', 1440],
+      ].map(([label, min]) =>
+        el(
+          'a',
+          {
+            href: '#',
+            'data-testid': `preset-${min}`,
+            onclick: (e) => {
+              e.preventDefault();
+              const { before: _b, back: _k, until: _u, ...rest } = params;
+              ctx.navigate(ctx.route, { ...rest, since: String(Date.now() - min * 60_000) });
+            },
+          },
+          label,
+        ),
+      ),
+    ),
   );
   f.addEventListener('submit', (e) => {
     e.preventDefault();

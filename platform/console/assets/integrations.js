@@ -99,6 +99,7 @@ export function integrationsView(ctx, params) {
   const show = params.show || 'all';
   return {
     title: 'Integrations',
+    liveDelayMs: 1500,
     async render(root) {
       const all = (await api.registrations()).registrations;
       // like NewStore's Event Stream page: all, the active ones, the paused (or stopped) ones
@@ -187,6 +188,7 @@ export function integrationView(ctx, id) {
   let limit = 25;
   return {
     title: 'Integration',
+    liveDelayMs: 1000,
     async render(root) {
       const [r, st, at] = await Promise.all([api.registration(id), api.stats(id), api.attempts(id, { limit, outcome })]);
       const ids = [...new Set(at.attempts.map((a) => a.eventId).filter(Boolean))];
