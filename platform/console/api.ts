@@ -224,8 +224,8 @@ export function registerConsoleApi(app: FastifyInstance, ctx: PlatformContext): 
   );
 
   /**
-   * The latest attempt of each given event (any registration): what the target answered
-   * last, so that the events lists can say why an event failed without opening it (with
+   * The latest attempt of each given event (any registration; the latest failed one while
+   * the event is not delivered everywhere): what the target answered last, so that the events lists can say why an event failed without opening it (with
    * the event's code and entity id, for lists that show attempts).
    */
   app.get(
@@ -241,7 +241,8 @@ export function registerConsoleApi(app: FastifyInstance, ctx: PlatformContext): 
       const stmt = db.prepare(
         `SELECT e.type, e.entity_id, a.attempt, a.outcome, a.response_status, a.error, a.started_at, a.duration_ms, r.name AS registration
          FROM ev_events e JOIN ev_attempts a ON a.event_seq = e.seq LEFT JOIN ev_registrations r ON r.id = a.registration_pk
-         WHERE e.event_id = ? ORDER BY a.id DESC LIMIT 1`,
+         WHERE e.event_id = ?
+         ORDER BY CASE WHEN e.status != 'delivered' AND a.outcome != 'success' THEN 1 ELSE 0 END DESC, a.id DESC LIMIT 1`,
       );
       for (const id of ids) {
         const row = stmt.get(id) as
