@@ -276,6 +276,81 @@ export function registerConsoleApi(app: FastifyInstance, ctx: PlatformContext): 
     }),
   );
 
+  /**
+   * Replay what failed, and only that: for each chosen event, its rejected or dead-lettered
+   * deliveries (of one registration when given), not the ones that were delivered. The
+   * events API's replay makes every delivery of an event due again, which would send an
+   * event twice to the registrations that already took it; the Rejected page must not.
+   * Body: {eventIds: [...]} or a filter {entity, type, since, until, status, registration}.
+   * Each delivery is replayed through the events API (one traced new series each).
+   */
+  app.post('/console/api/replay-failed', async (req, reply) => {
+    try {
+      authorizeConsole(req, ctx.config.auth);
+      if (!tableExists(db, 'ev_deliveries')) throw new ConsoleApiError(404, 'not_found', 'the events module is not loaded', 'events');
+      const b = (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {}) as Record<string, unknown>;
+      const str = (k: string): string | undefined => {
+        const v = b[k];
+        if (v === undefined || v === null || v === '') return undefined;
+        if (typeof v !== 'string' && typeof v !== 'number') throw new ConsoleApiError(400, 'invalid_field', `${k} must be a string`, k);
+        return String(v);
+      };
+      const statuses = (str('status') ?? 'rejected,dead').split(',');
+      for (const s of statuses) if (s !== 'rejected' && s !== 'dead') throw new ConsoleApiError(400, 'invalid_field', 'status must be rejected, dead or both', 'status');
+      const registration = str('registration');
+      const regRow = registration
+        ? (db.prepare('SELECT id, registration_id FROM ev_registrations WHERE registration_id = ? OR name = ?').get(registration, registration) as { id: number; registration_id: string } | undefined)
+        : undefined;
+      if (registration && !regRow) throw new ConsoleApiError(404, 'not_found', `registration ${registration} not found`, 'registration');
+
+      const where = [`d.status IN (${statuses.map(() => '?').join(',')})`];
+      const args: Array<string | number> = [...statuses];
+      if (regRow) {
+        where.push('d.registration_pk = ?');
+        args.push(regRow.id);
+      }
+      if (Array.isArray(b.eventIds)) {
+        const ids = b.eventIds.map(String).slice(0, 10_000);
+        if (ids.length === 0) return reply.type('application/json').send({ events: 0, deliveries: 0 });
+        where.push(`e.event_id IN (${ids.map(() => '?').join(',')})`);
+        args.push(...ids);
+      } else {
+        const type = str('type');
+        const entity = str('entity');
+        const since = str('since');
+        const until = str('until');
+        if (type) (where.push('e.type = ?'), args.push(type));
+        if (entity) (where.push('e.entity_id = ?'), args.push(entity));
+        const time = (v: string, k: string): number => {
+          const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+          if (!Number.isFinite(n)) throw new ConsoleApiError(400, 'invalid_field', `${k} must be an ISO date or epoch ms`, k);
+          return n;
+        };
+        if (since) (where.push('e.received_at >= ?'), args.push(time(since, 'since')));
+        if (until) (where.push('e.received_at <= ?'), args.push(time(until, 'until')));
+      }
+      const pairs = db
+        .prepare(
+          `SELECT e.event_id, r.registration_id FROM ev_deliveries d JOIN ev_events e ON e.seq = d.event_seq JOIN ev_registrations r ON r.id = d.registration_pk
+           WHERE ${where.join(' AND ')} ORDER BY e.seq LIMIT 10000`,
+        )
+        .all(...args) as Array<{ event_id: string; registration_id: string }>;
+      let deliveries = 0;
+      for (const p of pairs) {
+        const res = await fetch(`${ctx.config.baseUrl}/events/_local/events/${encodeURIComponent(p.event_id)}/replay`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(ctx.config.auth).toString('base64')}` },
+          body: JSON.stringify({ registration: p.registration_id }),
+        });
+        if (res.ok) deliveries += ((await res.json()) as { replayed?: number }).replayed ?? 0;
+      }
+      return reply.type('application/json').send({ events: new Set(pairs.map((p) => p.event_id)).size, deliveries });
+    } catch (e) {
+      if (e instanceof ConsoleApiError) return sendError(reply, e);
+      throw e;
+    }
+  });
+
   app.get('/console/api/stream', async (req, reply) => {
     try {
       authorizeConsole(req, ctx.config.auth);

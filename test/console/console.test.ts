@@ -245,6 +245,9 @@ test('replay after the target recovers delivers it, and the replay is traced', a
   await page.waitForSelector(`[data-testid=event-row][data-event-id="${failingEventId}"]`, { hidden: true, timeout: 10_000 });
   expect(await eventStatus(failingEventId)).toBe('delivered');
   expect(h.target.requests.slice(before).some((r) => r.body.includes('SKU-FAIL-1'))).toBe(true);
+  // only the failed delivery was repeated: the consumer that took it is not sent it again
+  const consumerAttempts = (await (await fetch(`${h.base}/events/_local/events/${failingEventId}`)).json()) as { deliveries: Array<{ registration: string; attempts: number }> };
+  expect(consumerAttempts.deliveries.find((d) => d.registration === 'product-consumer')?.attempts).toBe(1);
   await go(`#/events/${failingEventId}`);
   await page.waitForSelector('[data-testid=attempt][data-outcome=success]');
   const last = (await texts('[data-testid=attempt]')).pop() ?? '';

@@ -51,6 +51,8 @@ export const api = {
   event: (id) => call('GET', `${EV}/events/${encodeURIComponent(id)}`),
   replayOne: (id, registration) => call('POST', `${EV}/events/${encodeURIComponent(id)}/replay`, registration ? { registration } : {}),
   replay: (body) => call('POST', `${EV}/replay`, body),
+  /** only the rejected / dead-lettered deliveries (not the delivered ones) */
+  replayFailed: (body) => call('POST', '/console/api/replay-failed', body),
   lastAttempts: (eventIds) => call('GET', `/console/api/last-attempts${qs({ eventIds: eventIds.join(',') })}`),
   activations: (q) => call('GET', `/console/api/activations${qs(q)}`),
   activation: (id) => call('GET', `/console/api/activations/${encodeURIComponent(id)}`),

@@ -205,7 +205,7 @@ export function rejectedView(ctx, params) {
       selBtn.addEventListener('click', async () => {
         try {
           const ids = [...selected];
-          const r = await api.replay({ eventIds: ids, ...(params.registration ? { registration: params.registration } : {}) });
+          const r = await api.replayFailed({ eventIds: ids, status: q.status, ...(params.registration ? { registration: params.registration } : {}) });
           selected.clear();
           toast(`Replaying ${r.events} events (${r.deliveries} deliveries)`);
           ctx.refresh();
@@ -222,7 +222,7 @@ export function rejectedView(ctx, params) {
           onclick: async () => {
             const ok = await ask({
               title: 'Replay all matching events',
-              text: `Every ${q.status.replace(',', ' or ')} event that matches the filter${regName ? ` for ${regName}` : ''} is delivered again, with a new series of attempts (each one traced).`,
+              text: `Every ${q.status.replace('dead', 'dead-lettered').replace(',', ' or ')} delivery of the events that match the filter${regName ? ` for ${regName}` : ''} is made again, with a new series of attempts (each one traced). Deliveries that succeeded are not repeated.`,
               label: 'Type "replay" to confirm',
               confirm: 'Replay all',
               required: true,
@@ -230,7 +230,7 @@ export function rejectedView(ctx, params) {
             if (ok === null) return;
             if (ok.toLowerCase() !== 'replay') return toast('Not replayed: type "replay" to confirm', 'error');
             try {
-              const r = await api.replay(replayBody());
+              const r = await api.replayFailed(replayBody());
               toast(`Replaying ${r.events} events (${r.deliveries} deliveries)`);
               ctx.refresh();
             } catch (e) {
@@ -272,8 +272,8 @@ export function rejectedView(ctx, params) {
                 onclick: async (ev) => {
                   ev.stopPropagation();
                   try {
-                    const r = await api.replayOne(e.eventId, params.registration);
-                    toast(`Replaying ${e.entityId || short(e.eventId)} (${r.replayed} deliveries)`);
+                    const r = await api.replayFailed({ eventIds: [e.eventId], status: q.status, ...(params.registration ? { registration: params.registration } : {}) });
+                    toast(`Replaying ${e.entityId || short(e.eventId)} (${r.deliveries} ${r.deliveries === 1 ? 'delivery' : 'deliveries'})`);
                     ctx.refresh();
                   } catch (err) {
                     toast(err.message, 'error');
