@@ -125,3 +125,18 @@ test('bad filters are refused with the field named', async () => {
     expect(['status', 'limit', 'before']).toContain(body.field);
   }
 });
+
+test('replay-failed refuses what it cannot replay, naming the field', async () => {
+  const post = (body: unknown) => fetch(`${p.url}/console/api/replay-failed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  let r = await post({ status: 'delivered' });
+  expect(r.status).toBe(400);
+  expect(((await r.json()) as { field: string }).field).toBe('status');
+  r = await post({ registration: 'nope' });
+  expect(r.status).toBe(404);
+  expect(((await r.json()) as { field: string }).field).toBe('registration');
+  r = await post({ since: 'yesterday-ish' });
+  expect(r.status).toBe(400);
+  // nothing failed here: nothing to replay
+  r = await post({});
+  expect(await r.json()).toEqual({ events: 0, deliveries: 0 });
+});
