@@ -1,0 +1,241 @@
+/**
+ * What onboarding wants, derived from the event catalog and a small amount of configuration.
+ *
+ * - Providers: events that come from the back office are published by our own custom
+ *   provider; Commerce events come from the Commerce provider (`dx_commerce_events`), found
+ *   by its instance id or label.
+ * - Event metadata: one per catalog event code, on the provider of its direction, with the
+ *   catalog's label, description and sample.
+ * - Registrations: one per consumer action `{pkg}/consumer`, with exactly the catalog's
+ *   event codes of that package.
+ *
+ * Everything here is pure (environment in, desired state out) so that tests can hand in a
+ * modified catalog instead of editing files.
+ */
+import type { DesiredMetadata, DesiredProvider, DesiredRegistration, DesiredState } from './plan';
+
+/** The part of a catalog entry onboarding reads (src/catalog's CatalogEntry satisfies it). */
+export interface CatalogEventLike {
+  code: string;
+  entity: string;
+  direction: 'backoffice' | 'commerce';
+  label: string;
+  description: string;
+  sample: unknown;
+  package: string;
+  consumer: string;
+}
+
+export type ProviderKey = 'backoffice' | 'commerce';
+
+export interface ProviderInfo {
+  label: string;
+  description: string;
+  docs_url?: string;
+}
+
+/** Defaults as in the starter kit (its `scripts/onboarding/config/providers.json`). */
+export const DEFAULT_PROVIDERS: Record<ProviderKey, ProviderInfo> = {
+  backoffice: {
+    label: 'Backoffice Provider',
+    description: 'Events published by back-office systems (ERP, OMS, PIM, CRM) through the ingestion webhook',
+  },
+  commerce: {
+    label: 'Commerce Provider',
+    description: 'Events published by Adobe Commerce (Adobe I/O Events for Adobe Commerce module)',
+  },
+};
+
+/** provider_metadata of the Commerce provider in Adobe I/O Events */
+export const COMMERCE_PROVIDER_METADATA = 'dx_commerce_events';
+
+export const COMMERCE_CODE_PREFIX = 'com.adobe.commerce.';
+
+/**
+ * The code an event travels under, given the optional EVENT_PREFIX, with the starter kit's
+ * joining rule: Commerce codes get the prefix after `com.adobe.commerce.`
+ * (`com.adobe.commerce.{prefix}.observer.x`), back-office `be-observer.*` codes are left as
+ * they are, anything else becomes `{prefix}.{code}`.
+ */
+export function prefixedCode(code: string, prefix: string | undefined): string {
+  if (!prefix) return code;
+  if (code.startsWith(COMMERCE_CODE_PREFIX)) return `${COMMERCE_CODE_PREFIX}${prefix}.${code.slice(COMMERCE_CODE_PREFIX.length)}`;
+  if (code.startsWith('be-observer')) return code;
+  return `${prefix}.${code}`;
+}
+
+/** The sample as the management API takes it: base64 of its JSON. */
+export function encodeSample(sample: unknown): string | undefined {
+  if (sample === undefined || sample === null || typeof sample !== 'object') return undefined;
+  return Buffer.from(JSON.stringify(sample)).toString('base64');
+}
+
+const title = (s: string): string =>
+  s
+    .split(/[-_\s]+/)
+    .filter(Boolean)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(' ');
+
+/** Registration name in the starter kit's style, e.g. "Commerce Product Sync". */
+export function registrationName(direction: ProviderKey, entity: string): string {
+  return `${title(direction)} ${title(entity)} Sync`;
+}
+
+export interface DesiredOptions {
+  eventPrefix?: string;
+  /** label suffix, e.g. from the runtime namespace, so that workspaces of one org differ */
+  labelSuffix?: string;
+  providers?: Partial<Record<ProviderKey, ProviderInfo>>;
+  backofficeProviderId?: string;
+  commerceProviderId?: string;
+  commerceInstanceId?: string;
+}
+
+export function providerLabel(key: ProviderKey, opts: DesiredOptions): string {
+  const info = opts.providers?.[key] ?? DEFAULT_PROVIDERS[key];
+  return opts.labelSuffix ? `${info.label} - ${opts.labelSuffix}` : info.label;
+}
+
+/** The desired state for a catalog. */
+export function desiredState(catalog: readonly CatalogEventLike[], opts: DesiredOptions = {}): DesiredState {
+  const directions = new Set(catalog.map((e) => e.direction));
+  const providers: DesiredProvider[] = [];
+  for (const key of ['backoffice', 'commerce'] as const) {
+    if (!directions.has(key)) continue;
+    const info = opts.providers?.[key] ?? DEFAULT_PROVIDERS[key];
+    const p: DesiredProvider = { key, label: providerLabel(key, opts), description: info.description };
+    if (info.docs_url) p.docs_url = info.docs_url;
+    if (key === 'commerce') {
+      p.provider_metadata = COMMERCE_PROVIDER_METADATA;
+      if (opts.commerceInstanceId) p.instance_id = opts.commerceInstanceId;
+      if (opts.commerceProviderId) p.id = opts.commerceProviderId;
+    } else if (opts.backofficeProviderId) {
+      p.id = opts.backofficeProviderId;
+    }
+    providers.push(p);
+  }
+
+  const metadata: DesiredMetadata[] = catalog.map((e) => {
+    const m: DesiredMetadata = {
+      provider: e.direction,
+      event_code: prefixedCode(e.code, opts.eventPrefix),
+      label: e.label,
+      description: e.description,
+    };
+    const sample = encodeSample(e.sample);
+    if (sample) m.sample_event_template = sample;
+    return m;
+  });
+
+  const byConsumer = new Map<string, CatalogEventLike[]>();
+  for (const e of catalog) {
+    const list = byConsumer.get(e.consumer) ?? [];
+    list.push(e);
+    byConsumer.set(e.consumer, list);
+  }
+  const registrations: DesiredRegistration[] = [];
+  for (const [consumer, entries] of [...byConsumer].sort(([a], [b]) => a.localeCompare(b))) {
+    const first = entries[0];
+    if (!first) continue;
+    const name = registrationName(first.direction, first.entity);
+    registrations.push({
+      name,
+      description: `${name}: delivers ${entries.length} ${first.direction === 'commerce' ? 'Commerce' : 'back-office'} event(s) to ${consumer}`,
+      runtime_action: consumer,
+      delivery_type: 'webhook',
+      events: entries.map((e) => ({ provider: e.direction, event_code: prefixedCode(e.code, opts.eventPrefix) })),
+      enabled: true,
+    });
+  }
+  return { providers, metadata, registrations };
+}
+
+// ---------------------------------------------------------------- environment
+
+export interface OnboardingEnv {
+  OAUTH_BASE_URL: string;
+  OAUTH_CLIENT_ID: string;
+  OAUTH_CLIENT_SECRET: string;
+  OAUTH_ORG_ID: string;
+  OAUTH_SCOPES?: string;
+  IO_MANAGEMENT_BASE_URL: string;
+  IO_CONSUMER_ID: string;
+  IO_PROJECT_ID: string;
+  IO_WORKSPACE_ID: string;
+  EVENT_PREFIX?: string;
+  BACKOFFICE_PROVIDER_ID?: string;
+  COMMERCE_PROVIDER_ID?: string;
+  COMMERCE_PROVIDER_INSTANCE_ID?: string;
+  AIO_runtime_namespace?: string;
+}
+
+export const PRODUCTION_DEFAULTS = {
+  OAUTH_BASE_URL: 'https://ims-na1.adobelogin.com/ims/token/',
+  IO_MANAGEMENT_BASE_URL: 'https://api.adobe.io/events/',
+} as const;
+
+const REQUIRED = [
+  'OAUTH_CLIENT_ID',
+  'OAUTH_CLIENT_SECRET',
+  'OAUTH_ORG_ID',
+  'IO_CONSUMER_ID',
+  'IO_PROJECT_ID',
+  'IO_WORKSPACE_ID',
+] as const;
+
+export type EnvResult = { ok: true; env: OnboardingEnv } | { ok: false; missing: string[] };
+
+/** Validate the environment; names every missing variable at once. */
+export function readOnboardingEnv(raw: Record<string, string | undefined>): EnvResult {
+  const get = (k: string): string | undefined => {
+    const v = raw[k];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const missing = REQUIRED.filter((k) => get(k) === undefined);
+  if (missing.length) return { ok: false, missing: [...missing] };
+  const env: OnboardingEnv = {
+    OAUTH_BASE_URL: get('OAUTH_BASE_URL') ?? PRODUCTION_DEFAULTS.OAUTH_BASE_URL,
+    IO_MANAGEMENT_BASE_URL: get('IO_MANAGEMENT_BASE_URL') ?? PRODUCTION_DEFAULTS.IO_MANAGEMENT_BASE_URL,
+    OAUTH_CLIENT_ID: get('OAUTH_CLIENT_ID') as string,
+    OAUTH_CLIENT_SECRET: get('OAUTH_CLIENT_SECRET') as string,
+    OAUTH_ORG_ID: get('OAUTH_ORG_ID') as string,
+    IO_CONSUMER_ID: get('IO_CONSUMER_ID') as string,
+    IO_PROJECT_ID: get('IO_PROJECT_ID') as string,
+    IO_WORKSPACE_ID: get('IO_WORKSPACE_ID') as string,
+  };
+  for (const k of [
+    'OAUTH_SCOPES',
+    'EVENT_PREFIX',
+    'BACKOFFICE_PROVIDER_ID',
+    'COMMERCE_PROVIDER_ID',
+    'COMMERCE_PROVIDER_INSTANCE_ID',
+    'AIO_runtime_namespace',
+  ] as const) {
+    const v = get(k);
+    if (v !== undefined) env[k] = v;
+  }
+  return { ok: true, env };
+}
+
+/**
+ * aio-lib-events takes the management API's host (it appends `/events/...` itself), while
+ * the app's IO_MANAGEMENT_BASE_URL is the starter kit's `https://api.adobe.io/events/`.
+ */
+export function eventsBaseUrl(managementBaseUrl: string): string {
+  return managementBaseUrl.replace(/\/+$/, '').replace(/\/events$/, '');
+}
+
+/** `OAUTH_BASE_URL` + `v3`, as the app does. */
+export function imsTokenUrl(oauthBaseUrl: string): string {
+  return `${oauthBaseUrl.endsWith('/') ? oauthBaseUrl : `${oauthBaseUrl}/`}v3`;
+}
+
+export function desiredOptionsFromEnv(env: OnboardingEnv): DesiredOptions {
+  const o: DesiredOptions = {};
+  if (env.EVENT_PREFIX) o.eventPrefix = env.EVENT_PREFIX;
+  if (env.BACKOFFICE_PROVIDER_ID) o.backofficeProviderId = env.BACKOFFICE_PROVIDER_ID;
+  if (env.COMMERCE_PROVIDER_ID) o.commerceProviderId = env.COMMERCE_PROVIDER_ID;
+  if (env.COMMERCE_PROVIDER_INSTANCE_ID) o.commerceInstanceId = env.COMMERCE_PROVIDER_INSTANCE_ID;
+  return o;
+}
