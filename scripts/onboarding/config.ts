@@ -12,6 +12,7 @@
  * Everything here is pure (environment in, desired state out) so that tests can hand in a
  * modified catalog instead of editing files.
  */
+import { BACKOFFICE_PROVIDER, COMMERCE_PROVIDER, prefixedCode, providerLabel as catalogProviderLabel } from '../../src/catalog';
 import type { DesiredMetadata, DesiredProvider, DesiredRegistration, DesiredState } from './plan';
 
 /** The part of a catalog entry onboarding reads (src/catalog's CatalogEntry satisfies it). */
@@ -21,7 +22,10 @@ export interface CatalogEventLike {
   direction: 'backoffice' | 'commerce';
   label: string;
   description: string;
+  /** the entity payload (`value`) of a sample event */
   sample: unknown;
+  /** Commerce events carry the value as `data.value` */
+  dataWrapsValue?: boolean;
   package: string;
   consumer: string;
 }
@@ -34,40 +38,24 @@ export interface ProviderInfo {
   docs_url?: string;
 }
 
-/** Defaults as in the starter kit (its `scripts/onboarding/config/providers.json`). */
+/** The catalog's provider definitions (shared with the webhook's provider lookup). */
 export const DEFAULT_PROVIDERS: Record<ProviderKey, ProviderInfo> = {
-  backoffice: {
-    label: 'Backoffice Provider',
-    description: 'Events published by back-office systems (ERP, OMS, PIM, CRM) through the ingestion webhook',
-  },
-  commerce: {
-    label: 'Commerce Provider',
-    description: 'Events published by Adobe Commerce (Adobe I/O Events for Adobe Commerce module)',
-  },
+  backoffice: { label: BACKOFFICE_PROVIDER.label, description: BACKOFFICE_PROVIDER.description },
+  commerce: { label: COMMERCE_PROVIDER.label, description: COMMERCE_PROVIDER.description },
 };
 
 /** provider_metadata of the Commerce provider in Adobe I/O Events */
 export const COMMERCE_PROVIDER_METADATA = 'dx_commerce_events';
 
-export const COMMERCE_CODE_PREFIX = 'com.adobe.commerce.';
+/** EVENT_PREFIX joining rule: the catalog's (the starter kit's getEventName). */
+export { prefixedCode };
 
-/**
- * The code an event travels under, given the optional EVENT_PREFIX, with the starter kit's
- * joining rule: Commerce codes get the prefix after `com.adobe.commerce.`
- * (`com.adobe.commerce.{prefix}.observer.x`), back-office `be-observer.*` codes are left as
- * they are, anything else becomes `{prefix}.{code}`.
- */
-export function prefixedCode(code: string, prefix: string | undefined): string {
-  if (!prefix) return code;
-  if (code.startsWith(COMMERCE_CODE_PREFIX)) return `${COMMERCE_CODE_PREFIX}${prefix}.${code.slice(COMMERCE_CODE_PREFIX.length)}`;
-  if (code.startsWith('be-observer')) return code;
-  return `${prefix}.${code}`;
-}
-
-/** The sample as the management API takes it: base64 of its JSON. */
-export function encodeSample(sample: unknown): string | undefined {
+/** The sample as the management API takes it: base64 of the CloudEvent `data` JSON. */
+export function encodeSample(entry: Pick<CatalogEventLike, 'sample' | 'dataWrapsValue'>): string | undefined {
+  const { sample } = entry;
   if (sample === undefined || sample === null || typeof sample !== 'object') return undefined;
-  return Buffer.from(JSON.stringify(sample)).toString('base64');
+  const data = entry.dataWrapsValue ? { value: sample } : sample;
+  return Buffer.from(JSON.stringify(data)).toString('base64');
 }
 
 const title = (s: string): string =>
@@ -84,8 +72,8 @@ export function registrationName(direction: ProviderKey, entity: string): string
 
 export interface DesiredOptions {
   eventPrefix?: string;
-  /** label suffix, e.g. from the runtime namespace, so that workspaces of one org differ */
-  labelSuffix?: string;
+  /** runtime namespace: provider labels get its suffix, as the starter kit does */
+  runtimeNamespace?: string;
   providers?: Partial<Record<ProviderKey, ProviderInfo>>;
   backofficeProviderId?: string;
   commerceProviderId?: string;
@@ -94,7 +82,7 @@ export interface DesiredOptions {
 
 export function providerLabel(key: ProviderKey, opts: DesiredOptions): string {
   const info = opts.providers?.[key] ?? DEFAULT_PROVIDERS[key];
-  return opts.labelSuffix ? `${info.label} - ${opts.labelSuffix}` : info.label;
+  return catalogProviderLabel({ key, ...info }, opts.runtimeNamespace);
 }
 
 /** The desired state for a catalog. */
@@ -123,7 +111,7 @@ export function desiredState(catalog: readonly CatalogEventLike[], opts: Desired
       label: e.label,
       description: e.description,
     };
-    const sample = encodeSample(e.sample);
+    const sample = encodeSample(e);
     if (sample) m.sample_event_template = sample;
     return m;
   });
@@ -167,6 +155,7 @@ export interface OnboardingEnv {
   BACKOFFICE_PROVIDER_ID?: string;
   COMMERCE_PROVIDER_ID?: string;
   COMMERCE_PROVIDER_INSTANCE_ID?: string;
+  /** App Builder's .env name; AIO_RUNTIME_NAMESPACE and __OW_NAMESPACE are read too */
   AIO_runtime_namespace?: string;
 }
 
@@ -215,6 +204,8 @@ export function readOnboardingEnv(raw: Record<string, string | undefined>): EnvR
     const v = get(k);
     if (v !== undefined) env[k] = v;
   }
+  const ns = get('AIO_runtime_namespace') ?? get('AIO_RUNTIME_NAMESPACE') ?? get('__OW_NAMESPACE');
+  if (ns !== undefined) env.AIO_runtime_namespace = ns;
   return { ok: true, env };
 }
 
@@ -234,6 +225,7 @@ export function imsTokenUrl(oauthBaseUrl: string): string {
 export function desiredOptionsFromEnv(env: OnboardingEnv): DesiredOptions {
   const o: DesiredOptions = {};
   if (env.EVENT_PREFIX) o.eventPrefix = env.EVENT_PREFIX;
+  if (env.AIO_runtime_namespace) o.runtimeNamespace = env.AIO_runtime_namespace;
   if (env.BACKOFFICE_PROVIDER_ID) o.backofficeProviderId = env.BACKOFFICE_PROVIDER_ID;
   if (env.COMMERCE_PROVIDER_ID) o.commerceProviderId = env.COMMERCE_PROVIDER_ID;
   if (env.COMMERCE_PROVIDER_INSTANCE_ID) o.commerceInstanceId = env.COMMERCE_PROVIDER_INSTANCE_ID;
