@@ -4,6 +4,8 @@
  *
  * - 2xx                                  → the parsed body
  * - 400 / 404 / 409 / 422 (and any other final 4xx) → FinalError with the target's message
+ * - 401 / 403 (our credentials are wrong)  → RetryableError 500 `target_unauthorized`: a
+ *                                          misconfiguration; retries apply once it is fixed
  * - 408 / 429 / 5xx but 505              → RetryableError with the same status
  *                                          (429 and 503 keep the target's `retry-after`)
  * - network failure / timeout            → RetryableError 503 (`target_unreachable` / `target_timeout`)
@@ -81,6 +83,10 @@ export async function callTarget(call: TargetCall): Promise<TargetResponse> {
       ...(retryAfter === undefined ? {} : { retryAfter }),
     });
   }
+  if (res.status === 401 || res.status === 403) {
+    // our credentials are wrong: a misconfiguration, retried so that a fixed deployment applies it
+    throw new RetryableError(500, `${message} (check the credentials inputs)`, { code: 'target_unauthorized' });
+  }
   if (res.status >= 400 && res.status < 500) {
     throw new FinalError(res.status, message, { code: finalCode(res.status) });
   }
@@ -91,7 +97,6 @@ export async function callTarget(call: TargetCall): Promise<TargetResponse> {
 function finalCode(status: number): string {
   switch (status) {
     case 400: return 'target_bad_request';
-    case 401: case 403: return 'target_unauthorized';
     case 404: return 'target_not_found';
     case 409: return 'target_conflict';
     case 422: return 'target_unprocessable';
@@ -151,8 +156,10 @@ export function parseRetryAfter(value: string | null): number | undefined {
   return Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
+/** by name, not instanceof: fetch's DOMException may come from another realm (test VMs) */
 function isTimeout(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+  const name = typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined;
+  return name === 'TimeoutError' || name === 'AbortError';
 }
 
 function networkReason(err: unknown): string {
