@@ -51,13 +51,6 @@ step "aio app build"
 rm -rf dist/application
 "$AIO" app build --force-build --no-web-assets 2>&1
 
-if [ "${CHECK_DEPLOY_SKIP_PACK:-}" != "1" ]; then
-  step "aio app pack"
-  rm -f dist/app.zip
-  "$AIO" app pack 2>&1
-  [ -f dist/app.zip ] && echo "dist/app.zip: $(wc -c < dist/app.zip | tr -d ' ') bytes"
-fi
-
 step "action bundles"
 node - "$ROOT/dist/application/actions" <<'NODE'
 const fs = require('fs');
@@ -85,3 +78,28 @@ for (const z of zips.sort()) {
 }
 if (!zips.length) { console.error('aio app build produced no action zip'); process.exit(1); }
 NODE
+
+if [ "${CHECK_DEPLOY_SKIP_PACK:-}" != "1" ]; then
+  step "aio app pack"
+  rm -f dist/app.zip
+  if ! out="$("$AIO" app pack 2>&1)"; then
+    printf '%s\n' "$out" | grep -v '^ ›   npm error  ' | head -n 40
+    if printf '%s' "$out" | grep -q 'from lock file'; then
+      # `aio app pack` validates the lock with `npm ci --dry-run`. npm 11 writes lock files
+      # that list only this platform's optional binaries (@swc/core-*, @unrs/resolver-binding-*)
+      # and then its own `npm ci` rejects them (npm/cli#4828, #8669); npm 10, the one Node 20
+      # ships, accepts the same lock. Say so, then pack again with npm 10.
+      echo
+      echo "aio app pack: its lock check (npm ci --dry-run) fails with npm $(npm --version 2>/dev/null) because of npm's"
+      echo "optional-dependency lock bug, not because of the app. Packing again with npm 10."
+      NPM10="$CACHE/npm10"
+      [ -x "$NPM10/node_modules/.bin/npm" ] || npm install --prefix "$NPM10" --no-audit --no-fund --loglevel=error npm@10 >/dev/null
+      PATH="$NPM10/node_modules/.bin:$PATH" "$AIO" app pack 2>&1
+    else
+      exit 1
+    fi
+  else
+    printf '%s\n' "$out"
+  fi
+  [ -f dist/app.zip ] && echo "dist/app.zip: $(wc -c < dist/app.zip | tr -d ' ') bytes"
+fi
