@@ -19,7 +19,8 @@ export async function startPlatformProcess(opts: { projectDir: string; env?: Rec
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-platform-'));
   const child = spawn(
     process.execPath,
-    [TSX, path.join(ROOT, 'platform', 'cli.ts'), 'start', '--port', '0', '--project-dir', opts.projectDir, '--data-dir', dataDir, '--no-watch', '--no-hooks', ...(opts.args ?? [])],
+    // as `npm start` does: one process (the tsx CLI would add a second), CommonJS hooks only
+    ['--require', 'tsx/cjs', path.join(ROOT, 'platform', 'cli.ts'), 'start', '--port', '0', '--project-dir', opts.projectDir, '--data-dir', dataDir, '--no-watch', '--no-hooks', ...(opts.args ?? [])],
     { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'ignore'] },
   );
   let stdout = '';
