@@ -107,8 +107,9 @@ function pad(s: string, n: number): string {
 }
 
 /** A sample event the app provides, for the ready-to-paste curl. */
-function findSample(projectDir: string): string | undefined {
+function findSample(projectDir: string, env: Record<string, string>): string | undefined {
   const candidates = [
+    ...(env.PLATFORM_SAMPLE_EVENT_FILE ? [env.PLATFORM_SAMPLE_EVENT_FILE] : []),
     'scripts/samples/ingestion-webhook.json',
     'samples/ingestion-webhook.json',
     'test/fixtures/ingestion-webhook.json',
@@ -146,7 +147,7 @@ export function summary(p: RunningPlatform): string {
   lines.push(`  aio rt:  AIO_RUNTIME_APIHOST=${config.baseUrl} AIO_RUNTIME_NAMESPACE=${config.namespace} AIO_RUNTIME_AUTH=${config.auth} aio rt action list`);
   const ingestion = actions.find((a) => a.web && /ingestion|webhook/i.test(a.fullName));
   if (ingestion?.webUrl) {
-    const sample = findSample(config.projectDir);
+    const sample = findSample(config.projectDir, config.env);
     const key = config.env.INGESTION_API_KEY;
     const rel = sample ? path.relative(process.cwd(), sample) || sample : undefined;
     lines.push('');
@@ -154,7 +155,7 @@ export function summary(p: RunningPlatform): string {
     lines.push(
       `  curl -sS -X POST '${ingestion.webUrl}' -H 'content-type: application/json'` +
         (key ? ` -H 'x-api-key: ${key}'` : '') +
-        (rel ? ` --data @${rel}` : ` --data '{"uid":"sample-1","event":"be-observer.catalog_product_create","value":{"sku":"SKU-1","name":"Sample"}}'`),
+        (rel ? ` --data @${rel}` : ` --data '{"data":{"uid":"sample-1","event":"be-observer.catalog_product_create","value":{"sku":"SAMPLE-1","name":"Sample product","price":1,"description":"A sample product"}}}'`),
     );
   }
   lines.push('');

@@ -48,9 +48,8 @@ export function resolveCredentials(env: Record<string, string>, dataDir: string)
   if (!stored.namespace || !stored.auth) {
     stored = {
       namespace: stored.namespace || generateNamespace(),
-      auth:
-        stored.auth ||
-        `${crypto.randomUUID()}:${crypto.randomBytes(48).toString('base64').replace(/[^a-zA-Z0-9]/g, '').slice(0, 64)}`,
+      // OpenWhisk keys are "uuid:64 characters"
+      auth: stored.auth || `${crypto.randomUUID()}:${crypto.randomBytes(32).toString('hex')}`,
     };
     fs.mkdirSync(dataDir, { recursive: true });
     fs.writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
