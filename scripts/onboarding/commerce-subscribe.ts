@@ -8,8 +8,10 @@
  * - `POST V1/eventing/eventSubscribe`                 `{event: {...}}`; `force: true` replaces
  * - `POST V1/eventing/eventUnsubscribe/{name}`        removes one (`--prune`)
  * - `PUT  V1/eventing/updateConfiguration`            `{config: {...}}` (`--configure`)
- * Calls go through the app's Commerce client (src/targets): OAuth 1.0a integration tokens
- * (COMMERCE_CONSUMER_KEY/_SECRET, COMMERCE_ACCESS_TOKEN/_SECRET) or an IMS bearer token.
+ * Requests are signed by the app's Commerce authentication (src/targets): OAuth 1.0a
+ * integration tokens (COMMERCE_CONSUMER_KEY/_SECRET, COMMERCE_ACCESS_TOKEN/_SECRET) or an IMS
+ * bearer token. The HTTP status is reported as Commerce answered it (the actions' client maps
+ * statuses to retry intent, which a script does not need).
  * `@adobe/aio-commerce-lib-events` was evaluated: it covers listing and creating
  * subscriptions but not updating or removing them, and brings ky, valibot and the
  * aio-commerce core libraries; four REST calls do not need it.
@@ -18,8 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { catalog as appCatalog } from '../../src/catalog';
-import { ActionError } from '../../src/errors';
-import { commerceClientFromParams, type CommerceClient } from '../../src/targets';
+import { baseUrl, commerceAuthFromParams, targetMessage, type CommerceAuth } from '../../src/targets';
 import { confirmOrRefuse, EXIT, processIo, type CliIo } from './cli-common';
 import { desiredSubscriptions, parseSubscriptions, planSubscriptions, type CommerceCatalogEntry, type SubscriptionStep } from './commerce-plan';
 import { hintFor } from './management';
@@ -73,15 +74,35 @@ class CommerceCallError extends Error {
   }
 }
 
-async function commerceCall<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof ActionError) {
-      const noAnswer = err.code === 'target_unreachable' || err.code === 'target_timeout';
-      throw new CommerceCallError(name, noAnswer ? undefined : err.statusCode, err.message);
+/** Commerce REST for a script: signed requests, the answer's status kept as it is. */
+class CommerceRest {
+  constructor(
+    readonly baseUrl: string,
+    private readonly auth: CommerceAuth,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async request(call: string, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<unknown> {
+    const url = this.baseUrl + path;
+    const headers: Record<string, string> = { accept: 'application/json', ...(await this.auth.headers(method, url)) };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
+      text = await res.text();
+    } catch (err) {
+      const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+      throw new CommerceCallError(call, undefined, `${method} ${url}: ${err instanceof Error ? err.message : String(err)}${cause}`);
     }
-    throw new CommerceCallError(name, undefined, err instanceof Error ? err.message : String(err));
+    let parsed: unknown = null;
+    try {
+      parsed = text ? (JSON.parse(text) as unknown) : null;
+    } catch {
+      parsed = text;
+    }
+    if (!res.ok) throw new CommerceCallError(call, res.status, targetMessage(parsed, text) ?? (res.statusText || 'no message'));
+    return parsed;
   }
 }
 
@@ -125,9 +146,12 @@ export async function runCommerceSubscribe(deps: SubscribeDeps): Promise<Subscri
   const prune = args.prune === true;
   const dryRun = args['dry-run'] === true;
 
-  let client: CommerceClient;
+  let client: CommerceRest;
   try {
-    client = commerceClientFromParams(env);
+    const base = env.COMMERCE_BASE_URL?.trim();
+    if (!base) throw new Error('missing COMMERCE_BASE_URL (where the Commerce REST API is, e.g. https://shop.example.com/rest/)');
+    const timeout = Number(env.TARGET_TIMEOUT_MS);
+    client = new CommerceRest(baseUrl(base), commerceAuthFromParams(env), Number.isInteger(timeout) && timeout > 0 ? timeout : 15_000);
   } catch (err) {
     io.err(`commerce:subscribe: ${err instanceof Error ? err.message : String(err)}`);
     return { exitCode: EXIT.usage };
@@ -164,8 +188,8 @@ export async function runCommerceSubscribe(deps: SubscribeDeps): Promise<Subscri
   if (!providerId) io.out('(COMMERCE_PROVIDER_ID is not set: subscriptions use the instance\'s default provider, and --prune has nothing to prune.)');
 
   try {
-    const listed = await commerceCall('GET V1/eventing/getEventSubscriptions', () => client.request('GET', 'V1/eventing/getEventSubscriptions'));
-    const steps = planSubscriptions(desired, parseSubscriptions(listed.body), providerId);
+    const listed = await client.request('GET V1/eventing/getEventSubscriptions', 'GET', 'V1/eventing/getEventSubscriptions');
+    const steps = planSubscriptions(desired, parseSubscriptions(listed), providerId);
     const shown: Array<SubscriptionStep | { what: string; kind: 'update'; name: string; changes: string[] }> = [...steps];
     if (configBody) shown.push({ what: 'configuration', kind: 'update', name: 'eventing configuration', changes: ['enabled', 'merchant_id', 'environment_id'] });
     for (const l of formatPlan(shown, prune)) io.out(l);
@@ -200,18 +224,18 @@ export async function runCommerceSubscribe(deps: SubscribeDeps): Promise<Subscri
       try {
         if (step.what === 'configuration' && configBody) {
           const body = configBody;
-          await commerceCall('PUT V1/eventing/updateConfiguration', () => client.request('PUT', 'V1/eventing/updateConfiguration', body));
+          await client.request('PUT V1/eventing/updateConfiguration', 'PUT', 'V1/eventing/updateConfiguration', body);
           outcome = 'updated';
         } else if (step.kind === 'unchanged') outcome = 'unchanged';
         else if (step.kind === 'delete-candidate') {
           if (!prune) outcome = 'kept';
           else {
-            await commerceCall(`POST V1/eventing/eventUnsubscribe/${step.name}`, () => client.request('POST', `V1/eventing/eventUnsubscribe/${seg(step.name)}`));
+            await client.request(`POST V1/eventing/eventUnsubscribe/${step.name}`, 'POST', `V1/eventing/eventUnsubscribe/${seg(step.name)}`);
             outcome = 'deleted';
           }
         } else if ('desired' in step && step.desired) {
           const body = { event: eventBody(step.desired), ...(step.kind === 'update' ? { force: true } : {}) };
-          await commerceCall(`POST V1/eventing/eventSubscribe (${step.name})`, () => client.request('POST', 'V1/eventing/eventSubscribe', body));
+          await client.request(`POST V1/eventing/eventSubscribe (${step.name})`, 'POST', 'V1/eventing/eventSubscribe', body);
           outcome = step.kind === 'update' ? 'updated' : 'created';
         }
       } catch (err) {
