@@ -10,14 +10,17 @@
 #   3. prints each action's bundle size (the built .js and the deployable .zip).
 #
 # Settings (environment):
-#   AIO_CLI_VERSION   version range to install (default 11)
-#   AIO_CLI_CACHE     where the CLI is installed (default ${XDG_CACHE_HOME:-~/.cache}/commerce-events-integration/aio-cli)
+#   AIO_CLI_VERSION   version range to install (default 10: `aio app pack` of 11.1.2 fails for
+#                     every app, because its app plugin (oclif 2) cannot load the events
+#                     plugin's pre-pack hook as oclif 4 declares it: "orig.startsWith is not a
+#                     function"; `aio app build` works with both)
+#   AIO_CLI_CACHE     where the CLI is installed (default ${XDG_CACHE_HOME:-~/.cache}/commerce-events-integration/aio-cli@VERSION)
 #   CHECK_DEPLOY_SKIP_PACK=1   only build
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-AIO_CLI_VERSION="${AIO_CLI_VERSION:-11}"
-CACHE="${AIO_CLI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/commerce-events-integration/aio-cli}"
+AIO_CLI_VERSION="${AIO_CLI_VERSION:-10}"
+CACHE="${AIO_CLI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/commerce-events-integration/aio-cli@$AIO_CLI_VERSION}"
 AIO="$CACHE/node_modules/.bin/aio"
 
 step() { printf '\n== %s\n' "$*"; }
@@ -42,7 +45,12 @@ env_has() { [ -n "${!1:-}" ] || { [ -f "$ROOT/.env" ] && grep -Eq "^[[:space:]]*
 env_has AIO_runtime_namespace || export AIO_RUNTIME_NAMESPACE="1234567-checkdeploy-stage"
 env_has AIO_runtime_auth || export AIO_RUNTIME_AUTH="00000000-0000-0000-0000-000000000000:check-deploy-not-a-key"
 env_has AIO_runtime_apihost || export AIO_RUNTIME_APIHOST="https://adobeioruntime.net"
-export AIO_CLI_TELEMETRY_DISABLED=1 CI="${CI:-true}"
+# `aio app pack` wants the Developer Console project that `aio app use` writes to .aio
+if [ ! -f "$ROOT/.aio" ] && [ -z "${AIO_PROJECT_ID:-}" ]; then
+  export AIO_PROJECT_ID=0000000000000000000 AIO_PROJECT_NAME=checkdeploy AIO_PROJECT_ORG_ID=000000 \
+    AIO_PROJECT_WORKSPACE_ID=0000000000000000001 AIO_PROJECT_WORKSPACE_NAME=Stage
+fi
+export CI="${CI:-true}"
 
 cd "$ROOT"
 echo "aio: $("$AIO" --version 2>/dev/null | tail -n 1)"
