@@ -6,6 +6,7 @@ import { runtimeModule } from './runtime';
 import { stateModule } from './state';
 import { imsModule } from './ims';
 import { eventsModule } from './events';
+import { commerceModule } from './commerce';
 
 export interface DefaultModuleOptions {
   /** rebuild actions when their sources change */
@@ -13,5 +14,5 @@ export interface DefaultModuleOptions {
 }
 
 export function defaultModules(opts: DefaultModuleOptions = {}): PlatformModule[] {
-  return [runtimeModule({ watch: opts.watch ?? false }), stateModule(), imsModule(), eventsModule()];
+  return [runtimeModule({ watch: opts.watch ?? false }), stateModule(), imsModule(), eventsModule(), commerceModule()];
 }

@@ -10,6 +10,7 @@
  * - PLATFORM_EVENTS_ENTITY_FIELDS: comma list of data fields indexed as the entity id
  * - PLATFORM_TRACE_MAX_ATTEMPTS (100000), PLATFORM_TRACE_MAX_AGE_DAYS (7): trace retention
  */
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { PlatformContext, PlatformModule } from '../core/types';
 import { Catalog, type Workspace } from './catalog';
@@ -125,7 +126,8 @@ export function eventsModule(opts: EventsModuleOptions = {}): PlatformModule & {
         }
       };
 
-      const configFile = opts.configFile ?? env.PLATFORM_EVENTS_CONFIG;
+      const configFileRaw = opts.configFile ?? env.PLATFORM_EVENTS_CONFIG;
+      const configFile = configFileRaw ? path.resolve(ctx.config.projectDir, configFileRaw) : undefined;
       if (configFile) {
         const summary = applyEventsConfig(catalog, loadEventsConfig(configFile), localWorkspace(env), env.OAUTH_CLIENT_ID || 'local-client');
         ctx.log.info('events: applied the events config', { file: configFile, created: summary.created.length, updated: summary.updated.length });

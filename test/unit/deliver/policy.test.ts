@@ -2,7 +2,7 @@
 import { findEvent } from '../../../src/catalog';
 import { buildRoutingTable, parseRoutesOverride, readPath, rejectingFilter, resolveEvent } from '../../../src/routing';
 import { isEcho, memoryStateStore, normalizeValue, rememberWrite, stateKey } from '../../../src/state';
-import { parseRetryAfter, targetMessage } from '../../../src/targets';
+import { parseRetryAfter, targetMessage, targetTimeout } from '../../../src/targets';
 import { RetryableError } from '../../../src/errors';
 
 const entries = [{ code: 'a.one', package: 'p', handler: 'p/handler' }, { code: 'a.two', package: 'p', handler: 'p/handler' }];
@@ -103,16 +103,40 @@ describe('State keys and fingerprints', () => {
     expect(normalizeValue(null)).toBeUndefined();
   });
 
-  test('echo: equal on every shared field; nothing shared is not an echo; expires with the TTL', async () => {
+  test('echo: every field the event carries was written, unchanged; a field we did not write is news; expires with the TTL', async () => {
     let now = 1_000_000;
     const store = memoryStateStore(() => now);
-    await rememberWrite(store, { entity: 'product', id: 'S', print: { name: 'n', price: 5 } }, 60);
-    expect(await isEcho(store, { entity: 'product', id: 'S', print: { name: 'n', price: '5.0000' } })).toBe(true);
-    expect(await isEcho(store, { entity: 'product', id: 'S', print: { name: 'n' } })).toBe(true);
-    expect(await isEcho(store, { entity: 'product', id: 'S', print: { name: 'other', price: 5 } })).toBe(false);
-    expect(await isEcho(store, { entity: 'product', id: 'S', print: { description: 'd' } })).toBe(false);
-    expect(await isEcho(store, { entity: 'product', id: 'T', print: { name: 'n' } })).toBe(false);
+    await rememberWrite(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'n', price: 5 } }, 60);
+    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'n', price: '5.0000' } })).toBe(true);
+    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'n' } })).toBe(true);
+    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'other', price: 5 } })).toBe(false);
+    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { description: 'd' } })).toBe(false);
+    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'n', description: 'd' } })).toBe(false);
+    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: {} })).toBe(false);
+    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'T', print: { name: 'n' } })).toBe(false);
+    // what we wrote to Commerce says nothing about back-office events
+    expect(await isEcho(store, 'backoffice', { entity: 'product', id: 'S', print: { name: 'n' } })).toBe(false);
     now += 61_000;
-    expect(await isEcho(store, { entity: 'product', id: 'S', print: { name: 'n' } })).toBe(false);
+    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'n' } })).toBe(false);
+  });
+});
+
+describe('target timeout', () => {
+  const saved = process.env.__OW_DEADLINE;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.__OW_DEADLINE;
+    else process.env.__OW_DEADLINE = saved;
+  });
+  test('TARGET_TIMEOUT_MS, bounded by the activation deadline less a margin', () => {
+    delete process.env.__OW_DEADLINE;
+    expect(targetTimeout({}, 15_000)).toBe(15_000);
+    expect(targetTimeout({ TARGET_TIMEOUT_MS: '2000' }, 15_000)).toBe(2_000);
+    process.env.__OW_DEADLINE = String(1_000_000 + 10_000);
+    expect(targetTimeout({}, 15_000, 1_000_000)).toBe(7_000);
+    process.env.__OW_DEADLINE = String(1_000_000 + 1_000);
+    expect(targetTimeout({}, 15_000, 1_000_000)).toBe(500);
+  });
+  test('a malformed TARGET_TIMEOUT_MS is a misconfiguration naming the input', () => {
+    expect(() => targetTimeout({ TARGET_TIMEOUT_MS: 'soon' }, 15_000)).toThrow('TARGET_TIMEOUT_MS');
   });
 });
