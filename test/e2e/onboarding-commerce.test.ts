@@ -1,14 +1,13 @@
 /**
- * `npm run commerce:subscribe` end to end against the local platform's Commerce eventing
- * stand-in, signing with OAuth 1.0a through the app's Commerce client.
+ * `npm run commerce:subscribe` end to end against the local platform's Commerce stand-in
+ * (its eventing endpoints), signing with OAuth 1.0a through the app's Commerce auth.
  */
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { startPlatform, defaultModules, type RunningPlatform } from '../../platform';
-import { commerceEventingModule } from '../../platform/commerce/eventing';
+import { startPlatform, type RunningPlatform } from '../../platform';
 import { localDefaults } from '../../platform/core/local-defaults';
 import { catalog } from '../../src/catalog';
 import { runCommerceSubscribe } from '../../scripts/onboarding/commerce-subscribe';
@@ -23,9 +22,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'commerce-subscribe-e2e-'));
   fs.writeFileSync(path.join(dir, 'app.config.yaml'), 'application:\n  runtimeManifest:\n    packages: {}\n');
   fs.writeFileSync(path.join(dir, '.env'), '');
-  const modules = defaultModules();
-  if (!modules.some((m) => m.name === 'commerce-eventing')) modules.push(commerceEventingModule());
-  platform = await startPlatform({ projectDir: dir, dataDir: dir, port: 0, quiet: true, modules });
+  platform = await startPlatform({ projectDir: dir, dataDir: dir, port: 0, quiet: true });
   env = { ...localDefaults(platform.url, dir) };
 }, 60_000);
 
@@ -124,7 +121,7 @@ describe('npm run commerce:subscribe against the Commerce stand-in', () => {
   it('--configure sends the eventing configuration', async () => {
     const r = await subscribe(['--yes', '--configure'], { env: { COMMERCE_ADOBE_IO_EVENTS_MERCHANT_ID: 'acme_store', COMMERCE_PROVIDER_ID: 'prov-commerce' } });
     expect(r.exitCode).toBe(0);
-    const cfg = (await (await fetch(`${env.COMMERCE_BASE_URL}V1/eventing/configuration`)).json()) as Record<string, unknown>;
+    const cfg = (await (await fetch(`${env.COMMERCE_BASE_URL}V1/eventing/getConfiguration`)).json()) as Record<string, unknown>;
     expect(cfg).toMatchObject({ enabled: true, merchant_id: 'acme_store', environment_id: 'Stage' });
   });
 
