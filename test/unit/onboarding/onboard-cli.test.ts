@@ -8,6 +8,7 @@ import { runOnboarding } from '../../../scripts/onboarding/onboard';
 import type { CliIo } from '../../../scripts/onboarding/cli-common';
 import type { CatalogEventLike } from '../../../scripts/onboarding/config';
 import { FakeManagement } from './fake-management';
+import { clearImsCache } from '../../../src/ims';
 
 /** A real HTTP server speaking IMS client_credentials; answers `imsStatus`. */
 let ims: http.Server;
@@ -31,6 +32,8 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => ims.close(() => r())));
 beforeEach(() => {
   imsStatus = 200;
+  // the app's IMS client keeps tokens per process (a CLI run is one process)
+  clearImsCache();
 });
 
 const baseEnv = (): Record<string, string> => ({
