@@ -87,10 +87,10 @@ export function providerLabel(key: ProviderKey, opts: DesiredOptions): string {
 
 /** The desired state for a catalog. */
 export function desiredState(catalog: readonly CatalogEventLike[], opts: DesiredOptions = {}): DesiredState {
-  const directions = new Set(catalog.map((e) => e.direction));
+  // both providers always: a catalog that drops every event of one direction still owns
+  // that provider, so --prune can remove its event metadata
   const providers: DesiredProvider[] = [];
   for (const key of ['backoffice', 'commerce'] as const) {
-    if (!directions.has(key)) continue;
     const info = opts.providers?.[key] ?? DEFAULT_PROVIDERS[key];
     const p: DesiredProvider = { key, label: providerLabel(key, opts), description: info.description };
     if (info.docs_url) p.docs_url = info.docs_url;
