@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { commerceEventName, desiredSubscriptions, fieldsOf, parseSubscriptions, planSubscriptions } from '../../../scripts/onboarding/commerce-plan';
 import { upsertEnvLines } from '../../../scripts/onboarding/env-file';
 import { eventsBaseUrl, imsTokenUrl, readOnboardingEnv, registrationName, desiredState } from '../../../scripts/onboarding/config';
@@ -86,5 +87,29 @@ describe('onboarding config', () => {
     expect(new Set(d.registrations.map((r) => r.runtime_action)).size).toBe(d.registrations.length);
     expect(d.registrations.reduce((n, r) => n + r.events.length, 0)).toBe(catalog.length);
     expect(registrationName('commerce', 'customer-group')).toBe('Commerce Customer Group Sync');
+  });
+});
+
+describe('commerce subscriptions converge', () => {
+  const commerce = catalog.filter((e) => e.direction === 'commerce');
+  const arbSubset = fc.array(fc.boolean(), { minLength: commerce.length, maxLength: commerce.length }).map((bits) => commerce.filter((_, i) => bits[i]));
+
+  it('applying the plan with prune yields exactly the catalog and leaves other providers alone', () => {
+    fc.assert(
+      fc.property(arbSubset, arbSubset, fc.constantFrom(undefined, 'acme'), (before, after, prefix) => {
+        const own = 'p1';
+        const foreign = { name: 'observer.someone_elses_event', fields: ['id'], provider_id: 'other' };
+        let state = [foreign, ...desiredSubscriptions(before, { providerId: own })];
+        const desired = desiredSubscriptions(after, { providerId: own, ...(prefix ? { eventPrefix: prefix } : {}) });
+        for (const s of planSubscriptions(desired, state, own)) {
+          if (s.kind === 'delete-candidate') state = state.filter((x) => x.name !== s.name);
+          else if (s.desired) state = [...state.filter((x) => x.name !== s.name), s.desired];
+        }
+        expect(planSubscriptions(desired, state, own).every((s) => s.kind === 'unchanged')).toBe(true);
+        expect(state.filter((x) => x.provider_id === own).map((x) => x.name).sort()).toEqual(desired.map((d) => d.name).sort());
+        expect(state).toContainEqual(foreign);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
