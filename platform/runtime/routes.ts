@@ -16,13 +16,18 @@ function owError(reply: FastifyReply, statusCode: number, error: string, code?: 
   return reply.code(statusCode).header('content-type', 'application/json').send(JSON.stringify({ error, code: code ?? newActivationId() }));
 }
 
+/** Node already lower-cases header names; only repeated headers (arrays) need joining. */
 function headersOf(req: FastifyRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v === undefined) continue;
-    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  const h = req.headers;
+  for (const k in h) {
+    const v = h[k];
+    if (typeof v !== 'string') {
+      const out: Record<string, string> = {};
+      for (const [k2, v2] of Object.entries(h)) if (v2 !== undefined) out[k2] = Array.isArray(v2) ? v2.join(', ') : v2;
+      return out;
+    }
   }
-  return out;
+  return h as Record<string, string>;
 }
 
 function queryString(url: string): string {

@@ -24,8 +24,10 @@ const STATUS = {
 
 export class ActionNotFound extends Error {}
 
+/** 32 hex characters like OpenWhisk's; randomUUID draws from a cached entropy pool (cheap) */
 export function newActivationId(): string {
-  return crypto.randomBytes(16).toString('hex');
+  const u = crypto.randomUUID();
+  return u.slice(0, 8) + u.slice(9, 13) + u.slice(14, 18) + u.slice(19, 23) + u.slice(24);
 }
 
 /** true when params look like a CloudEvent: string id, type and source */
