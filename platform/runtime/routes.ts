@@ -43,6 +43,13 @@ function num(v: unknown): number | undefined {
 
 const WEB_EXTENSIONS = ['json', 'http', 'html', 'text', 'svg'];
 
+/** What OpenWhisk adds to web responses (and answers to OPTIONS) unless `web-custom-options`. */
+const CORS: Record<string, string> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'OPTIONS, GET, DELETE, POST, PUT, HEAD, PATCH',
+  'access-control-allow-headers': 'Authorization, Origin, X-Requested-With, Content-Type, Accept, User-Agent',
+};
+
 export function registerRuntimeRoutes(app: FastifyInstance, ctx: PlatformContext, rt: LocalRuntime): void {
   const cfg = ctx.config;
   const expectedAuth = `Basic ${Buffer.from(cfg.auth).toString('base64')}`;
@@ -104,6 +111,10 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: PlatformContext
     const activationId = newActivationId();
     reply.header('x-openwhisk-activation-id', activationId);
     if (!nsOk(params.ns) || !spec || !spec.web) return owError(reply, 404, 'The requested resource does not exist.', activationId);
+    if (!spec.webCustomOptions) {
+      reply.headers(CORS);
+      if (req.method === 'OPTIONS') return reply.code(200).send('');
+    }
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (cfg.productionLimits && raw.length > MAX_PAYLOAD_BYTES) {
       return owError(reply, 413, `The request content was too large (${raw.length} > ${MAX_PAYLOAD_BYTES} bytes).`, activationId);

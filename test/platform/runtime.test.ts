@@ -244,6 +244,14 @@ describe('web actions', () => {
     expect(await r.json()).toEqual({ any: 'thing' });
   });
 
+  test('CORS: OPTIONS answered without an activation; responses carry allow-origin', async () => {
+    const pre = await web('echo', { method: 'OPTIONS' });
+    expect(pre.status).toBe(200);
+    expect(pre.headers.get('access-control-allow-methods')).toContain('POST');
+    const r = await web('echo');
+    expect(r.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
   test('a non-web action is not reachable as a web action; unknown → 404', async () => {
     expect((await web('counter')).status).toBe(404);
     expect((await web('nothing')).status).toBe(404);
