@@ -65,7 +65,7 @@ export class LocalRuntime implements Runtime {
     }
     this.maxWorkers = opts.maxWorkers ?? Number(process.env.PLATFORM_MAX_WORKERS ?? Math.max(2, os.cpus().length));
     this.idleMs = opts.idleMs ?? Number(process.env.PLATFORM_WORKER_IDLE_MS ?? 120_000);
-    this.builder = new ActionBuilder(path.join(ctx.config.dataDir, 'build'), ctx.log, (name) => this.pools.get(name)?.recycle());
+    this.builder = new ActionBuilder(path.join(ctx.config.dataDir, 'build'), ctx.config.projectDir, ctx.log, (name) => this.pools.get(name)?.recycle());
   }
 
   async build(): Promise<void> {
