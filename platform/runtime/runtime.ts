@@ -231,7 +231,9 @@ export class LocalRuntime implements Runtime {
       body: JSON.stringify({ error, code: activationId }),
       activationId,
     });
-    if (!spec || !spec.web) return json(404, 'The requested resource does not exist.');
+    // no web-export needed: this is how I/O Events delivers to a registration's runtime
+    // action (through Adobe's web sequence), whether or not the action itself is a web action
+    if (!spec) return json(404, 'The requested resource does not exist.');
     const lower: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) lower[k.toLowerCase()] = v;
     const r: WebRequest = { ...req, headers: lower };

@@ -282,6 +282,13 @@ describe('Runtime contract (ctx.runtime)', () => {
     expect(acts[0]?.annotations).toEqual(expect.arrayContaining([{ key: 'eventId', value: 'evt-123' }]));
   });
 
+  test('invokeWeb also reaches a non-web action (I/O Events delivers to those); unknown → 404', async () => {
+    const res = await p.ctx.runtime.invokeWeb('demo/counter', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"add":0}' });
+    expect(res.statusCode).toBe(204); // {count, loadedAt} has no body: rendered by the web rules
+    const missing = await p.ctx.runtime.invokeWeb('demo/nope', { method: 'POST', headers: {}, body: '' });
+    expect(missing.statusCode).toBe(404);
+  });
+
   test('actions() lists web URLs', () => {
     const echo = p.ctx.runtime.actions().find((a) => a.fullName === 'demo/echo');
     expect(echo).toEqual({
