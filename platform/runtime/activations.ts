@@ -13,7 +13,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { ActivationRecord } from '../core/types';
 import { migrate } from '../store/db';
 
-const FLUSH_MS = 5;
+const FLUSH_MS = 10;
 const FLUSH_ROWS = 256;
 
 interface Row {
@@ -61,7 +61,6 @@ export class ActivationStore {
       )`,
       `CREATE INDEX IF NOT EXISTS activations_start ON activations (start)`,
       `CREATE INDEX IF NOT EXISTS activations_path_start ON activations (path, start)`,
-      `CREATE INDEX IF NOT EXISTS activations_name_start ON activations (name, start)`,
       `CREATE INDEX IF NOT EXISTS activations_event ON activations (event_id) WHERE event_id IS NOT NULL`,
     ]);
     this.insert = db.prepare(
@@ -131,6 +130,7 @@ export class ActivationStore {
         where.push('path = ?');
         args.push(q.name.replace(/^\/?[^/]+\/(?=[^/]+\/[^/]+$)/, ''));
       } else {
+        // by action name alone: walks the start index (lists are small and retention-bounded)
         where.push('name = ?');
         args.push(q.name);
       }

@@ -16,13 +16,18 @@ function owError(reply: FastifyReply, statusCode: number, error: string, code?: 
   return reply.code(statusCode).header('content-type', 'application/json').send(JSON.stringify({ error, code: code ?? newActivationId() }));
 }
 
+/** Node already lower-cases header names; only repeated headers (arrays) need joining. */
 function headersOf(req: FastifyRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v === undefined) continue;
-    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  const h = req.headers;
+  for (const k in h) {
+    const v = h[k];
+    if (typeof v !== 'string') {
+      const out: Record<string, string> = {};
+      for (const [k2, v2] of Object.entries(h)) if (v2 !== undefined) out[k2] = Array.isArray(v2) ? v2.join(', ') : v2;
+      return out;
+    }
   }
-  return out;
+  return h as Record<string, string>;
 }
 
 function queryString(url: string): string {
@@ -38,6 +43,13 @@ function num(v: unknown): number | undefined {
 
 const WEB_EXTENSIONS = ['json', 'http', 'html', 'text', 'svg'];
 
+/** What OpenWhisk adds to web responses (and answers to OPTIONS) unless `web-custom-options`. */
+const CORS: Record<string, string> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'OPTIONS, GET, DELETE, POST, PUT, HEAD, PATCH',
+  'access-control-allow-headers': 'Authorization, Origin, X-Requested-With, Content-Type, Accept, User-Agent',
+};
+
 export function registerRuntimeRoutes(app: FastifyInstance, ctx: PlatformContext, rt: LocalRuntime): void {
   const cfg = ctx.config;
   const expectedAuth = `Basic ${Buffer.from(cfg.auth).toString('base64')}`;
@@ -46,6 +58,7 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: PlatformContext
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
+  const startedAt = Date.now();
   const nsOk = (ns: string): boolean => ns === '_' || ns === cfg.namespace;
 
   const checkAuth = (req: FastifyRequest, reply: FastifyReply): boolean => {
@@ -98,6 +111,10 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: PlatformContext
     const activationId = newActivationId();
     reply.header('x-openwhisk-activation-id', activationId);
     if (!nsOk(params.ns) || !spec || !spec.web) return owError(reply, 404, 'The requested resource does not exist.', activationId);
+    if (!spec.webCustomOptions) {
+      reply.headers(CORS);
+      if (req.method === 'OPTIONS') return reply.code(200).send('');
+    }
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (cfg.productionLimits && raw.length > MAX_PAYLOAD_BYTES) {
       return owError(reply, 413, `The request content was too large (${raw.length} > ${MAX_PAYLOAD_BYTES} bytes).`, activationId);
@@ -148,7 +165,7 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: PlatformContext
 
   const packagesOf = (): Array<Record<string, unknown>> => {
     const names = [...new Set(rt.specList().map((s) => s.packageName))];
-    return names.map((name) => ({ name, namespace: cfg.namespace, version: '0.0.1', publish: false, binding: {}, annotations: [], updated: 0 }));
+    return names.map((name) => ({ name, namespace: cfg.namespace, version: '0.0.1', publish: false, binding: {}, annotations: [], updated: startedAt }));
   };
 
   const actionEntry = (fullName: string, details: boolean): Record<string, unknown> | undefined => {
@@ -169,7 +186,7 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: PlatformContext
       exec: { kind: s.runtime, binary: false },
       annotations,
       limits: { timeout: s.limits.timeout, memory: s.limits.memory, concurrency: s.limits.concurrency, logs: 10 },
-      updated: 0,
+      updated: rt.builtAt(fullName),
     };
     if (details) {
       e.parameters = Object.entries(rt.resolvedInputs(fullName)).map(([key, value]) => ({ key, value }));
@@ -194,6 +211,11 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: PlatformContext
       actions: rt.specList().filter((s) => s.packageName === pkg).map((s) => ({ name: s.actionName, version: '0.0.1', annotations: [] })),
       feeds: [],
     };
+  });
+  // `aio rt activation logs` asks where logs are forwarded first; locally they stay in Runtime
+  app.get('/runtime/namespaces/:ns/logForwarding', async (req, reply) => {
+    if (!checkAuth(req, reply)) return reply;
+    return { adobe_io_runtime: {} };
   });
   for (const kind of ['triggers', 'rules']) {
     app.get(`/api/v1/namespaces/:ns/${kind}`, async (req, reply) => {
