@@ -90,6 +90,8 @@ export class DeliveryEngine {
   private pumpQueued = false;
   private closed = true;
   private readonly running = new Set<Promise<void>>();
+  private readonly doneQueue: Array<{ write: () => void; after: () => void }> = [];
+  private flushQueued = false;
   private readonly recent = new Map<number, Array<{ at: number; ok: boolean }>>();
   private readonly regCache = new Map<number, RegistrationRow | null>();
   private readonly providerMeta = new Map<string, string>();
@@ -209,6 +211,7 @@ export class DeliveryEngine {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await Promise.allSettled([...this.running]);
+    this.flush();
   }
 
   /** schedule a pump on the next tick (coalesced) */
@@ -447,10 +450,10 @@ export class DeliveryEngine {
       activationId: string | null;
     },
   ): void {
-    if (this.closed && this.o.db.open === false) return;
-    const now = Date.now();
     const finals: Array<{ eventId: string; seq: number; status: DeliveryStatus; attempt: number }> = [];
-    this.o.db.transaction(() => {
+    let now = 0;
+    const write = () => {
+      now = Date.now();
       for (const { row, ev } of live) {
         let status: DeliveryStatus;
         let failures = row.failures;
@@ -486,30 +489,52 @@ export class DeliveryEngine {
         this.refreshEventStatus(row.event_seq);
         finals.push({ eventId: ev.event_id, seq: ev.seq, status, attempt: row.attempts + 1 });
       }
-    })();
-    for (const f of finals) {
-      this.o.bus.emit('delivery', {
-        eventId: f.eventId,
-        seq: f.seq,
-        registrationId: reg.registration_id,
+    };
+    const after = () => {
+      for (const f of finals) {
+        this.o.bus.emit('delivery', {
+          eventId: f.eventId,
+          seq: f.seq,
+          registrationId: reg.registration_id,
+          registration: reg.name,
+          attempt: f.attempt,
+          outcome: a.outcome,
+          status: f.status,
+          responseStatus: a.resStatus,
+          durationMs: a.duration,
+          at: a.started,
+        });
+      }
+      this.o.log.info(`events: delivery ${a.outcome}`, {
         registration: reg.name,
-        attempt: f.attempt,
-        outcome: a.outcome,
-        status: f.status,
-        responseStatus: a.resStatus,
+        target: a.target,
+        status: a.resStatus ?? a.error,
         durationMs: a.duration,
-        at: a.started,
+        activationId: a.activationId ?? undefined,
+        events: live.length,
       });
+      this.updateHealth(reg, a.outcome === 'success', now);
+    };
+    this.doneQueue.push({ write, after });
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(() => this.flush());
     }
-    this.o.log.info(`events: delivery ${a.outcome}`, {
-      registration: reg.name,
-      target: a.target,
-      status: a.resStatus ?? a.error,
-      durationMs: a.duration,
-      activationId: a.activationId ?? undefined,
-      events: live.length,
-    });
-    this.updateHealth(reg, a.outcome === 'success', now);
+  }
+
+  /**
+   * Group commit of attempt outcomes: the outcomes that finished in one turn of the event
+   * loop are written in one transaction. A crash before the flush leaves those deliveries
+   * leased, so they are delivered again after restart (at least once, as before).
+   */
+  flush(): void {
+    this.flushQueued = false;
+    const jobs = this.doneQueue.splice(0);
+    if (jobs.length === 0 || !this.o.db.open) return;
+    this.o.db.transaction(() => {
+      for (const j of jobs) j.write();
+    })();
+    for (const j of jobs) j.after();
   }
 
   refreshEventStatus(seq: number): void {
