@@ -92,6 +92,8 @@ export class DeliveryEngine {
   private readonly running = new Set<Promise<void>>();
   private readonly doneQueue: Array<{ write: () => void; after: () => void }> = [];
   private flushQueued = false;
+  private readonly ingestQueue: Array<{ job: { write: () => void; after: () => void; result: IngestResult | undefined }; resolve: (r: IngestResult) => void; reject: (e: Error) => void }> = [];
+  private ingestQueued = false;
   private readonly recent = new Map<number, Array<{ at: number; ok: boolean }>>();
   private readonly regCache = new Map<number, RegistrationRow | null>();
   private readonly providerMeta = new Map<string, string>();
@@ -158,38 +160,85 @@ export class DeliveryEngine {
 
   /** Store an event durably (with its deliveries); a repeated (source, id) is stored once. */
   ingest(ce: CloudEvent, providerId: string): IngestResult {
+    const job = this.prepareIngest(ce, providerId);
+    this.o.db.transaction(() => job.write())();
+    job.after();
+    return job.result as IngestResult;
+  }
+
+  /**
+   * The same, with group commit: the events that arrive in one turn of the event loop are
+   * written in one transaction, and each promise resolves once that transaction committed
+   * (so the ingress still answers 200 only for a stored event).
+   */
+  ingestCommitted(ce: CloudEvent, providerId: string): Promise<IngestResult> {
+    return new Promise<IngestResult>((resolve, reject) => {
+      this.ingestQueue.push({ job: this.prepareIngest(ce, providerId), resolve, reject });
+      if (!this.ingestQueued) {
+        this.ingestQueued = true;
+        setImmediate(() => this.flushIngest());
+      }
+    });
+  }
+
+  private flushIngest(): void {
+    this.ingestQueued = false;
+    const batch = this.ingestQueue.splice(0);
+    if (batch.length === 0) return;
+    try {
+      this.o.db.transaction(() => {
+        for (const b of batch) b.job.write();
+      })();
+    } catch (e) {
+      for (const b of batch) b.reject(e instanceof Error ? e : new Error(String(e)));
+      return;
+    }
+    for (const b of batch) {
+      b.job.after();
+      b.resolve(b.job.result as IngestResult);
+    }
+  }
+
+  private prepareIngest(ce: CloudEvent, providerId: string): { write: () => void; after: () => void; result: IngestResult | undefined } {
     const now = Date.now();
     const subscribers = this.o.catalog.subscribers(providerId, ce.type);
     const eventId = randomUUID();
     const entity = extractEntityId(ce.data, this.o.entityFields);
+    const body = JSON.stringify(ce);
     let pushed = 0;
-    const result = this.o.db.transaction((): IngestResult => {
-      const status = subscribers.some((r) => r.delivery_type !== 'journal') ? 'pending' : 'received';
-      const r = this.s.insertEvent.run(eventId, ce.id, ce.source, providerId, ce.type, entity, status, now, JSON.stringify(ce));
-      if (r.changes === 0) {
-        const existing = this.s.findEvent.get(ce.source, ce.id) as { event_id: string; seq: number };
-        return { duplicate: true, eventId: existing.event_id, seq: existing.seq };
-      }
-      const seq = Number(r.lastInsertRowid);
-      let held = 0;
-      for (const reg of subscribers) {
-        if (reg.delivery_type === 'journal') {
-          this.s.insertJournal.run(reg.id, seq);
-          continue;
+    const job: { write: () => void; after: () => void; result: IngestResult | undefined } = {
+      result: undefined,
+      write: () => {
+        const status = subscribers.some((r) => r.delivery_type !== 'journal') ? 'pending' : 'received';
+        const r = this.s.insertEvent.run(eventId, ce.id, ce.source, providerId, ce.type, entity, status, now, body);
+        if (r.changes === 0) {
+          const existing = this.s.findEvent.get(ce.source, ce.id) as { event_id: string; seq: number };
+          job.result = { duplicate: true, eventId: existing.event_id, seq: existing.seq };
+          return;
         }
-        const active = this.deliverable(reg);
-        if (!active) held++;
-        this.s.insertDelivery.run(seq, reg.id, active ? 'pending' : 'held', active ? now : null, now);
-        if (active) pushed++;
-      }
-      if (held > 0 && pushed === 0) this.s.setEventStatus.run('held', seq);
-      return { duplicate: false, eventId, seq };
-    })();
-    if (!result.duplicate) {
-      this.o.bus.emit('event', { eventId: result.eventId, seq: result.seq, id: ce.id, source: ce.source, type: ce.type, entityId: entity, receivedAt: now });
-      if (pushed > 0) this.kick();
-    }
-    return result;
+        const seq = Number(r.lastInsertRowid);
+        let held = 0;
+        for (const reg of subscribers) {
+          if (reg.delivery_type === 'journal') {
+            this.s.insertJournal.run(reg.id, seq);
+            continue;
+          }
+          const active = this.deliverable(reg);
+          if (!active) held++;
+          this.s.insertDelivery.run(seq, reg.id, active ? 'pending' : 'held', active ? now : null, now);
+          if (active) pushed++;
+        }
+        if (held > 0 && pushed === 0) this.s.setEventStatus.run('held', seq);
+        job.result = { duplicate: false, eventId, seq };
+      },
+      after: () => {
+        const result = job.result;
+        if (!result || result.duplicate) return;
+        this.o.bus.emit('event', { eventId: result.eventId, seq: result.seq, id: ce.id, source: ce.source, type: ce.type, entityId: entity, receivedAt: now });
+        if (pushed > 0) this.kick();
+      },
+    };
+    return job;
   }
 
   private deliverable(reg: RegistrationRow): boolean {
@@ -211,6 +260,7 @@ export class DeliveryEngine {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await Promise.allSettled([...this.running]);
+    this.flushIngest();
     this.flush();
   }
 

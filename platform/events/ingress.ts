@@ -51,7 +51,7 @@ export function registerIngress(app: FastifyInstance, deps: { catalog: Catalog; 
       if (!deps.catalog.getEventMetadata(provider.id, ce.type)) {
         throw new ApiError(400, 'unknown_event_code', `event code ${ce.type} is not defined for provider ${provider.label} (${provider.id})`, 'type');
       }
-      const r = deps.engine.ingest(ce, provider.id);
+      const r = await deps.engine.ingestCommitted(ce, provider.id);
       return reply.code(200).header('x-adobe-event-id', r.eventId).type('text/plain').send('OK');
     } catch (e) {
       if (e instanceof ApiError) return sendError(reply, e);

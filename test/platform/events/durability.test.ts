@@ -119,13 +119,14 @@ describe('durability', () => {
     };
     const senders = Array.from({ length: 5 }, (_, w) => sender(w));
     await waitFor(() => ids.length >= 100 && hung.size >= 3, 30_000, 'deliveries under way');
+    const exited = new Promise((r) => child!.once('exit', r));
     child.kill('SIGKILL');
     killed = true;
     hang = false;
     held.forEach((f) => f());
     if (process.env.DURABILITY_TRACE) console.log('killed', Date.now() - T0, ids.length, accepted.size);
     await Promise.all(senders);
-    await new Promise((r) => child!.once('exit', r));
+    await exited;
     // deliveries were in flight at the kill (their answer never came): the lease makes them due again
     expect([...hung].every((id) => !seen.has(id))).toBe(true);
 
@@ -140,8 +141,9 @@ describe('durability', () => {
     // the registration was seeded once, not twice, across the restart
     const regs = (await (await fetch(`${base}/events/000000/local-project/local-workspace/registrations`, { headers: auth })).json()) as { _embedded: { registrations: unknown[] } };
     expect(regs._embedded.registrations).toHaveLength(1);
+    const exited2 = new Promise((r) => child!.once('exit', r));
     child.kill('SIGKILL');
-    await new Promise((r) => child!.once('exit', r));
+    await exited2;
     child = undefined;
     fs.rmSync(dataDir, { recursive: true, force: true });
   }, 150_000);
