@@ -29,8 +29,15 @@ export interface PlatformConfig {
   timeScale: number;
   /** opt-in Adobe production caps: 600 activations/min, 100 concurrent, 1 MB payloads */
   productionLimits: boolean;
-  /** the app's environment: .env merged under process.env (process.env wins) */
+  /**
+   * the app's environment: .env merged under process.env (process.env wins), with the local
+   * defaults (platform/core/local-defaults.ts) filling the names the app leaves unset
+   */
   env: Record<string, string>;
+  /** .env merged under process.env, without local defaults (what the user configured) */
+  appEnv?: Record<string, string>;
+  /** the local defaults in effect (URLs on this platform, generated secrets, fixed ids) */
+  localDefaults?: Record<string, string>;
 }
 
 export interface Logger {
@@ -59,6 +66,8 @@ export interface ActivationRecord {
   };
   logs: string[];
   annotations: Array<{ key: string; value: unknown }>;
+  /** the CloudEvent id this activation worked on (see InvokeOptions.eventId); local addition */
+  eventId?: string;
 }
 
 export interface ActionInfo {

@@ -1,0 +1,48 @@
+/**
+ * A tiny logger to stderr: one line per call, `LOG_LEVEL` (debug|info|warn|error|silent).
+ * Lines are buffered and written once per event-loop turn, because stderr is a synchronous
+ * pipe on Linux and one write per request would cost more than the request itself.
+ */
+import type { Logger } from './types';
+
+const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
+type Level = keyof typeof LEVELS;
+
+function parseLevel(v: string | undefined, fallback: Level): Level {
+  return v && v in LEVELS ? (v as Level) : fallback;
+}
+
+export function createLogger(opts: { quiet?: boolean; level?: string; name?: string } = {}): Logger {
+  const min = LEVELS[opts.quiet ? 'silent' : parseLevel(opts.level ?? process.env.LOG_LEVEL, 'info')];
+  let buf: string[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (buf.length === 0) return;
+    const out = buf.join('');
+    buf = [];
+    process.stderr.write(out);
+  };
+  const line = (level: Level, msg: string, fields?: Record<string, unknown>): void => {
+    if (LEVELS[level] < min) return;
+    let s = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${opts.name ? `[${opts.name}] ` : ''}${msg}`;
+    if (fields) {
+      for (const [k, v] of Object.entries(fields)) {
+        if (v === undefined) continue;
+        s += ` ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`;
+      }
+    }
+    buf.push(s + '\n');
+    if (level === 'error' || buf.length > 512) flush();
+    else if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+  return {
+    debug: (m, f) => line('debug', m, f),
+    info: (m, f) => line('info', m, f),
+    warn: (m, f) => line('warn', m, f),
+    error: (m, f) => line('error', m, f),
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Assemble the platform: config, logger, SQLite, one fastify server, the modules.
+ */
+import crypto from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import Fastify from 'fastify';
+import type { PlatformConfig, PlatformContext, PlatformModule, Runtime } from './types';
+import { resolveConfig, type ConfigOptions } from './config';
+import { createLogger } from './logger';
+import { openDatabase } from '../store/db';
+
+export interface StartOptions extends ConfigOptions {
+  modules?: PlatformModule[];
+  quiet?: boolean;
+}
+
+export interface RunningPlatform {
+  config: PlatformConfig;
+  ctx: PlatformContext;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Until the runtime module registers, other modules must not call the runtime. */
+const NO_RUNTIME: Runtime = {
+  actions: () => [],
+  invoke: () => Promise.reject(new Error('the runtime module is not loaded')),
+  invokeWeb: () => Promise.reject(new Error('the runtime module is not loaded')),
+  activationsForEvent: () => [],
+};
+
+export async function assemblePlatform(opts: StartOptions, modules: PlatformModule[]): Promise<RunningPlatform> {
+  const config = await resolveConfig(opts);
+  const log = createLogger({ quiet: opts.quiet ?? false });
+  const db = openDatabase(config.dataDir);
+  const bus = new EventEmitter();
+  bus.setMaxListeners(100);
+  const ctx: PlatformContext = { config, db, log, runtime: NO_RUNTIME, bus };
+
+  const app = Fastify({
+    logger: false,
+    // the production 1 MB cap is checked by the modules (413 with a reason) when enabled
+    bodyLimit: 64 * 1024 * 1024,
+    // aio-lib-state joins AIO_STATE_ENDPOINT and '/containers' with a slash of its own
+    routerOptions: { ignoreDuplicateSlashes: true },
+    forceCloseConnections: true,
+    keepAliveTimeout: 65_000,
+  });
+  let ready = false;
+  app.get('/healthz', async (_req, reply) =>
+    ready ? reply.send({ status: 'ok', namespace: config.namespace }) : reply.code(503).send({ status: 'starting' }),
+  );
+  app.addHook('onResponse', (req, reply, done) => {
+    const act = reply.getHeader('x-openwhisk-activation-id');
+    log.info(`${req.method} ${req.url.split('?')[0]} ${reply.statusCode}`, {
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+      ...(act ? { activation: String(act) } : {}),
+    });
+    done();
+  });
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send({ error: `The requested resource does not exist: ${req.method} ${req.url.split('?')[0]}`, code: crypto.randomBytes(16).toString('hex') });
+  });
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) log.error('request failed', { method: req.method, url: req.url.split('?')[0], error: err.message });
+    void reply.code(status).send({ error: status >= 500 ? 'Internal server error.' : err.message, code: crypto.randomBytes(16).toString('hex') });
+  });
+
+  const registered: PlatformModule[] = [];
+  const closeAll = async (): Promise<void> => {
+    await app.close().catch(() => undefined);
+    for (const m of [...registered].reverse()) {
+      try {
+        await m.close?.();
+      } catch (e) {
+        log.warn('module close failed', { module: m.name, error: String(e) });
+      }
+    }
+    try {
+      db.close();
+    } catch {
+      /* already closed */
+    }
+  };
+  try {
+    for (const m of modules) {
+      registered.push(m);
+      await m.register(app, ctx);
+    }
+    await app.listen({ port: config.port, host: config.host });
+    for (const m of modules) await m.start?.(ctx);
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+  ready = true;
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    ctx,
+    url: config.baseUrl,
+    close: () => (closing ??= closeAll()),
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * The platform's default module list, in registration order. Add a service here (one line).
+ */
+import type { PlatformModule } from './core/types';
+import { runtimeModule } from './runtime';
+import { stateModule } from './state';
+import { imsModule } from './ims';
+
+export interface DefaultModuleOptions {
+  /** rebuild actions when their sources change */
+  watch?: boolean;
+}
+
+export function defaultModules(opts: DefaultModuleOptions = {}): PlatformModule[] {
+  return [runtimeModule({ watch: opts.watch ?? false }), stateModule(), imsModule()];
+}

@@ -1,0 +1,49 @@
+/**
+ * Adobe I/O Runtime's production caps, opt in (`--production-limits`): 600 activations per
+ * minute and 100 concurrent activations per namespace (429 beyond), 1 MB payloads (413).
+ */
+export const MAX_PAYLOAD_BYTES = 1024 * 1024;
+export const MAX_PER_MINUTE = 600;
+export const MAX_CONCURRENT = 100;
+
+export class LimitError extends Error {
+  constructor(
+    readonly statusCode: 429 | 413,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Sliding one-minute window with per-second buckets; concurrency counter. */
+export class NamespaceLimits {
+  private buckets = new Map<number, number>();
+  private concurrent = 0;
+
+  constructor(
+    private readonly perMinute = MAX_PER_MINUTE,
+    private readonly maxConcurrent = MAX_CONCURRENT,
+  ) {}
+
+  /** Take a slot or throw 429; call release() when the activation ends. */
+  acquire(now = Date.now()): void {
+    const sec = Math.floor(now / 1000);
+    let total = 0;
+    for (const [s, n] of this.buckets) {
+      if (s <= sec - 60) this.buckets.delete(s);
+      else total += n;
+    }
+    if (total >= this.perMinute) {
+      throw new LimitError(429, `Too many requests in the last minute (count: ${total}, allowed: ${this.perMinute}).`);
+    }
+    if (this.concurrent >= this.maxConcurrent) {
+      throw new LimitError(429, `Too many concurrent requests in flight (count: ${this.concurrent}, allowed: ${this.maxConcurrent}).`);
+    }
+    this.buckets.set(sec, (this.buckets.get(sec) ?? 0) + 1);
+    this.concurrent++;
+  }
+
+  release(): void {
+    if (this.concurrent > 0) this.concurrent--;
+  }
+}

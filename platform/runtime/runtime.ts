@@ -1,0 +1,275 @@
+/**
+ * The local I/O Runtime: actions from app.config.yaml, built and run in warm worker pools,
+ * activations recorded in SQLite. Implements the `Runtime` contract other modules use.
+ */
+import crypto from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import type { ActionInfo, ActivationRecord, InvokeOptions, PlatformContext, Runtime, WebRequest, WebResponse } from '../core/types';
+import { resolveInputs, type ActionSpec } from '../core/app-config';
+import { ActionBuilder } from './build';
+import { ActionPool, type RunOutcome } from './pool';
+import { ActivationStore } from './activations';
+import { NamespaceLimits, LimitError, MAX_PAYLOAD_BYTES } from './limits';
+import { renderWebResult, webParams, WebError } from './web';
+
+const STATUS = {
+  ok: { status: 'success', statusCode: 0 },
+  error: { status: 'application error', statusCode: 1 },
+  developer: { status: 'action developer error', statusCode: 2 },
+  timeout: { status: 'action developer error', statusCode: 2 },
+  crash: { status: 'action developer error', statusCode: 2 },
+  init: { status: 'action developer error', statusCode: 2 },
+} as const;
+
+export class ActionNotFound extends Error {}
+
+export function newActivationId(): string {
+  return crypto.randomBytes(16).toString('hex');
+}
+
+/** true when params look like a CloudEvent: string id, type and source */
+function cloudEventId(params: Record<string, unknown>): string | undefined {
+  return typeof params.id === 'string' && typeof params.type === 'string' && typeof params.source === 'string'
+    ? params.id
+    : undefined;
+}
+
+export interface RuntimeOptions {
+  watch: boolean;
+  maxWorkers?: number;
+  idleMs?: number;
+}
+
+export class LocalRuntime implements Runtime {
+  readonly store: ActivationStore;
+  private specs = new Map<string, ActionSpec>();
+  private inputs = new Map<string, Record<string, unknown>>();
+  private pools = new Map<string, ActionPool>();
+  private readonly builder: ActionBuilder;
+  private readonly limits = new NamespaceLimits();
+  private readonly maxWorkers: number;
+  private readonly idleMs: number;
+
+  constructor(
+    private readonly ctx: PlatformContext,
+    specs: ActionSpec[],
+    private readonly opts: RuntimeOptions,
+  ) {
+    this.store = new ActivationStore(ctx.db);
+    for (const s of specs) {
+      this.specs.set(s.fullName, s);
+      this.inputs.set(s.fullName, resolveInputs(s.inputs, ctx.config.env));
+    }
+    this.maxWorkers = opts.maxWorkers ?? Number(process.env.PLATFORM_MAX_WORKERS ?? Math.max(2, os.cpus().length));
+    this.idleMs = opts.idleMs ?? Number(process.env.PLATFORM_WORKER_IDLE_MS ?? 120_000);
+    this.builder = new ActionBuilder(path.join(ctx.config.dataDir, 'build'), ctx.log, (name) => this.pools.get(name)?.recycle());
+  }
+
+  async build(): Promise<void> {
+    await this.builder.buildAll([...this.specs.values()], this.opts.watch);
+  }
+
+  spec(fullName: string): ActionSpec | undefined {
+    return this.specs.get(fullName);
+  }
+
+  specList(): ActionSpec[] {
+    return [...this.specs.values()];
+  }
+
+  buildError(fullName: string): string | undefined {
+    return this.builder.built.get(fullName)?.error;
+  }
+
+  resolvedInputs(fullName: string): Record<string, unknown> {
+    return this.inputs.get(fullName) ?? {};
+  }
+
+  webUrl(spec: ActionSpec): string {
+    return `${this.ctx.config.baseUrl}/api/v1/web/${this.ctx.config.namespace}/${spec.packageName}/${spec.actionName}`;
+  }
+
+  actions(): ActionInfo[] {
+    return this.specList().map((s) => ({
+      fullName: s.fullName,
+      packageName: s.packageName,
+      actionName: s.actionName,
+      web: s.web,
+      rawHttp: s.rawHttp,
+      ...(s.web ? { webUrl: this.webUrl(s) } : {}),
+    }));
+  }
+
+  private pool(spec: ActionSpec): ActionPool {
+    let p = this.pools.get(spec.fullName);
+    if (!p) {
+      const c = this.ctx.config;
+      p = new ActionPool({
+        name: spec.fullName,
+        bundle: this.builder.built.get(spec.fullName)?.bundle ?? '',
+        env: {
+          // read at module load by aio-lib-state and the openwhisk client
+          AIO_STATE_ENDPOINT: c.baseUrl,
+          __OW_API_HOST: c.baseUrl,
+          __OW_API_KEY: c.auth,
+          __OW_NAMESPACE: c.namespace,
+        },
+        memoryMb: spec.limits.memory,
+        concurrency: spec.limits.concurrency,
+        maxWorkers: this.maxWorkers,
+        idleMs: this.idleMs,
+      });
+      this.pools.set(spec.fullName, p);
+    }
+    return p;
+  }
+
+  /** Run one activation; record it; never throws except LimitError / ActionNotFound. */
+  async run(
+    fullName: string,
+    params: Record<string, unknown>,
+    opts: InvokeOptions & { activationId?: string; merged?: boolean } = {},
+  ): Promise<ActivationRecord> {
+    const spec = this.specs.get(fullName);
+    if (!spec) throw new ActionNotFound(`The requested resource does not exist: action ${fullName}.`);
+    const c = this.ctx.config;
+    if (c.productionLimits) this.limits.acquire();
+    const activationId = opts.activationId ?? newActivationId();
+    const start = Date.now();
+    const allParams = opts.merged ? params : { ...this.resolvedInputs(fullName), ...params };
+    const eventId = opts.eventId ?? cloudEventId(params);
+    let outcome: RunOutcome;
+    try {
+      const buildError = this.builder.built.get(fullName)?.error;
+      if (buildError) {
+        outcome = { kind: 'init', result: JSON.stringify({ error: `The action failed to build: ${buildError}` }), logs: [] };
+      } else {
+        outcome = await this.pool(spec).run(
+          activationId,
+          allParams,
+          {
+            __OW_ACTION_NAME: `/${c.namespace}/${fullName}`,
+            __OW_ACTIVATION_ID: activationId,
+            __OW_DEADLINE: String(start + spec.limits.timeout),
+            __OW_API_HOST: c.baseUrl,
+            __OW_API_KEY: c.auth,
+            __OW_NAMESPACE: c.namespace,
+          },
+          spec.limits.timeout,
+        );
+      }
+    } finally {
+      if (c.productionLimits) this.limits.release();
+    }
+    if (c.productionLimits && outcome.kind === 'ok' && Buffer.byteLength(outcome.result) > MAX_PAYLOAD_BYTES) {
+      outcome = {
+        kind: 'developer',
+        result: JSON.stringify({ error: `The action produced a response that exceeded the allowed length: ${Buffer.byteLength(outcome.result)} > ${MAX_PAYLOAD_BYTES} bytes.` }),
+        logs: outcome.logs,
+      };
+    }
+    const end = Date.now();
+    const st = STATUS[outcome.kind];
+    let result: Record<string, unknown>;
+    try {
+      result = JSON.parse(outcome.result) as Record<string, unknown>;
+    } catch {
+      result = { error: 'The action produced an unreadable result.' };
+    }
+    const annotations: Array<{ key: string; value: unknown }> = [
+      { key: 'path', value: `${c.namespace}/${fullName}` },
+      { key: 'kind', value: spec.runtime },
+      { key: 'limits', value: spec.limits },
+      { key: 'waitTime', value: 0 },
+    ];
+    if (outcome.initTime !== undefined) annotations.push({ key: 'initTime', value: outcome.initTime });
+    if (outcome.kind === 'timeout') annotations.push({ key: 'timeout', value: true });
+    if (eventId) annotations.push({ key: 'eventId', value: eventId });
+    const rec: ActivationRecord = {
+      activationId,
+      namespace: c.namespace,
+      name: spec.actionName,
+      version: '0.0.1',
+      subject: c.namespace,
+      start,
+      end,
+      duration: end - start,
+      response: { status: st.status, statusCode: st.statusCode, success: st.statusCode === 0, result },
+      logs: outcome.logs,
+      annotations,
+      ...(eventId ? { eventId } : {}),
+    };
+    this.store.add(rec, fullName);
+    this.ctx.bus.emit('activation', rec);
+    this.ctx.log.debug('activation', { action: fullName, activationId, status: st.status, ms: rec.duration });
+    return rec;
+  }
+
+  invoke(fullName: string, params: Record<string, unknown>, opts?: InvokeOptions): Promise<ActivationRecord> {
+    return this.run(fullName, params, opts);
+  }
+
+  /** Prepare a web activation's params; throws WebError (4xx) for bad requests. */
+  webParamsFor(spec: ActionSpec, req: WebRequest, bodyBuf?: Buffer): Record<string, unknown> {
+    return webParams(req, this.resolvedInputs(spec.fullName), { rawHttp: spec.rawHttp, final: spec.final, ...(bodyBuf ? { bodyBuf } : {}) });
+  }
+
+  async invokeWeb(fullName: string, req: WebRequest, opts?: InvokeOptions): Promise<WebResponse> {
+    const spec = this.specs.get(fullName);
+    const activationId = newActivationId();
+    const json = (statusCode: number, error: string): WebResponse => ({
+      statusCode,
+      headers: { 'content-type': 'application/json', 'x-openwhisk-activation-id': activationId },
+      body: JSON.stringify({ error, code: activationId }),
+      activationId,
+    });
+    if (!spec || !spec.web) return json(404, 'The requested resource does not exist.');
+    const lower: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) lower[k.toLowerCase()] = v;
+    const r: WebRequest = { ...req, headers: lower };
+    if (this.ctx.config.productionLimits && Buffer.byteLength(r.body) > MAX_PAYLOAD_BYTES) {
+      return json(413, `The request content was too large (${Buffer.byteLength(r.body)} > ${MAX_PAYLOAD_BYTES} bytes).`);
+    }
+    if (spec.requireAdobeAuth && !/^Bearer\s+\S+/i.test(lower.authorization ?? '')) {
+      return json(401, 'cannot authorize request, reason: missing authorization header');
+    }
+    let params: Record<string, unknown>;
+    try {
+      params = this.webParamsFor(spec, r);
+    } catch (e) {
+      if (e instanceof WebError) return json(e.statusCode, e.message);
+      throw e;
+    }
+    let rec: ActivationRecord;
+    try {
+      rec = await this.run(fullName, params, { ...opts, activationId, merged: true, ...(opts?.eventId ? {} : cloudEventIdOpt(params)) });
+    } catch (e) {
+      if (e instanceof LimitError) return json(e.statusCode, e.message);
+      throw e;
+    }
+    const out = renderWebResult(rec, 'http');
+    return {
+      statusCode: out.statusCode,
+      headers: { ...out.headers, 'x-openwhisk-activation-id': activationId },
+      body: typeof out.body === 'string' ? out.body : out.body.toString('base64'),
+      activationId,
+    };
+  }
+
+  activationsForEvent(eventId: string): ActivationRecord[] {
+    return this.store.forEvent(eventId);
+  }
+
+  async close(): Promise<void> {
+    await this.builder.close();
+    await Promise.all([...this.pools.values()].map((p) => p.close()));
+    this.pools.clear();
+    this.store.close();
+  }
+}
+
+function cloudEventIdOpt(params: Record<string, unknown>): InvokeOptions {
+  const id = cloudEventId(params);
+  return id ? { eventId: id } : {};
+}
