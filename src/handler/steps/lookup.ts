@@ -197,15 +197,23 @@ export class LookupCache {
       }
       // lease: one fetch for the namespace; the others wait for its result in State
       const leaseKey = `lookup.l.${key}`;
+      const free = (h: string | undefined) => h === undefined || h.startsWith('free') || h.startsWith(this.owner);
       let holder = await quiet(log, () => state.get(leaseKey));
-      if (holder === undefined) {
+      if (free(holder)) {
         const mine = `${this.owner}.${randomUUID()}`;
         await quiet(log, () => state.put(leaseKey, mine, Math.max(1, Math.ceil(leaseMs / 1000))));
         await sleep(LEASE_CHECK_MS);
         holder = await quiet(log, () => state.get(leaseKey));
-        if (holder === mine) holder = undefined;
+        if (holder === mine || holder === undefined) {
+          try {
+            return await this.fetchAndStore(key, ttlMs, ttlSeconds, state, fetch, log);
+          } finally {
+            // let waiters (and the next miss) go on at once, whatever the outcome
+            await quiet(log, () => state.put(leaseKey, 'free', 1));
+          }
+        }
       }
-      if (holder !== undefined) {
+      if (!free(holder)) {
         this.stats.waits++;
         const until = this.now() + leaseMs;
         while (this.now() < until) {
@@ -216,11 +224,14 @@ export class LookupCache {
             this.remember(key, got.value, got.at + ttlMs);
             return got.value;
           }
-          const still = await quiet(log, () => state.get(leaseKey));
-          if (still === undefined) break; // the holder failed or its lease expired: fetch ourselves
+          if (free(await quiet(log, () => state.get(leaseKey)))) break; // the holder is done or gone: fetch ourselves
         }
       }
     }
+    return this.fetchAndStore(key, ttlMs, ttlSeconds, state, fetch, log);
+  }
+
+  private async fetchAndStore(key: string, ttlMs: number, ttlSeconds: number, state: StateStore | undefined, fetch: () => Promise<unknown>, log: Logger | undefined): Promise<unknown> {
     this.stats.fetches++;
     const value = await fetch();
     const at = this.now();

@@ -96,7 +96,7 @@ describe('inclusion cases, end to end through the action and a real ingress', ()
     expect(io.published).toHaveLength(1);
     const ce = io.published[0]?.body as Record<string, unknown>;
     expect(ce).toMatchObject({ id: m.id, type: 'commercetools.connect.customer.upsert', source: `urn:uuid:${io.providers[0]?.id}`, subject: m.resource.id, data: m });
-    expect(ce.time).toBe(m.createdAt);
+    expect(ce.time).toBe((m as { createdAt: string }).createdAt);
   });
 
   test('included: a ResourceUpdated change notification gets a deterministic id', async () => {
