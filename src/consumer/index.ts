@@ -17,7 +17,7 @@
 import { catalog, CatalogEntry, findEvent, PackageName, valueOf } from '../catalog';
 import { ActionError, FinalError, RetryableError, isRetryableStatus, toActionError } from '../errors';
 import { ErrorResult, SuccessResult, errorResponse, successResponse } from '../responses';
-import { FilterSubject, RoutableEntry, RoutingTable, buildRoutingTable, parseRoutesOverride, rejectingFilter } from '../routing';
+import { FilterSubject, resolveEvent, RoutableEntry, RoutingTable, buildRoutingTable, parseRoutesOverride, rejectingFilter } from '../routing';
 import { InvokeOutcome, Invoker, openwhiskInvoker } from './invoke';
 import { requestLine } from '../log';
 import { ConsumerLogger, defaultLogger } from './log';
@@ -51,11 +51,11 @@ export interface SkippedResponse {
 
 export function createConsumer<E extends ConsumerEntry>(opts: ConsumerOptions<E>): (params: ConsumerParams) => Promise<ConsumerResult> {
   const invoke = opts.invoke ?? openwhiskInvoker;
-  const mine = opts.entries.filter((e) => e.package === opts.package);
-  // one routing table per warm container and ROUTES_OVERRIDE value
+  // one routing table per warm container and ROUTES_OVERRIDE value; built over the whole
+  // catalog because every consumer gets the same ROUTES_OVERRIDE (other packages' routes included)
   let cached: { raw: unknown; table: RoutingTable } | undefined;
   const tableFor = (raw: unknown): RoutingTable => {
-    if (!cached || cached.raw !== raw) cached = { raw, table: buildRoutingTable(mine, parseRoutesOverride(raw)) };
+    if (!cached || cached.raw !== raw) cached = { raw, table: buildRoutingTable(opts.entries, parseRoutesOverride(raw)) };
     return cached.table;
   };
   const mkLog = opts.logger ?? defaultLogger(opts.package);
@@ -80,7 +80,7 @@ export function createConsumer<E extends ConsumerEntry>(opts: ConsumerOptions<E>
         throw new FinalError(400, 'missing CloudEvent field "type"', { code: 'missing_type', details: [{ path: '/type', message: 'required string' }] });
       }
       const prefix = typeof params.EVENT_PREFIX === 'string' && params.EVENT_PREFIX !== '' && params.EVENT_PREFIX !== '$EVENT_PREFIX' ? params.EVENT_PREFIX : undefined;
-      const entry = opts.findEvent(type, prefix);
+      const entry = resolveEvent(opts.findEvent, type, prefix);
       if (!entry || entry.package !== opts.package) {
         throw new FinalError(400, `unknown event "${type}": ${opts.package}/consumer routes none by that code`, { code: 'unknown_event', details: [{ path: '/type', message: 'not in the routing table' }] });
       }
