@@ -30,7 +30,7 @@ const logger = () => ({ debug() {}, info: (m: string) => logs.push(m), warn: (m:
 
 function targets(extra: Record<string, unknown>[] = []) {
   return JSON.stringify([
-    { name: 'erp', type: 'webhook', url: erp.url, apiKey: '$ERP_KEY', secret: '$ERP_SECRET', timeoutMs: 500, events: ['com.adobe.commerce.observer.sales_order_*'] },
+    { name: 'erp', type: 'webhook', url: erp.url, apiKey: '$ERP_KEY', secret: '$ERP_SECRET', timeoutMs: 5000, events: ['com.adobe.commerce.observer.sales_order_*'] },
     ...extra,
   ]);
 }
@@ -81,10 +81,11 @@ describe('outbound webhook target', () => {
     expect(limited.error?.headers?.['retry-after']).toBe('3');
     erp.fail(404);
     expect(((await d(event())) as Out).error?.statusCode).toBe(404);
-    erp.slow(800);
-    expect(((await d(event())) as Out).error?.body.code).toBe('target_timeout');
+    const short = targets().replace('"timeoutMs":5000', '"timeoutMs":200');
+    erp.slow(1000);
+    expect(((await d(event({ OUTBOUND_TARGETS: short }))) as Out).error?.body.code).toBe('target_timeout');
     erp.slow(0);
-    await new Promise((r) => setTimeout(r, 500)); // let the slow delivery finish
+    await new Promise((r) => setTimeout(r, 1000)); // let the slow delivery finish
     expect(((await d(event({ ERP_KEY: 'wrong' }))) as Out).error).toMatchObject({ statusCode: 500, body: { code: 'target_unauthorized' } });
   });
 
