@@ -15,6 +15,7 @@ import path from 'node:path';
 import type { RunningPlatform } from '../../platform/core/server';
 import { ctCustomerUpsert, ctProductUpsert } from '../../src/catalog/commercetools';
 import { BatchWriter, LocalDirectoryStorage, startBatchSink, type BatchSink, type Manifest } from '../../src/outbound/batch';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 import { waitFor } from '../platform/events/harness';
 import { startTestPlatform } from '../platform/helpers';
 
@@ -24,16 +25,52 @@ let p: RunningPlatform;
 let key = '';
 let ctUrl = '';
 let webhookUrl = '';
+let erp: WebhookReceiver;
+let promo: WebhookReceiver;
+const SECRET = `whsec_${Buffer.from('e2e outbound secret, 32 bytes!!!').toString('base64')}`;
+let promoEndsAt = 0;
 
 beforeAll(async () => {
+  erp = await startWebhookReceiver({ secret: SECRET, apiKey: 'erp-e2e-key' });
+  promo = await startWebhookReceiver({ secret: SECRET });
+  // a temporary target whose end date has passed (receiving until then is unit-tested on a moved clock)
+  promoEndsAt = Date.now() - 1000;
+  const targets = [
+    { name: 'erp', type: 'webhook', url: erp.url, apiKey: '$OUTBOUND_WEBHOOK_API_KEY', secret: '$OUTBOUND_WEBHOOK_SECRET', events: ['com.adobe.commerce.observer.sales_order_*'] },
+    { name: 'promo', type: 'webhook', url: promo.url, secret: '$OUTBOUND_WEBHOOK_SECRET', endsAt: new Date(promoEndsAt).toISOString() },
+  ];
   // 0.05: retries come after seconds, and a blocking invoke still waits 3 s for a handler on a loaded machine
-  p = await startTestPlatform({ projectDir: ROOT, timeScale: 0.05 });
+  p = await startTestPlatform({
+    projectDir: ROOT,
+    timeScale: 0.05,
+    env: { OUTBOUND_TARGETS: JSON.stringify(targets), OUTBOUND_WEBHOOK_API_KEY: 'erp-e2e-key', OUTBOUND_WEBHOOK_SECRET: SECRET },
+  });
   const url = (name: string) => p.ctx.runtime.actions().find((a) => a.fullName === name)?.webUrl ?? `${p.url}/api/v1/web/${p.config.namespace}/${name}`;
   ctUrl = url('ingestion/commercetools');
   webhookUrl = url('ingestion/webhook');
   key = p.config.env.INGESTION_API_KEY ?? '';
 }, 180_000);
-afterAll(() => p?.close());
+afterAll(async () => {
+  await p?.close();
+  await erp?.close();
+  await promo?.close();
+});
+
+async function management() {
+  const env = p.config.env;
+  const tokenRes = await fetch(`${p.url}/ims/token/v3`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: env.OAUTH_CLIENT_ID ?? '', client_secret: env.OAUTH_CLIENT_SECRET ?? '', scope: 'adobeio_api' }),
+  });
+  const token = ((await tokenRes.json()) as { access_token: string }).access_token;
+  const headers = { authorization: `Bearer ${token}`, 'x-api-key': env.OAUTH_CLIENT_ID ?? '', 'x-ims-org-id': env.OAUTH_ORG_ID ?? '', 'content-type': 'application/json' };
+  const consumer = env.IO_CONSUMER_ID ?? '000000';
+  const ws = `${p.url}/events/${consumer}/${env.IO_PROJECT_ID ?? 'local-project'}/${env.IO_WORKSPACE_ID ?? 'local-workspace'}`;
+  const providers = (await (await fetch(`${p.url}/events/${consumer}/providers`, { headers })).json()) as { _embedded: { providers: Array<{ id: string; label: string }> } };
+  const providerId = (label: string) => providers._embedded.providers.find((x) => x.label.startsWith(label))?.id as string;
+  return { headers, ws, providerId };
+}
 
 async function postJson(url: string, body: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify(body) });
@@ -129,18 +166,11 @@ describe('batch file target fed by a real webhook_batch registration', () => {
     sink = await startBatchSink({ writer, log: () => undefined });
 
     const env = p.config.env;
-    const tokenRes = await fetch(`${p.url}/ims/token/v3`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: env.OAUTH_CLIENT_ID ?? '', client_secret: env.OAUTH_CLIENT_SECRET ?? '', scope: 'adobeio_api' }),
-    });
-    const token = ((await tokenRes.json()) as { access_token: string }).access_token;
-    const headers = { authorization: `Bearer ${token}`, 'x-api-key': env.OAUTH_CLIENT_ID ?? '', 'x-ims-org-id': env.OAUTH_ORG_ID ?? '', 'content-type': 'application/json' };
-    const consumer = env.IO_CONSUMER_ID ?? '000000';
-    const providers = (await (await fetch(`${p.url}/events/${consumer}/providers`, { headers })).json()) as { _embedded: { providers: Array<{ id: string; label: string }> } };
-    const provider = providers._embedded.providers.find((x) => x.label.startsWith('Backoffice Provider'));
-    expect(provider).toBeDefined();
-    const reg = await fetch(`${p.url}/events/${consumer}/${env.IO_PROJECT_ID ?? 'local-project'}/${env.IO_WORKSPACE_ID ?? 'local-workspace'}/registrations`, {
+    const m = await management();
+    const headers = m.headers;
+    const provider = { id: m.providerId('Backoffice Provider') };
+    expect(provider.id).toBeDefined();
+    const reg = await fetch(`${m.ws}/registrations`, {
       method: 'POST',
       headers,
       body: JSON.stringify({
@@ -176,5 +206,44 @@ describe('batch file target fed by a real webhook_batch registration', () => {
       ids.push(...lines.map((l) => l.id));
     }
     expect([...new Set(ids)].sort()).toEqual([...sent].sort());
+  }, 120_000);
+});
+
+describe('Commerce events → outbound/dispatch → webhook targets (signed), and a temporary target', () => {
+  test('an order event reaches the ERP receiver signed (verified with standardwebhooks); a temporary target past its end date gets nothing and says why', async () => {
+    const m = await management();
+    const commerce = m.providerId('Commerce Provider');
+    expect(commerce).toBeDefined();
+    const reg = await fetch(`${m.ws}/registrations`, {
+      method: 'POST',
+      headers: m.headers,
+      body: JSON.stringify({
+        client_id: p.config.env.OAUTH_CLIENT_ID,
+        name: 'Outbound targets',
+        description: 'Commerce order events to the outbound webhook targets',
+        delivery_type: 'webhook',
+        runtime_action: 'outbound/dispatch',
+        events_of_interest: [{ provider_id: commerce, event_code: 'com.adobe.commerce.observer.sales_order_save_commit_after' }],
+      }),
+    });
+    expect(reg.status).toBeLessThan(300);
+    const publish = (id: string) =>
+      fetch(`${p.url}/ingress`, {
+        method: 'POST',
+        headers: { ...m.headers, 'content-type': 'application/cloudevents+json' },
+        body: JSON.stringify({ specversion: '1.0', id, source: `urn:uuid:${commerce}`, type: 'com.adobe.commerce.observer.sales_order_save_commit_after', datacontenttype: 'application/json', time: new Date().toISOString(), data: { value: { id: '12', increment_id: '000000012' } } }),
+      });
+    expect((await publish('order-1')).status).toBeLessThan(300);
+    await waitFor(() => erp.received.some((r) => r.id === 'order-1'), 60_000, 'the ERP got the order');
+    expect(erp.rejected).toEqual([]);
+    expect(erp.received.find((r) => r.id === 'order-1')?.body).toMatchObject({ id: 'order-1', type: 'com.adobe.commerce.observer.sales_order_save_commit_after', data: { value: { id: '12' } } });
+    expect(String(erp.received[0]?.headers['webhook-signature'])).toMatch(/^v1,/);
+    expect(promo.received).toHaveLength(0);
+    // the dispatcher's activation says which target stopped and why
+    const detail = await waitFor(async () => {
+      const text = await (await fetch(`${p.url}/events/_local/events/order-1`)).text();
+      return /end date [0-9T:.-]+Z reached/.test(text) && text;
+    }, 30_000, 'the stopped target in the trace');
+    expect(detail).toMatch(/promo/);
   }, 120_000);
 });
