@@ -24,6 +24,9 @@ export function urlDefaults(base: string): Record<string, string> {
     IO_EVENTS_INGRESS_URL: `${base}/ingress`,
     COMMERCE_BASE_URL: `${base}/commerce/rest/`,
     BACKOFFICE_BASE_URL: `${base}/backoffice/`,
+    // query API stand-ins for the lookup step (platform/lookup)
+    LOOKUP_BASE_URL: `${base}/query/`,
+    COMMERCETOOLS_LOOKUP_BASE_URL: `${base}/commercetools/`,
   };
 }
 
