@@ -8,6 +8,7 @@ import { imsModule } from './ims';
 import { eventsModule } from './events';
 import { commerceModule } from './commerce';
 import { consoleModule } from './console';
+import { lookupModule } from './lookup';
 
 export interface DefaultModuleOptions {
   /** rebuild actions when their sources change */
@@ -15,5 +16,5 @@ export interface DefaultModuleOptions {
 }
 
 export function defaultModules(opts: DefaultModuleOptions = {}): PlatformModule[] {
-  return [runtimeModule({ watch: opts.watch ?? false }), stateModule(), imsModule(), eventsModule(), commerceModule(), consoleModule()];
+  return [runtimeModule({ watch: opts.watch ?? false }), stateModule(), imsModule(), eventsModule(), commerceModule(), consoleModule(), lookupModule()];
 }

@@ -24,6 +24,9 @@ export function urlDefaults(base: string): Record<string, string> {
     IO_EVENTS_INGRESS_URL: `${base}/ingress`,
     COMMERCE_BASE_URL: `${base}/commerce/rest/`,
     BACKOFFICE_BASE_URL: `${base}/backoffice/`,
+    // query API stand-ins for the lookup step (platform/lookup)
+    LOOKUP_BASE_URL: `${base}/query/`,
+    COMMERCETOOLS_LOOKUP_BASE_URL: `${base}/commercetools/`,
   };
 }
 
@@ -36,6 +39,8 @@ export const GENERATED_SECRET_NAMES = [
   'COMMERCE_CONSUMER_SECRET',
   'COMMERCE_ACCESS_TOKEN',
   'COMMERCE_ACCESS_TOKEN_SECRET',
+  // the back-office stand-in checks it, and the Commerce → back-office handlers require it
+  'BACKOFFICE_API_KEY',
 ] as const;
 
 function generate(name: string): string {

@@ -8,6 +8,7 @@
  * `valueOf` / `dataOf` hide the difference.
  */
 import { entries } from './events';
+import { extensionEntries } from './commercetools';
 import { stripPrefix } from './prefix';
 import type { CatalogEntry, Direction, Entity, PackageName } from './types';
 
@@ -17,7 +18,9 @@ export { BACKOFFICE_PROVIDER, COMMERCE_PROVIDER, PROVIDERS, providerLabel } from
 export type { ProviderDefinition } from './providers';
 export * as events from './events';
 
-type Entries = typeof entries;
+/** the starter kit's events, then commercetools messages and thin events (commercetools.ts) */
+const all = [...entries, ...extensionEntries] as const;
+type Entries = typeof all;
 /** Every catalog event code, as a string literal union. */
 export type EventCode = Entries[number]['code'];
 /** The catalog entry of one code. */
@@ -25,7 +28,7 @@ export type EntryOf<C extends EventCode> = Extract<Entries[number], { code: C }>
 /** The TypeScript type of an event's value, inferred from its schema. */
 export type EventValue<C extends EventCode> = EntryOf<C>['sample'];
 
-export const catalog: readonly CatalogEntry[] = entries;
+export const catalog: readonly CatalogEntry[] = all;
 
 const byCode: ReadonlyMap<string, CatalogEntry> = new Map(catalog.map((e) => [e.code, e]));
 

@@ -98,13 +98,15 @@ export function createHandler(opts: HandlerOptions): HandlerMain {
         }
       }
 
-      const ctx = makeContext(entry, value, params, log);
+      const ctx = makeContext(entry, value, params, log, state);
       // 3. validate
       const details = steps.validate ? steps.validate(ctx) : schemaErrors(entry, value);
       if (details.length > 0) {
         throw new FinalError(400, `invalid ${entry.code} value: ${details.length} field(s) rejected`, { code: 'invalid_value', details });
       }
       const full = complete(entry.code, steps);
+      // 3b. lookup, thin events: the full entity the value identifies
+      if (full.lookup) ctx.entity = await full.lookup(ctx);
 
       // 4. loop breaker: an event that only repeats what we wrote to its system is our echo
       const incoming = full.incoming?.(ctx) ?? [];
@@ -135,7 +137,7 @@ export function createHandler(opts: HandlerOptions): HandlerMain {
   };
 }
 
-function makeContext(entry: CatalogEntry, value: unknown, params: Params, log: Logger): StepContext {
+function makeContext(entry: CatalogEntry, value: unknown, params: Params, log: Logger, state: StateStore): StepContext {
   let commerce: CommerceClient | undefined;
   let backoffice: BackofficeClient | undefined;
   const event: CloudEventParams = {
@@ -154,6 +156,7 @@ function makeContext(entry: CatalogEntry, value: unknown, params: Params, log: L
     log,
     commerce: () => (commerce ??= commerceClientFromParams(params)),
     backoffice: () => (backoffice ??= backofficeClientFromParams(params)),
+    state: () => state,
   };
 }
 

@@ -10,7 +10,7 @@
 import type { CatalogEntry, EventCode, EventValue } from '../catalog';
 import type { ErrorDetail } from '../errors';
 import type { Logger } from '../log';
-import type { LoopMark } from '../state';
+import type { LoopMark, StateStore } from '../state';
 import type { BackofficeClient, CommerceClient, Params, TargetResponse } from '../targets';
 
 export interface CloudEventParams {
@@ -33,11 +33,21 @@ export interface StepContext<C extends EventCode = EventCode> {
   /** target clients, created on first use from the inputs */
   commerce(): CommerceClient;
   backoffice(): BackofficeClient;
+  /** the State store of this activation (idempotency, loop breaker, caches, id maps) */
+  state(): StateStore;
+  /** what the `lookup` step returned (thin events: the full entity); undefined without one */
+  entity?: unknown;
 }
 
 export interface Steps<C extends EventCode = EventCode, P = unknown> {
   /** field errors of the value; default: the catalog schema (ajv, compiled once per container) */
   validate(ctx: StepContext<C>): ErrorDetail[];
+  /**
+   * thin events: fetch the full entity the value only identifies (e.g. from a query API,
+   * through a cache, src/handler/steps/lookup.ts); runs after validate, its result is
+   * `ctx.entity` for the later steps. 404 → final, 5xx/timeout → retried.
+   */
+  lookup?(ctx: StepContext<C>): Promise<unknown>;
   /** the target payload: a pure mapping of the value */
   transform(ctx: StepContext<C>): P;
   /** one call to the target; throw FinalError / RetryableError (the target clients do) */

@@ -4,3 +4,5 @@ import './customer';
 import './customer-group';
 import './order';
 import './stock';
+import './commercetools';
+import './thin';

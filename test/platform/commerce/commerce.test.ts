@@ -114,7 +114,12 @@ describe('Commerce stand-in', () => {
   test('back-office stand-in stores writes behind an x-api-key and answers GET with them', async () => {
     const no = await fetch(`${p.url}/backoffice/products/SKU-9`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"sku":"SKU-9"}' });
     expect(no.status).toBe(401);
-    const ok = await fetch(`${p.url}/backoffice/products/SKU-9`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': 'k' }, body: '{"sku":"SKU-9","qty":3}' });
+    const wrong = await fetch(`${p.url}/backoffice/products/SKU-9`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': 'k' }, body: '{"sku":"SKU-9"}' });
+    expect(wrong.status).toBe(401);
+    // the platform generates BACKOFFICE_API_KEY once, like the other local secrets
+    const key = p.config.env.BACKOFFICE_API_KEY;
+    expect(key).toBeTruthy();
+    const ok = await fetch(`${p.url}/backoffice/products/SKU-9`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': key! }, body: '{"sku":"SKU-9","qty":3}' });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('x-local-stand-in')).toBe('backoffice');
     const got = (await (await fetch(`${p.url}/backoffice/products/SKU-9`)).json()) as { body: unknown; method: string };

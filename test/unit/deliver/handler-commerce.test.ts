@@ -54,7 +54,8 @@ const expectedCall: Record<string, [string, string]> = {
 };
 
 describe('every back-office sample reaches Commerce, signed with OAuth 1.0a', () => {
-  const backoffice = eventsOf({ direction: 'backoffice' });
+  // the kit's back-office events; commercetools and thin events are tested in test/unit/beyond
+  const backoffice = eventsOf({ direction: 'backoffice' }).filter((e) => e.code.startsWith('be-observer.'));
   test('the table covers every back-office event of the catalog', () => {
     expect(backoffice.map((e) => e.code).sort()).toEqual(Object.keys(expectedCall).sort());
   });

@@ -27,10 +27,12 @@ afterAll(() => {
 describe('app.config.yaml', () => {
   it('declares the webhook and a consumer and handler for every catalog package', () => {
     const names = readManifest(root).map((a) => a.name).sort();
-    const expected = ['ingestion/webhook', ...packages.flatMap((p) => [`${p}/consumer`, `${p}/handler`])].sort();
+    // + the commercetools source and the outbound dispatcher (docs/beyond.md)
+    const expected = ['ingestion/webhook', 'ingestion/commercetools', 'outbound/dispatch', ...packages.flatMap((p) => [`${p}/consumer`, `${p}/handler`])].sort();
     expect(names).toEqual(expected);
     const webhook = readManifest(root).find((a) => a.name === 'ingestion/webhook');
     expect(webhook?.web).toBe(true);
+    expect(readManifest(root).find((a) => a.name === 'ingestion/commercetools')?.web).toBe(true);
     expect(webhook?.raw.annotations).toMatchObject({ 'raw-http': true, final: true, 'require-adobe-auth': false });
     for (const a of readManifest(root).filter((x) => x.package !== 'ingestion')) {
       expect(a.web).toBe(false);
@@ -43,7 +45,7 @@ describe('npm run build', () => {
   it('bundles every action that has a source, and each bundle loads', async () => {
     const { built, missing } = await buildActions({ root, outdir, skipMissing: true, log: () => undefined });
     expect(built.map((b) => b.name)).toContain('ingestion/webhook');
-    expect(built.length + missing.length).toBe(1 + 2 * packages.length);
+    expect(built.length + missing.length).toBe(3 + 2 * packages.length);
     for (const b of built) expect(b.file).toBe(path.join(outdir, ...b.name.split('/')) + '.js');
     // load each in a plain Node process, as Runtime does (jest would transform 10 MB of bundles)
     const script = `for (const f of JSON.parse(process.argv[1])) process.stdout.write(typeof require(f).main + "\\n")`;
