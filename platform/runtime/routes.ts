@@ -11,6 +11,7 @@ import { LimitError, MAX_PAYLOAD_BYTES } from './limits';
 import { isTextContentType, renderWebResult, WebError } from './web';
 
 const BLOCKING_WAIT_MS = 60_000;
+const MIN_BLOCKING_WAIT_MS = 1000;
 
 function owError(reply: FastifyReply, statusCode: number, error: string, code?: string): FastifyReply {
   return reply.code(statusCode).header('content-type', 'application/json').send(JSON.stringify({ error, code: code ?? newActivationId() }));
@@ -271,7 +272,9 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: PlatformContext
       if (early instanceof LimitError) return owError(reply, early.statusCode, early.message, activationId);
       return reply.code(202).send({ activationId });
     }
-    const waitMs = BLOCKING_WAIT_MS * cfg.timeScale;
+    // the time scale compresses Adobe's schedules for demos and tests, but a blocking wait
+    // under a second would turn every ordinary consumer → handler call into a 202
+    const waitMs = Math.max(MIN_BLOCKING_WAIT_MS, BLOCKING_WAIT_MS * cfg.timeScale);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((r) => {
       timer = setTimeout(() => r('timeout'), waitMs);
