@@ -228,6 +228,12 @@ async function main(argv: string[]): Promise<void> {
   }
   // read by the events module (platform/events) at registration
   if (args.eventsConfig !== undefined) process.env.PLATFORM_EVENTS_CONFIG = path.resolve(args.eventsConfig);
+  // When the app's post-app-deploy hook will run, it owns the wiring (onboarding creates the
+  // providers, metadata and registrations through the management API, as against Adobe):
+  // the project's conventional events.config file is then not applied as well, or both
+  // would create providers of their own. An explicit --events-config is always applied.
+  const hook = loadAppConfig(path.resolve(args.projectDir ?? process.cwd())).hooks['post-app-deploy'];
+  if (hook && args.hooks && !process.env.PLATFORM_EVENTS_CONFIG) process.env.PLATFORM_EVENTS_CONFIG = 'none';
   const p = await startPlatform({
     ...(args.port !== undefined ? { port: args.port } : {}),
     ...(args.host !== undefined ? { host: args.host } : {}),
@@ -248,7 +254,6 @@ async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  const hook = loadAppConfig(p.config.projectDir).hooks['post-app-deploy'];
   if (hook && args.hooks) await runHook(p, hook);
 }
 

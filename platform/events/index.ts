@@ -146,7 +146,9 @@ export function eventsModule(opts: EventsModuleOptions = {}): PlatformModule & {
 
       // the flag/env, else the project's events.config.(json|yaml) when it has one
       const conventional = ['events.config.json', 'events.config.yaml', 'events.config.yml'].find((f) => fs.existsSync(path.join(ctx.config.projectDir, f)));
-      const configFileRaw = opts.configFile ?? (env.PLATFORM_EVENTS_CONFIG || conventional);
+      // PLATFORM_EVENTS_CONFIG=none: apply no config file (the app's onboarding hook wires events)
+      const fromEnv = env.PLATFORM_EVENTS_CONFIG === 'none' ? undefined : env.PLATFORM_EVENTS_CONFIG || conventional;
+      const configFileRaw = opts.configFile ?? fromEnv;
       const configFile = configFileRaw ? path.resolve(ctx.config.projectDir, configFileRaw) : undefined;
       if (configFile) {
         const summary = applyEventsConfig(catalog, loadEventsConfig(configFile), localWorkspace(env), env.OAUTH_CLIENT_ID || 'local-client');
