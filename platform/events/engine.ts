@@ -1,0 +1,579 @@
+/**
+ * The durable delivery engine.
+ *
+ * - `ingest` stores an event and one delivery per interested push registration (or a
+ *   journal entry) in one transaction; a repeated (source, id) is stored once.
+ * - Due deliveries are picked through the partial index on `next_attempt_at` (ORDER BY +
+ *   LIMIT, never a scan). Picking sets `next_attempt_at` to a lease expiry: if the process
+ *   dies mid-attempt, the row is due again after restart (at least once). On start, every
+ *   leased row is made due at once (one process owns the file).
+ * - One timer wakes the engine at the earliest due time; ingest and completions pump it.
+ * - Outcomes follow policy.ts: success, final (rejected) or retry on Adobe's schedule,
+ *   scaled by `timeScale`, and dead letter when the schedule is exhausted.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Logger, Runtime } from '../core/types';
+import type { Catalog, RegistrationRow } from './catalog';
+import { extractEntityId } from './entity';
+import { redactHeaders, trimBody } from './http';
+import { classifyOutcome, nextAttemptAt, registrationHealth, type AttemptResult, type Health, type Outcome } from './policy';
+import type { Signer } from './signing';
+
+export interface CloudEvent {
+  id: string;
+  source: string;
+  type: string;
+  specversion: string;
+  datacontenttype?: string;
+  time?: string;
+  data?: unknown;
+  [k: string]: unknown;
+}
+
+export interface EngineOptions {
+  db: BetterSqlite3.Database;
+  catalog: Catalog;
+  signer: Signer;
+  log: Logger;
+  bus: EventEmitter;
+  runtime: () => Runtime | undefined;
+  timeScale: number;
+  /** Adobe: 10 s for a webhook */
+  webhookTimeoutMs: number;
+  /** Adobe: 60 s for a runtime action */
+  actionTimeoutMs: number;
+  /** attempts running at once, across registrations */
+  maxInFlight: number;
+  /** health window (real time, scaled by timeScale); Adobe looks at the last 30 minutes */
+  healthWindowMs: number;
+  entityFields?: readonly string[] | undefined;
+  /** webhook_batch limits */
+  batchMaxEvents: number;
+  batchMaxBytes: number;
+}
+
+export type DeliveryStatus = 'pending' | 'in_flight' | 'retrying' | 'delivered' | 'rejected' | 'dead' | 'held' | 'dropped';
+
+interface PickedRow {
+  id: number;
+  event_seq: number;
+  registration_pk: number;
+  attempts: number;
+  failures: number;
+  first_attempt_at: number | null;
+}
+
+interface EventRow {
+  seq: number;
+  event_id: string;
+  ce_id: string;
+  source: string;
+  provider_id: string;
+  type: string;
+  body: string;
+}
+
+export interface IngestResult {
+  duplicate: boolean;
+  eventId: string;
+  seq: number;
+}
+
+const STATUS_RANK: Record<string, number> = { dead: 7, rejected: 6, retrying: 5, in_flight: 4, pending: 4, held: 3, delivered: 2, dropped: 1 };
+
+export class DeliveryEngine {
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+  private inFlight = 0;
+  private pumpQueued = false;
+  private closed = true;
+  private readonly running = new Set<Promise<void>>();
+  private readonly recent = new Map<number, Array<{ at: number; ok: boolean }>>();
+  private readonly regCache = new Map<number, RegistrationRow | null>();
+  private readonly providerMeta = new Map<string, string>();
+  private readonly leaseMs: number;
+  private readonly s: ReturnType<DeliveryEngine['prepare']>;
+
+  constructor(private readonly o: EngineOptions) {
+    this.leaseMs = Math.max(o.webhookTimeoutMs, o.actionTimeoutMs) + 60_000;
+    this.s = this.prepare();
+    o.catalog.onChange(() => {
+      this.regCache.clear();
+      this.providerMeta.clear();
+    });
+  }
+
+  private prepare() {
+    const db = this.o.db;
+    return {
+      insertEvent: db.prepare(
+        `INSERT OR IGNORE INTO ev_events (event_id, ce_id, source, provider_id, type, entity_id, status, received_at, body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      findEvent: db.prepare('SELECT event_id, seq FROM ev_events WHERE source = ? AND ce_id = ?'),
+      insertDelivery: db.prepare(
+        'INSERT OR IGNORE INTO ev_deliveries (event_seq, registration_pk, status, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      insertJournal: db.prepare('INSERT OR IGNORE INTO ev_journal (registration_pk, event_seq) VALUES (?, ?)'),
+      pick: db.prepare(
+        `UPDATE ev_deliveries SET status = 'in_flight', next_attempt_at = @lease
+         WHERE id IN (SELECT id FROM ev_deliveries WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= @now ORDER BY next_attempt_at LIMIT @n)
+         RETURNING id, event_seq, registration_pk, attempts, failures, first_attempt_at`,
+      ),
+      minDue: db.prepare('SELECT MIN(next_attempt_at) AS t FROM ev_deliveries WHERE next_attempt_at IS NOT NULL'),
+      event: db.prepare('SELECT seq, event_id, ce_id, source, provider_id, type, body FROM ev_events WHERE seq = ?'),
+      finish: db.prepare(
+        `UPDATE ev_deliveries SET status = @status, attempts = attempts + 1, failures = @failures, next_attempt_at = @next,
+           first_attempt_at = COALESCE(first_attempt_at, @started), last_attempt_at = @started, last_status = @last_status
+         WHERE id = @id`,
+      ),
+      hold: db.prepare("UPDATE ev_deliveries SET status = 'held', next_attempt_at = NULL WHERE id = ?"),
+      drop: db.prepare("UPDATE ev_deliveries SET status = 'dropped', next_attempt_at = NULL WHERE id = ?"),
+      insertAttempt: db.prepare(
+        `INSERT INTO ev_attempts (delivery_id, event_seq, registration_pk, attempt, delivery_uuid, started_at, duration_ms, outcome, target,
+           request_headers, request_body, response_status, response_headers, response_body, error, activation_id)
+         VALUES (@delivery_id, @event_seq, @registration_pk, @attempt, @delivery_uuid, @started_at, @duration_ms, @outcome, @target,
+           @request_headers, @request_body, @response_status, @response_headers, @response_body, @error, @activation_id)`,
+      ),
+      deliveryStatuses: db.prepare('SELECT status FROM ev_deliveries WHERE event_seq = ?'),
+      setEventStatus: db.prepare('UPDATE ev_events SET status = ? WHERE seq = ?'),
+      setHealth: db.prepare('UPDATE ev_registrations SET health = ?, updated_at = ? WHERE id = ?'),
+      holdRegistration: db.prepare(
+        "UPDATE ev_deliveries SET status = 'held', next_attempt_at = NULL WHERE registration_pk = ? AND next_attempt_at IS NOT NULL AND status != 'in_flight' RETURNING event_seq",
+      ),
+      releaseRegistration: db.prepare(
+        "UPDATE ev_deliveries SET status = 'pending', next_attempt_at = ? WHERE registration_pk = ? AND status = 'held' RETURNING event_seq",
+      ),
+      reclaim: db.prepare("UPDATE ev_deliveries SET status = 'pending', next_attempt_at = ? WHERE status = 'in_flight'"),
+      registration: db.prepare('SELECT * FROM ev_registrations WHERE id = ?'),
+      providerMeta: db.prepare('SELECT provider_metadata FROM ev_providers WHERE id = ?'),
+    };
+  }
+
+  // ------------------------------------------------------------------ ingest
+
+  /** Store an event durably (with its deliveries); a repeated (source, id) is stored once. */
+  ingest(ce: CloudEvent, providerId: string): IngestResult {
+    const now = Date.now();
+    const subscribers = this.o.catalog.subscribers(providerId, ce.type);
+    const eventId = randomUUID();
+    const entity = extractEntityId(ce.data, this.o.entityFields);
+    let pushed = 0;
+    const result = this.o.db.transaction((): IngestResult => {
+      const status = subscribers.some((r) => r.delivery_type !== 'journal') ? 'pending' : 'received';
+      const r = this.s.insertEvent.run(eventId, ce.id, ce.source, providerId, ce.type, entity, status, now, JSON.stringify(ce));
+      if (r.changes === 0) {
+        const existing = this.s.findEvent.get(ce.source, ce.id) as { event_id: string; seq: number };
+        return { duplicate: true, eventId: existing.event_id, seq: existing.seq };
+      }
+      const seq = Number(r.lastInsertRowid);
+      let held = 0;
+      for (const reg of subscribers) {
+        if (reg.delivery_type === 'journal') {
+          this.s.insertJournal.run(reg.id, seq);
+          continue;
+        }
+        const active = this.deliverable(reg);
+        if (!active) held++;
+        this.s.insertDelivery.run(seq, reg.id, active ? 'pending' : 'held', active ? now : null, now);
+        if (active) pushed++;
+      }
+      if (held > 0 && pushed === 0) this.s.setEventStatus.run('held', seq);
+      return { duplicate: false, eventId, seq };
+    })();
+    if (!result.duplicate) {
+      this.o.bus.emit('event', { eventId: result.eventId, seq: result.seq, id: ce.id, source: ce.source, type: ce.type, entityId: entity, receivedAt: now });
+      if (pushed > 0) this.kick();
+    }
+    return result;
+  }
+
+  private deliverable(reg: RegistrationRow): boolean {
+    return reg.enabled === 1 && reg.paused === 0 && reg.health !== 'DISABLED';
+  }
+
+  // --------------------------------------------------------------- scheduler
+
+  start(): void {
+    this.closed = false;
+    // one process owns the file: anything leased by a previous process is due again now
+    const n = this.s.reclaim.run(Date.now()).changes;
+    if (n > 0) this.o.log.info('events: re-queued deliveries that were in flight at the last stop', { count: n });
+    this.kick();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await Promise.allSettled([...this.running]);
+  }
+
+  /** schedule a pump on the next tick (coalesced) */
+  kick(): void {
+    if (this.closed || this.pumpQueued) return;
+    this.pumpQueued = true;
+    setImmediate(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
+  }
+
+  /** pick due deliveries (indexed, LIMIT n), run them, and arm the timer */
+  pickDue(now: number, n: number): PickedRow[] {
+    return this.s.pick.all({ now, lease: now + this.leaseMs, n }) as PickedRow[];
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    const free = this.o.maxInFlight - this.inFlight;
+    if (free > 0) {
+      const rows = this.pickDue(Date.now(), free);
+      if (rows.length > 0) this.dispatch(rows);
+    }
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.closed) return;
+    const row = this.s.minDue.get() as { t: number | null };
+    if (row.t === null) return;
+    const at = row.t;
+    if (this.timer && at >= this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    const delay = Math.min(Math.max(0, at - Date.now()), 3_600_000);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerAt = Infinity;
+      this.pump();
+    }, delay);
+  }
+
+  private reg(pk: number): RegistrationRow | null {
+    let r = this.regCache.get(pk);
+    if (r === undefined) {
+      r = (this.s.registration.get(pk) as RegistrationRow | undefined) ?? null;
+      this.regCache.set(pk, r);
+    }
+    return r;
+  }
+
+  private dispatch(rows: PickedRow[]): void {
+    const batches = new Map<number, PickedRow[]>();
+    for (const row of rows) {
+      const reg = this.reg(row.registration_pk);
+      if (!reg) {
+        this.s.drop.run(row.id);
+        continue;
+      }
+      if (!this.deliverable(reg)) {
+        this.s.hold.run(row.id);
+        this.refreshEventStatus(row.event_seq);
+        continue;
+      }
+      if (reg.delivery_type === 'webhook_batch') {
+        const list = batches.get(reg.id) ?? [];
+        list.push(row);
+        batches.set(reg.id, list);
+        continue;
+      }
+      this.track(this.attempt(reg, [row]));
+    }
+    for (const [pk, list] of batches) {
+      const reg = this.reg(pk) as RegistrationRow;
+      // at most batchMaxEvents events and batchMaxBytes per POST
+      let chunk: PickedRow[] = [];
+      let bytes = 2;
+      for (const row of list) {
+        const size = (this.s.event.get(row.event_seq) as EventRow | undefined)?.body.length ?? 0;
+        if (chunk.length > 0 && (chunk.length >= this.o.batchMaxEvents || bytes + size + 1 > this.o.batchMaxBytes)) {
+          this.track(this.attempt(reg, chunk));
+          chunk = [];
+          bytes = 2;
+        }
+        chunk.push(row);
+        bytes += size + 1;
+      }
+      if (chunk.length > 0) this.track(this.attempt(reg, chunk));
+    }
+  }
+
+  private track(p: Promise<void>): void {
+    this.inFlight++;
+    this.running.add(p);
+    void p.finally(() => {
+      this.running.delete(p);
+      this.inFlight--;
+      this.kick();
+    });
+  }
+
+  // ------------------------------------------------------------------ attempts
+
+  private providerMetadata(providerId: string): string {
+    let m = this.providerMeta.get(providerId);
+    if (m === undefined) {
+      m = (this.s.providerMeta.get(providerId) as { provider_metadata: string } | undefined)?.provider_metadata ?? '3rd_party_custom_events';
+      this.providerMeta.set(providerId, m);
+    }
+    return m;
+  }
+
+  /** the JSON Adobe delivers: the CloudEvent plus `event_id` and `recipient_client_id` */
+  private payload(ev: EventRow, reg: RegistrationRow): Record<string, unknown> {
+    const ce = JSON.parse(ev.body) as Record<string, unknown>;
+    return { ...ce, event_id: ev.event_id, recipient_client_id: reg.client_id };
+  }
+
+  private async attempt(reg: RegistrationRow, rows: PickedRow[]): Promise<void> {
+    const events = rows.map((r) => this.s.event.get(r.event_seq) as EventRow | undefined);
+    const live: Array<{ row: PickedRow; ev: EventRow }> = [];
+    rows.forEach((row, i) => {
+      const ev = events[i];
+      if (ev) live.push({ row, ev });
+      else this.s.drop.run(row.id);
+    });
+    const first = live[0];
+    if (!first) return;
+    const batch = reg.delivery_type === 'webhook_batch';
+    const body = batch ? JSON.stringify(live.map(({ ev }) => this.payload(ev, reg))) : JSON.stringify(this.payload(first.ev, reg));
+    const deliveryUuid = randomUUID();
+    const retryCount = Math.max(...live.map(({ row }) => row.failures));
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'Adobe I/O Events (local platform)',
+      'x-adobe-event-code': first.ev.type,
+      'x-adobe-event-id': batch ? live.map(({ ev }) => ev.event_id).join(',') : first.ev.event_id,
+      'x-adobe-delivery-id': deliveryUuid,
+      'x-adobe-retry-count': String(retryCount),
+      'x-adobe-provider': this.providerMetadata(first.ev.provider_id),
+      ...this.o.signer.headers(body),
+    };
+    const target = reg.runtime_action ? `action:${reg.runtime_action}` : (reg.webhook_url ?? '');
+    const started = Date.now();
+    let result: AttemptResult;
+    let resStatus: number | null = null;
+    let resHeaders: Record<string, string> | null = null;
+    let resBody: string | null = null;
+    let error: string | null = null;
+    let activationId: string | null = null;
+    try {
+      if (reg.runtime_action) {
+        const rt = this.o.runtime();
+        if (!rt) throw new Error('the runtime is not available');
+        const res = await withTimeout(
+          rt.invokeWeb(reg.runtime_action, { method: 'POST', headers, body, path: '' }, { eventId: String((JSON.parse(first.ev.body) as CloudEvent).id) }),
+          this.o.actionTimeoutMs,
+        );
+        resStatus = res.statusCode;
+        resHeaders = res.headers;
+        resBody = res.body;
+        activationId = res.activationId || null;
+      } else {
+        const res = await fetch(reg.webhook_url as string, {
+          method: 'POST',
+          headers,
+          body,
+          signal: AbortSignal.timeout(this.o.webhookTimeoutMs),
+          redirect: 'manual',
+        });
+        resStatus = res.status;
+        resHeaders = Object.fromEntries(res.headers.entries());
+        resBody = await res.text();
+      }
+      result = { kind: 'status', status: resStatus };
+    } catch (e) {
+      const err = e as Error & { statusCode?: unknown; cause?: { code?: string } };
+      if (err.name === 'TimeoutError' || err.name === 'AbortError' || err.message === 'delivery timed out') {
+        result = { kind: 'timeout' };
+        error = `timed out after ${reg.runtime_action ? this.o.actionTimeoutMs : this.o.webhookTimeoutMs} ms`;
+      } else if (typeof err.statusCode === 'number') {
+        resStatus = err.statusCode;
+        result = { kind: 'status', status: err.statusCode };
+        error = err.message;
+      } else {
+        const reason = err.cause?.code ?? err.message;
+        result = { kind: 'no-response', reason };
+        error = `no response: ${reason}`;
+      }
+    }
+    const duration = Date.now() - started;
+    const outcome = classifyOutcome(result);
+    this.complete(reg, live, {
+      outcome,
+      started,
+      duration,
+      deliveryUuid,
+      target,
+      requestHeaders: headers,
+      requestBody: body,
+      resStatus,
+      resHeaders,
+      resBody,
+      error,
+      activationId,
+    });
+  }
+
+  private complete(
+    reg: RegistrationRow,
+    live: Array<{ row: PickedRow; ev: EventRow }>,
+    a: {
+      outcome: Outcome;
+      started: number;
+      duration: number;
+      deliveryUuid: string;
+      target: string;
+      requestHeaders: Record<string, string>;
+      requestBody: string;
+      resStatus: number | null;
+      resHeaders: Record<string, string> | null;
+      resBody: string | null;
+      error: string | null;
+      activationId: string | null;
+    },
+  ): void {
+    if (this.closed && this.o.db.open === false) return;
+    const now = Date.now();
+    const finals: Array<{ eventId: string; seq: number; status: DeliveryStatus; attempt: number }> = [];
+    this.o.db.transaction(() => {
+      for (const { row, ev } of live) {
+        let status: DeliveryStatus;
+        let failures = row.failures;
+        let next: number | null = null;
+        if (a.outcome === 'success') status = 'delivered';
+        else if (a.outcome === 'final') {
+          status = 'rejected';
+          failures++;
+        } else {
+          failures++;
+          next = nextAttemptAt(now, failures, this.o.timeScale);
+          status = next === null ? 'dead' : 'retrying';
+        }
+        this.s.finish.run({ id: row.id, status, failures, next, started: a.started, last_status: a.resStatus });
+        this.s.insertAttempt.run({
+          delivery_id: row.id,
+          event_seq: row.event_seq,
+          registration_pk: reg.id,
+          attempt: row.attempts + 1,
+          delivery_uuid: a.deliveryUuid,
+          started_at: a.started,
+          duration_ms: a.duration,
+          outcome: a.outcome,
+          target: a.target,
+          request_headers: JSON.stringify(redactHeaders(a.requestHeaders)),
+          request_body: trimBody(a.requestBody),
+          response_status: a.resStatus,
+          response_headers: a.resHeaders ? JSON.stringify(redactHeaders(a.resHeaders)) : null,
+          response_body: trimBody(a.resBody),
+          error: a.error,
+          activation_id: a.activationId,
+        });
+        this.refreshEventStatus(row.event_seq);
+        finals.push({ eventId: ev.event_id, seq: ev.seq, status, attempt: row.attempts + 1 });
+      }
+    })();
+    for (const f of finals) {
+      this.o.bus.emit('delivery', {
+        eventId: f.eventId,
+        seq: f.seq,
+        registrationId: reg.registration_id,
+        registration: reg.name,
+        attempt: f.attempt,
+        outcome: a.outcome,
+        status: f.status,
+        responseStatus: a.resStatus,
+        durationMs: a.duration,
+        at: a.started,
+      });
+    }
+    this.o.log.info(`events: delivery ${a.outcome}`, {
+      registration: reg.name,
+      target: a.target,
+      status: a.resStatus ?? a.error,
+      durationMs: a.duration,
+      activationId: a.activationId ?? undefined,
+      events: live.length,
+    });
+    this.updateHealth(reg, a.outcome === 'success', now);
+  }
+
+  refreshEventStatus(seq: number): void {
+    const rows = this.s.deliveryStatuses.all(seq) as Array<{ status: string }>;
+    if (rows.length === 0) return;
+    let worst = 'dropped';
+    for (const r of rows) if ((STATUS_RANK[r.status] ?? 0) > (STATUS_RANK[worst] ?? 0)) worst = r.status;
+    const status = worst === 'in_flight' ? 'pending' : worst;
+    this.s.setEventStatus.run(status, seq);
+  }
+
+  private updateHealth(reg: RegistrationRow, ok: boolean, now: number): void {
+    const window = Math.max(1, this.o.healthWindowMs * this.o.timeScale);
+    const list = (this.recent.get(reg.id) ?? []).filter((x) => x.at > now - window);
+    list.push({ at: now, ok });
+    if (list.length > 1000) list.splice(0, list.length - 1000);
+    this.recent.set(reg.id, list);
+    const current = this.reg(reg.id);
+    if (!current || current.health === 'DISABLED') return;
+    const health: Health = registrationHealth(list.map((x) => x.ok));
+    if (health === current.health) return;
+    this.setHealth(current, health, health === 'DISABLED' ? `${list.filter((x) => !x.ok).length} of the last ${list.length} attempts failed` : null);
+  }
+
+  setHealth(reg: RegistrationRow, health: Health, reason: string | null): void {
+    this.s.setHealth.run(health, Date.now(), reg.id);
+    if (health === 'DISABLED') {
+      this.o.catalog.log(reg.id, 'disable', reason);
+      this.holdAll(reg.id);
+    }
+    this.o.catalog.changed();
+    this.o.bus.emit('registration', { registrationId: reg.registration_id, health, reason });
+    this.o.log.warn(`events: registration ${reg.name} is ${health}`, { reason });
+  }
+
+  /** hold every scheduled delivery of a registration (pause, disable) */
+  holdAll(registrationPk: number): void {
+    const seqs = this.s.holdRegistration.all(registrationPk) as Array<{ event_seq: number }>;
+    for (const { event_seq } of seqs) this.refreshEventStatus(event_seq);
+  }
+
+  /** deliver every held delivery of a registration now (resume, re-enable) */
+  releaseAll(registrationPk: number): void {
+    this.recent.delete(registrationPk);
+    const seqs = this.s.releaseRegistration.all(Date.now(), registrationPk) as Array<{ event_seq: number }>;
+    for (const { event_seq } of seqs) this.refreshEventStatus(event_seq);
+    this.kick();
+  }
+
+  /** make deliveries of an event due again (a new series: the retry count restarts) */
+  replay(seq: number, registrationPk?: number): number {
+    const now = Date.now();
+    const sql =
+      registrationPk === undefined
+        ? "UPDATE ev_deliveries SET status = 'pending', failures = 0, next_attempt_at = ? WHERE event_seq = ? AND status != 'in_flight'"
+        : "UPDATE ev_deliveries SET status = 'pending', failures = 0, next_attempt_at = ? WHERE event_seq = ? AND registration_pk = ? AND status != 'in_flight'";
+    const r = registrationPk === undefined ? this.o.db.prepare(sql).run(now, seq) : this.o.db.prepare(sql).run(now, seq, registrationPk);
+    this.refreshEventStatus(seq);
+    this.kick();
+    return r.changes;
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(Object.assign(new Error('delivery timed out'), { name: 'TimeoutError' })), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

@@ -1,0 +1,102 @@
+/**
+ * Providers, event metadata and registrations read from a config file at start
+ * (`--events-config file.json|yaml`), so that `npm start` wires consumers to their events
+ * with no manual step. Idempotent: providers are found by label, registrations by name;
+ * what exists is updated in place.
+ */
+import { readFileSync } from 'node:fs';
+import YAML from 'yaml';
+import type { Catalog, InterestRef, Workspace } from './catalog';
+import { ApiError, asRecord } from './http';
+
+export interface EventsConfigFile {
+  providers?: Array<{
+    label: string;
+    description?: string;
+    docs_url?: string;
+    instance_id?: string;
+    provider_metadata?: string;
+    event_metadata?: Array<{ event_code: string; label?: string; description?: string; sample_event_template?: string }>;
+  }>;
+  registrations?: Array<{
+    name: string;
+    description?: string;
+    delivery_type?: string;
+    runtime_action?: string;
+    webhook_url?: string;
+    enabled?: boolean;
+    events_of_interest: Array<{ provider_id?: string; provider_label?: string; event_code: string }>;
+  }>;
+}
+
+export function loadEventsConfig(file: string): EventsConfigFile {
+  const text = readFileSync(file, 'utf8');
+  const parsed: unknown = /\.ya?ml$/i.test(file) ? YAML.parse(text) : JSON.parse(text);
+  const obj = asRecord(parsed);
+  if (!obj) throw new Error(`${file}: the events config must be an object with providers and registrations`);
+  if (obj.providers !== undefined && !Array.isArray(obj.providers)) throw new Error(`${file}: providers must be an array`);
+  if (obj.registrations !== undefined && !Array.isArray(obj.registrations)) throw new Error(`${file}: registrations must be an array`);
+  return obj as EventsConfigFile;
+}
+
+export interface SeedSummary {
+  providers: Record<string, string>;
+  created: string[];
+  updated: string[];
+}
+
+export function applyEventsConfig(catalog: Catalog, cfg: EventsConfigFile, ws: Workspace, clientId: string): SeedSummary {
+  const summary: SeedSummary = { providers: {}, created: [], updated: [] };
+  for (const p of cfg.providers ?? []) {
+    if (!p.label) throw new Error('events config: every provider needs a label');
+    let row = catalog.listProviders(ws.orgId, {}).find((x) => x.label === p.label);
+    if (!row) {
+      row = catalog.createProvider(ws, p);
+      summary.created.push(`provider ${p.label}`);
+    }
+    summary.providers[p.label] = row.id;
+    for (const m of p.event_metadata ?? []) {
+      if (catalog.getEventMetadata(row.id, m.event_code)) {
+        catalog.updateEventMetadata(row.id, m.event_code, m);
+      } else {
+        catalog.createEventMetadata(row.id, { ...m, label: m.label ?? m.event_code });
+        summary.created.push(`event ${m.event_code}`);
+      }
+    }
+  }
+  for (const r of cfg.registrations ?? []) {
+    if (!r.name) throw new Error('events config: every registration needs a name');
+    const interests: InterestRef[] = (r.events_of_interest ?? []).map((ei, i) => {
+      let providerId = ei.provider_id;
+      if (!providerId && ei.provider_label) {
+        providerId = summary.providers[ei.provider_label] ?? catalog.listProviders(ws.orgId, {}).find((x) => x.label === ei.provider_label)?.id;
+      }
+      if (!providerId) throw new Error(`events config: registration ${r.name} events_of_interest[${i}] names no known provider`);
+      return { provider_id: providerId, event_code: ei.event_code };
+    });
+    const input = {
+      client_id: clientId,
+      name: r.name,
+      description: r.description,
+      delivery_type: r.delivery_type ?? (r.runtime_action || r.webhook_url ? 'webhook' : 'journal'),
+      runtime_action: r.runtime_action,
+      webhook_url: r.webhook_url,
+      enabled: r.enabled,
+      events_of_interest: interests,
+    };
+    const existing = catalog.listRegistrations(ws).find((x) => x.name === r.name);
+    try {
+      if (existing) {
+        catalog.updateRegistration(existing, input);
+        summary.updated.push(`registration ${r.name}`);
+      } else {
+        catalog.createRegistration(ws, input);
+        summary.created.push(`registration ${r.name}`);
+      }
+    } catch (e) {
+      if (e instanceof ApiError) throw new Error(`events config: registration ${r.name}: ${e.message}`);
+      throw e;
+    }
+  }
+  return summary;
+}

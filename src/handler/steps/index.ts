@@ -1,0 +1,6 @@
+/** Registers every default step set (import for the side effect). */
+import './product';
+import './customer';
+import './customer-group';
+import './order';
+import './stock';
