@@ -1,0 +1,24 @@
+/**
+ * Sizes of the reliability suite: the short version runs in `npm test` (the whole
+ * reliability part stays well under 90 s on 2 cores); `npm run test:reliability` sets
+ * RELIABILITY_FULL=1 for the sizes issue 8 gives.
+ */
+export const FULL = process.env.RELIABILITY_FULL === '1';
+
+export const SIZES = {
+  /** R2: inputs through `main(params)` in-process */
+  fuzzInProcess: FULL ? 100_000 : 1_000,
+  /** R2: inputs through the platform's HTTP door */
+  fuzzHttp: FULL ? 3_000 : 200,
+  /** R1: events POSTed to the webhook, and SIGKILLs during the run */
+  crashEvents: FULL ? 10_000 : 300,
+  crashKills: FULL ? 5 : 2,
+  /** R6: autocannon connections and seconds */
+  loadConnections: FULL ? 1_000 : 50,
+  loadSeconds: FULL ? 30 : 3,
+} as const;
+
+/** jest timeout for a test of the given short/full budget in seconds */
+export function budget(shortS: number, fullS: number): number {
+  return (FULL ? fullS : shortS) * 1000;
+}
