@@ -3,11 +3,13 @@
  * shortly before it expires. Used by the webhook to publish and by the Commerce client
  * when Commerce is reached with an IMS bearer token.
  *
- * Written by hand on built-in fetch: Adobe's `@adobe/aio-lib-ims` drags its config and
- * state libraries into every action bundle, and the protocol is one form POST
- * (`{OAUTH_BASE_URL}v3`, `grant_type=client_credentials`).
+ * Written by hand: Adobe's `@adobe/aio-lib-ims` drags its config and state libraries into
+ * every action bundle, and the protocol is one form POST (`{OAUTH_BASE_URL}v3`,
+ * `grant_type=client_credentials`). Sent with node:http (src/http.ts), not built-in fetch,
+ * because it is on the cold path of every container.
  */
 import { RetryableError } from './errors';
+import { simpleRequest, type SimpleResponse } from './http';
 
 export const DEFAULT_OAUTH_BASE_URL = 'https://ims-na1.adobelogin.com/ims/token/';
 
@@ -99,32 +101,35 @@ async function fetchToken(c: ImsCredentials, now: () => number): Promise<CachedT
     client_secret: c.clientSecret,
     scope: (c.scopes ?? DEFAULT_SCOPES).join(','),
   });
-  let res: Response;
+  let res: SimpleResponse;
   try {
-    res = await fetch(url, {
+    res = await simpleRequest(url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body,
-      signal: AbortSignal.timeout(c.timeoutMs ?? 10_000),
+      body: body.toString(),
+      timeoutMs: c.timeoutMs ?? 10_000,
     });
   } catch (err) {
     throw new RetryableError(503, 'IMS token endpoint unreachable (network or timeout)', { code: 'ims_unavailable', cause: err });
   }
   if (res.status === 400 || res.status === 401 || res.status === 403) {
-    await res.body?.cancel();
     throw new RetryableError(500, `IMS refused the client credentials (HTTP ${res.status}): check OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET and OAUTH_SCOPES`, {
       code: 'misconfigured',
     });
   }
-  if (!res.ok) {
-    await res.body?.cancel();
-    const retryAfter = Number(res.headers.get('retry-after'));
+  if (res.status < 200 || res.status >= 300) {
+    const retryAfter = Number(res.headers['retry-after']);
     throw new RetryableError(res.status === 429 ? 429 : 503, `IMS token endpoint answered HTTP ${res.status}`, {
       code: 'ims_unavailable',
       ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfter } : {}),
     });
   }
-  const json = (await res.json().catch(() => undefined)) as { access_token?: unknown; expires_in?: unknown } | undefined;
+  let json: { access_token?: unknown; expires_in?: unknown } | undefined;
+  try {
+    json = JSON.parse(res.text) as { access_token?: unknown; expires_in?: unknown };
+  } catch {
+    json = undefined;
+  }
   if (!json || typeof json.access_token !== 'string' || json.access_token === '') {
     throw new RetryableError(503, 'IMS token endpoint answered without an access_token', { code: 'ims_unavailable' });
   }

@@ -1,37 +1,23 @@
 /**
  * Validation of event values against the catalog's schemas (DESIGN principle 5: compile at
- * load, not per call). Each schema is compiled by ajv at most once per container, the
- * first time its event is seen, and reused by every later activation of the warm container.
+ * load, not per call). Each validate function is built at most once per container, or
+ * ahead of time at build (see validators.ts), and reused by every later activation.
  * An error lists every failing field as a JSON path under `basePath`.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
 import type { ErrorDetail } from '../errors';
 import type { CatalogEntry } from '../catalog';
+import { validatorFor } from './validators';
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, coerceTypes: false });
-addFormats(ajv, ['email', 'date-time', 'uri']);
-
-const compiled = new Map<string, ValidateFunction>();
-
-export function validatorFor(entry: CatalogEntry): ValidateFunction {
-  let fn = compiled.get(entry.code);
-  if (!fn) {
-    fn = ajv.compile(entry.schema);
-    compiled.set(entry.code, fn);
-  }
-  return fn;
-}
-
-/** Compile every given schema now (e.g. at module load of an action that handles them all). */
+/** Build the validators of these entries now (e.g. at module load of an action). */
 export function precompile(entries: readonly CatalogEntry[]): void {
-  for (const e of entries) validatorFor(e);
+  for (const e of entries) validatorFor(e.code, e.schema);
 }
 
 export type ValidationResult = { ok: true } | { ok: false; details: ErrorDetail[] };
 
 export function validateValue(entry: CatalogEntry, value: unknown, basePath = ''): ValidationResult {
-  const fn = validatorFor(entry);
+  const fn = validatorFor(entry.code, entry.schema);
   if (fn(value)) return { ok: true };
   return { ok: false, details: toDetails(fn.errors ?? [], basePath) };
 }

@@ -1,0 +1,25 @@
+/**
+ * Modules replaced by small stand-ins in action bundles (see bundle-stubs/). Shared by
+ * scripts/build-actions.ts (esbuild) and webpack-config.js (aio app build), so both
+ * bundlers produce the same trimmed actions.
+ * - `all`: for every action;
+ * - `perAction`: extra ones for one action (`package/action`).
+ */
+'use strict';
+const path = require('path');
+
+const stub = (file) => path.join(__dirname, 'bundle-stubs', file);
+
+module.exports = {
+  all: {
+    rxjs: stub('rxjs.js'),
+    'whatwg-url': stub('whatwg-url.js'),
+    '@adobe/aio-lib-env': stub('aio-lib-env.js'),
+    winston: stub('winston.js'),
+  },
+  perAction: {
+    'ingestion/webhook': {
+      '@adobe/aio-lib-state': stub('aio-lib-state.js'),
+    },
+  },
+};
