@@ -14,10 +14,12 @@
  *
  * One log line per activation: event id, event code, our activation id, the handler's.
  */
+import { catalog, CatalogEntry, findEvent, PackageName, valueOf } from '../catalog';
 import { ActionError, FinalError, RetryableError, isRetryableStatus, toActionError } from '../errors';
 import { ErrorResult, SuccessResult, errorResponse, successResponse } from '../responses';
-import { FilterSubject, RoutableEntry, RoutingTable, buildRoutingTable, parseRoutesOverride, rejectingFilter } from '../routing';
+import { FilterSubject, resolveEvent, RoutableEntry, RoutingTable, buildRoutingTable, parseRoutesOverride, rejectingFilter } from '../routing';
 import { InvokeOutcome, Invoker, openwhiskInvoker } from './invoke';
+import { requestLine } from '../log';
 import { ConsumerLogger, defaultLogger } from './log';
 
 export type ConsumerParams = Record<string, unknown>;
@@ -56,23 +58,17 @@ export function createConsumer<E extends ConsumerEntry>(opts: ConsumerOptions<E>
     if (!cached || cached.raw !== raw) cached = { raw, table: buildRoutingTable(mine, parseRoutesOverride(raw)) };
     return cached.table;
   };
-  const mkLog = opts.logger ?? defaultLogger;
+  const mkLog = opts.logger ?? defaultLogger(opts.package);
 
   return async function main(params: ConsumerParams): Promise<ConsumerResult> {
     const started = Date.now();
     const log = mkLog(params);
     const type = typeof params.type === 'string' ? params.type : undefined;
     const eventId = typeof params.id === 'string' ? params.id : undefined;
-    const line = {
-      consumer: opts.package,
-      event: eventId ?? '-',
-      code: type ?? '-',
-      activation: process.env.__OW_ACTIVATION_ID ?? '-',
-      handlerActivation: '-',
-    };
+    const line: Record<string, string> = { consumer: opts.package, event: eventId ?? '-', code: type ?? '-', handler: '-' };
     const finish = (result: ConsumerResult, outcome: string): ConsumerResult => {
       const status = 'error' in result ? result.error.statusCode : result.statusCode;
-      const msg = `event ${line.event} code ${line.code} activation ${line.activation} handler-activation ${line.handlerActivation} → ${status} ${outcome} (${Date.now() - started} ms)`;
+      const msg = requestLine({ ...line, status, outcome, ms: Date.now() - started });
       if (status >= 500 || status === 429) log.error(msg);
       else if (status >= 400) log.warn(msg);
       else log.info(msg);
@@ -84,7 +80,7 @@ export function createConsumer<E extends ConsumerEntry>(opts: ConsumerOptions<E>
         throw new FinalError(400, 'missing CloudEvent field "type"', { code: 'missing_type', details: [{ path: '/type', message: 'required string' }] });
       }
       const prefix = typeof params.EVENT_PREFIX === 'string' && params.EVENT_PREFIX !== '' && params.EVENT_PREFIX !== '$EVENT_PREFIX' ? params.EVENT_PREFIX : undefined;
-      const entry = opts.findEvent(type, prefix);
+      const entry = resolveEvent(opts.findEvent, type, prefix);
       if (!entry || entry.package !== opts.package) {
         throw new FinalError(400, `unknown event "${type}": ${opts.package}/consumer routes none by that code`, { code: 'unknown_event', details: [{ path: '/type', message: 'not in the routing table' }] });
       }
@@ -103,6 +99,7 @@ export function createConsumer<E extends ConsumerEntry>(opts: ConsumerOptions<E>
       }
 
       const outcome = await invoke(route.action, handlerParams(params));
+      line.handler = route.action;
       if ('activationId' in outcome && outcome.activationId) line.handlerActivation = outcome.activationId;
       const response = propagate(route.action, outcome);
       return finish(successResponse(type, response), 'handled');
@@ -178,3 +175,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 export type { ActionError, InvokeOutcome, Invoker };
+
+/** The consumer of one runtime package, routed by THE catalog. */
+export function catalogConsumer(pkg: PackageName, extra: Pick<ConsumerOptions<CatalogEntry>, 'invoke' | 'logger'> = {}) {
+  return createConsumer<CatalogEntry>({ package: pkg, entries: catalog, findEvent, valueOf, ...extra });
+}

@@ -13,7 +13,7 @@
  * The handler always *returns* `{statusCode, body: {success, message | error, code}}` (the
  * kit's handler shape) and never throws, so the consumer reads the status from the result.
  */
-import { CatalogEntry, EventCode, findEvent, valueOf } from '../catalog';
+import { CatalogEntry, EventCode, eventsOf, findEvent, PackageName, valueOf } from '../catalog';
 import { FinalError, RetryableError, toActionError } from '../errors';
 import { createLogger, Logger, requestLine } from '../log';
 import { HandlerResult, handlerError, handlerSuccess } from '../responses';
@@ -28,7 +28,8 @@ import {
   rememberWrite,
 } from '../state';
 import { BackofficeClient, CommerceClient, Params, TargetResponse, backofficeClientFromParams, commerceClientFromParams, intInput, optionalInput } from '../targets';
-import { validateValue } from '../validation';
+import { precompile, validateValue } from '../validation';
+import { resolveEvent } from '../routing';
 import { stepsFor } from './registry';
 import './steps';
 import type { AnySteps, CloudEventParams, StepContext, StepOverrides } from './types';
@@ -38,7 +39,7 @@ export type { AnySteps, CloudEventParams, StepContext, StepOverrides, Steps } fr
 
 export interface HandlerOptions {
   /** runtime package this handler serves, e.g. `product-backoffice`; its events are the catalog's for it */
-  package: string;
+  package: PackageName;
   /** per-event step overrides for this handler */
   steps?: StepOverrides;
   /** accept events of other packages too (when ROUTES_OVERRIDE sends them here) */
@@ -53,6 +54,8 @@ export type HandlerMain = (params: Params) => Promise<HandlerResult>;
 export function createHandler(opts: HandlerOptions): HandlerMain {
   const mkState = opts.state ?? aioStateStore;
   const mkLog = opts.logger ?? ((p: Params) => createLogger(`${opts.package}/handler`, p.LOG_LEVEL));
+  // compile at load, not per call (DESIGN principle 5): this package's schemas, once per container
+  precompile(eventsOf({ package: opts.package }));
 
   return async function main(params: Params): Promise<HandlerResult> {
     const started = Date.now();
@@ -72,7 +75,7 @@ export function createHandler(opts: HandlerOptions): HandlerMain {
       if (type === undefined) {
         throw new FinalError(400, 'missing CloudEvent field "type"', { code: 'missing_type', details: [{ path: '/type', message: 'required string' }] });
       }
-      const entry = findEvent(type, optionalInput(params, 'EVENT_PREFIX'));
+      const entry = resolveEvent(findEvent, type, optionalInput(params, 'EVENT_PREFIX'));
       const steps = entry ? stepsFor(entry.code, opts.steps) : undefined;
       if (!entry || !steps || (!opts.acceptAnyPackage && entry.package !== opts.package)) {
         throw new FinalError(400, `unknown event "${type}": ${opts.package}/handler has no steps for it`, { code: 'unknown_event', details: [{ path: '/type', message: 'not handled here' }] });

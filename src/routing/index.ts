@@ -158,3 +158,19 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function misconfigured(message: string, at = ''): RetryableError {
   return new RetryableError(500, message, { code: 'bad_routes', details: [{ path: `/ROUTES_OVERRIDE${at ? `/${at}` : ''}`, message }] });
 }
+
+const COMMERCE_PREFIXED = /^com\.adobe\.commerce\.([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)\.observer\.(.+)$/;
+
+/**
+ * The catalog entry of a delivered code. EVENT_PREFIX first (the kit's rule); then, for a
+ * Commerce code carrying a prefix this action was not told about
+ * (`com.adobe.commerce.{any}.observer.x`), the unprefixed code: a consumer or handler only
+ * receives events of its own registration, so any prefix there is ours, and a handler need not
+ * repeat the consumer's EVENT_PREFIX to work.
+ */
+export function resolveEvent<E>(find: (code: string, prefix?: string) => E | undefined, type: string, prefix: string | undefined): E | undefined {
+  const direct = find(type, prefix);
+  if (direct) return direct;
+  const m = COMMERCE_PREFIXED.exec(type);
+  return m ? find(`com.adobe.commerce.observer.${m[2] as string}`) : undefined;
+}

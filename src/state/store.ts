@@ -67,7 +67,7 @@ export function resetStateClient(): void {
   shared = undefined;
 }
 
-/** In-memory store with TTL, for callers that opt out of State (STATE_DISABLED) and for tests. */
+/** In-memory store with TTL and an injectable clock (tests, and handlers built with `state: () => memoryStateStore()`). */
 export function memoryStateStore(now: () => number = Date.now): StateStore & { size(): number } {
   const data = new Map<string, { value: string; expiresAt: number }>();
   return {

@@ -11,7 +11,7 @@
  * Override the `send` step of a handler to call a different API.
  */
 import { callTarget, DEFAULT_TARGET_TIMEOUT_MS, HttpMethod, TargetResponse } from './http';
-import { baseUrl, intInput, optionalInput, Params, requiredInput } from './inputs';
+import { baseUrl, optionalInput, Params, requiredInput, targetTimeout } from './inputs';
 
 export type BackofficeResource = 'products' | 'customers' | 'customer-groups' | 'orders' | 'stock';
 
@@ -52,6 +52,6 @@ export function backofficeClientFromParams(params: Params): BackofficeClient {
   return new BackofficeClient({
     baseUrl: requiredInput(params, 'BACKOFFICE_BASE_URL', 'where the back-office API is'),
     ...(apiKey === undefined ? {} : { apiKey }),
-    timeoutMs: intInput(params, 'TARGET_TIMEOUT_MS', DEFAULT_TARGET_TIMEOUT_MS),
+    timeoutMs: targetTimeout(params, DEFAULT_TARGET_TIMEOUT_MS),
   });
 }

@@ -19,7 +19,7 @@ import crypto from 'node:crypto';
 import OAuth from 'oauth-1.0a';
 import { RetryableError } from '../errors';
 import { callTarget, DEFAULT_TARGET_TIMEOUT_MS, HttpMethod, TargetResponse } from './http';
-import { baseUrl, intInput, optionalInput, Params, requiredInput } from './inputs';
+import { baseUrl, optionalInput, Params, requiredInput, targetTimeout } from './inputs';
 import { ImsTokenSource, imsTokenFromParams } from './ims-token';
 
 export interface CommerceAuth {
@@ -184,6 +184,6 @@ export function commerceClientFromParams(params: Params): CommerceClient {
   return new CommerceClient({
     baseUrl: requiredInput(params, 'COMMERCE_BASE_URL', 'where the Commerce REST API is, e.g. https://shop.example.com/rest/'),
     auth: commerceAuthFromParams(params),
-    timeoutMs: intInput(params, 'TARGET_TIMEOUT_MS', DEFAULT_TARGET_TIMEOUT_MS),
+    timeoutMs: targetTimeout(params, DEFAULT_TARGET_TIMEOUT_MS),
   });
 }

@@ -43,3 +43,15 @@ export function baseUrl(value: string): string {
   return value.endsWith('/') ? value : `${value}/`;
 }
 
+
+/**
+ * Timeout of one target call: TARGET_TIMEOUT_MS (or the default), but never past this
+ * activation's deadline (`__OW_DEADLINE`, epoch ms, set by Runtime) less a margin, so the
+ * handler still answers 503 itself instead of being stopped by the platform mid-call.
+ */
+export function targetTimeout(params: Params, fallback: number, now: number = Date.now()): number {
+  const configured = intInput(params, 'TARGET_TIMEOUT_MS', fallback);
+  const deadline = Number(process.env.__OW_DEADLINE);
+  if (!Number.isFinite(deadline) || deadline <= 0) return configured;
+  return Math.max(500, Math.min(configured, deadline - now - 3_000));
+}

@@ -4,13 +4,13 @@
  * skipped with 200, with or without EVENT_PREFIX.
  */
 import crypto from 'node:crypto';
-import { catalog, dataOf, eventsOf, prefixedCode, CatalogEntry } from '../../../src/catalog';
+import { catalog, dataOf, eventsOf, prefixedCode, CatalogEntry, PackageName } from '../../../src/catalog';
 import { createHandler } from '../../../src/handler';
 import { DeliverEnv, startDeliverEnv } from '../../support/deliver-env';
 
 const quiet = () => ({ debug() {}, info() {}, warn() {}, error() {} });
 const handlers = new Map<string, ReturnType<typeof createHandler>>();
-const handlerFor = (pkg: string) => {
+const handlerFor = (pkg: PackageName) => {
   let h = handlers.get(pkg);
   if (!h) handlers.set(pkg, (h = createHandler({ package: pkg, logger: quiet })));
   return h;

@@ -3,14 +3,14 @@
  * request's OAuth 1.0a signature; State is the real aio-lib-state against a local State server.
  */
 import crypto from 'node:crypto';
-import { catalog, dataOf, eventsOf, CatalogEntry } from '../../../src/catalog';
+import { catalog, dataOf, eventsOf, CatalogEntry, PackageName } from '../../../src/catalog';
 import { createHandler } from '../../../src/handler';
 import { DeliverEnv, startDeliverEnv } from '../../support/deliver-env';
 import { listen, sendJson } from '../../support/http-util';
 
 const quiet = () => ({ debug() {}, info() {}, warn() {}, error() {} });
 const handlers = new Map<string, ReturnType<typeof createHandler>>();
-const handlerFor = (pkg: string) => {
+const handlerFor = (pkg: PackageName) => {
   let h = handlers.get(pkg);
   if (!h) handlers.set(pkg, (h = createHandler({ package: pkg, logger: quiet })));
   return h;

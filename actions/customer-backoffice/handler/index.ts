@@ -1,0 +1,8 @@
+/**
+ * customer-backoffice/handler: applies back-office customer events (published by ingestion/webhook) to Commerce through the generic pipeline
+ * (idempotency → validate → loop breaker → transform → send). To change one step of one
+ * event, pass it here, e.g. `createHandler({ package: 'customer-backoffice', steps: { '<event code>': { transform: (ctx) => ... } } })`.
+ */
+import { createHandler } from '../../../src/handler';
+
+export const main = createHandler({ package: 'customer-backoffice' });

@@ -1,0 +1,8 @@
+/**
+ * order-commerce/handler: applies Commerce order events to the back office through the generic pipeline
+ * (idempotency → validate → loop breaker → transform → send). To change one step of one
+ * event, pass it here, e.g. `createHandler({ package: 'order-commerce', steps: { '<event code>': { transform: (ctx) => ... } } })`.
+ */
+import { createHandler } from '../../../src/handler';
+
+export const main = createHandler({ package: 'order-commerce' });

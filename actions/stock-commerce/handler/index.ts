@@ -1,0 +1,8 @@
+/**
+ * stock-commerce/handler: applies Commerce stock events to the back office through the generic pipeline
+ * (idempotency → validate → loop breaker → transform → send). To change one step of one
+ * event, pass it here, e.g. `createHandler({ package: 'stock-commerce', steps: { '<event code>': { transform: (ctx) => ... } } })`.
+ */
+import { createHandler } from '../../../src/handler';
+
+export const main = createHandler({ package: 'stock-commerce' });
