@@ -128,6 +128,17 @@ export function eventsModule(opts: EventsModuleOptions = {}): PlatformModule & {
 
       await app.register(async (scope) => {
         // the ingress reads the raw body itself so that bad JSON gets a 400 naming the field
+        // Adobe's clients send `content-type: application/json` on DELETE with no body
+        scope.removeContentTypeParser('application/json');
+        scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+          const text = String(body);
+          if (text.trim() === '') return done(null, undefined);
+          try {
+            done(null, JSON.parse(text) as unknown);
+          } catch {
+            done(Object.assign(new ApiError(400, 'invalid_body', 'the body is not valid JSON', 'body'), { statusCode: 400 }), undefined);
+          }
+        });
         scope.addContentTypeParser(['application/cloudevents+json', 'application/cloudevents-batch+json'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
         registerIngress(scope, { catalog, engine, tokenCheck: opts.tokenCheck });
         registerManagement(scope, { catalog, baseUrl: () => ctx.config.baseUrl, tokenCheck: opts.tokenCheck, verifyWebhook });
