@@ -13,7 +13,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { ActivationRecord } from '../core/types';
 import { migrate } from '../store/db';
 
-const FLUSH_MS = 5;
+const FLUSH_MS = 10;
 const FLUSH_ROWS = 256;
 
 interface Row {

@@ -65,7 +65,7 @@ class Container {
     private readonly onGone: (c: Container) => void,
   ) {
     this.worker = new Worker(WORKER_ENTRY, {
-      workerData: { bundle: opts.bundle, name: opts.name },
+      workerData: { bundle: opts.bundle, name: opts.name, concurrency: opts.concurrency },
       env: { ...(process.env as Record<string, string>), ...opts.env },
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: Math.max(16, opts.memoryMb) },
@@ -125,7 +125,7 @@ class Container {
         this.die('crash', 'The action was stopped with another activation that exceeded its time limit.');
       }, timeoutMs);
       this.inflight.set(id, { resolve, timer, cold });
-      this.worker.postMessage({ t: 'run', id, params, env });
+      this.worker.postMessage(JSON.stringify({ t: 'run', id, params, env }));
     });
   }
 

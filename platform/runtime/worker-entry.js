@@ -5,8 +5,10 @@
  * Plain CommonJS JavaScript on purpose: a worker thread loads this file with Node's own
  * loader, whatever runs the platform (tsx, jest, compiled output).
  *
- * Messages in:  {t: 'run', id, params, env}
+ * Messages in:  JSON text of {t: 'run', id, params, env}
  * Messages out: {t: 'ready'} | {t: 'initError', error} | {t: 'done', id, kind, result, logs}
+ * Activations travel as JSON text: cloning a string is a copy, while the structured clone
+ * of a params object costs several times JSON.stringify + JSON.parse.
  *   kind: 'ok' (result is a JSON string of an object), 'error' (result JSON {error}),
  *         'developer' (result JSON {error}: not a dictionary, unserialisable...)
  */
@@ -15,14 +17,17 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { AsyncLocalStorage } = require('node:async_hooks');
 const util = require('node:util');
 
-const als = new AsyncLocalStorage();
+// AsyncLocalStorage attributes console output to its activation when several run at once
+// (concurrency > 1); it enables promise hooks, so a worker with one activation at a time
+// does without it.
+const als = workerData.concurrency > 1 ? new AsyncLocalStorage() : undefined;
 /** logs of activations in flight, by id; used when the async context is lost */
 const inflight = new Map();
 
 function capture(stream) {
   return (...args) => {
     const line = `${new Date().toISOString()} ${stream}: ${util.format(...args)}`;
-    let logs = als.getStore();
+    let logs = als && als.getStore();
     if (!logs && inflight.size === 1) logs = inflight.values().next().value;
     if (logs) {
       if (logs.length < 10000) logs.push(line);
@@ -64,7 +69,7 @@ async function run(msg) {
   let kind = 'ok';
   let result;
   try {
-    let r = await als.run(logs, () => main(msg.params));
+    let r = await (als ? als.run(logs, () => main(msg.params)) : main(msg.params));
     if (r === undefined || r === null) r = {};
     if (typeof r !== 'object' || Array.isArray(r)) {
       kind = 'developer';
@@ -89,7 +94,8 @@ async function run(msg) {
   parentPort.postMessage({ t: 'done', id: msg.id, kind, result, logs });
 }
 
-parentPort.on('message', (msg) => {
+parentPort.on('message', (text) => {
+  const msg = typeof text === 'string' ? JSON.parse(text) : text;
   if (msg && msg.t === 'run') {
     run(msg).catch((e) => {
       inflight.delete(msg.id);
