@@ -88,7 +88,7 @@ export async function publish(url: string, token: string, ce: Record<string, unk
 }
 
 /** The app's providers and event metadata from the catalog, and one registration per consumer action. */
-export function appEventsConfig(opts: { consumers?: boolean } = {}): EventsConfigFile {
+export function appEventsConfig(opts: { consumers?: boolean; packages?: readonly string[] } = {}): EventsConfigFile {
   const back = eventsOf({ direction: 'backoffice' });
   const commerce = eventsOf({ direction: 'commerce' });
   const cfg: EventsConfigFile = {
@@ -100,6 +100,7 @@ export function appEventsConfig(opts: { consumers?: boolean } = {}): EventsConfi
   if (opts.consumers) {
     const byConsumer = new Map<string, { label: string; codes: string[] }>();
     for (const e of [...back, ...commerce]) {
+      if (opts.packages && !opts.packages.includes(e.package)) continue;
       const label = e.direction === 'backoffice' ? BACKOFFICE_PROVIDER.label : COMMERCE_PROVIDER.label;
       const r = byConsumer.get(e.consumer) ?? { label, codes: [] };
       r.codes.push(e.code);
