@@ -23,6 +23,8 @@ Options:
   --project-dir <dir>    where app.config.yaml is (default: current directory)
   --production-limits    enforce Adobe's caps: 600 activations/min, 100 concurrent, 1 MB payloads
   --time-scale <x>       multiply platform delays (retry schedule, blocking wait) by x
+  --events-config <file> providers, event metadata and registrations to create at start
+                         (JSON or YAML; env PLATFORM_EVENTS_CONFIG)
   --no-watch             do not rebuild actions when their sources change
   --no-hooks             do not run the app's post-app-deploy hook
   -h, --help             show this help
@@ -40,6 +42,7 @@ interface CliArgs {
   projectDir?: string;
   productionLimits?: boolean;
   timeScale?: number;
+  eventsConfig?: string;
   watch: boolean;
   hooks: boolean;
   help: boolean;
@@ -86,6 +89,9 @@ export function parseArgs(argv: string[]): CliArgs {
         break;
       case '--time-scale':
         out.timeScale = number();
+        break;
+      case '--events-config':
+        out.eventsConfig = value();
         break;
       case '--no-watch':
         out.watch = false;
@@ -211,6 +217,8 @@ async function main(argv: string[]): Promise<void> {
     process.stderr.write(`unknown command ${args.command ?? '(none)'}\n\n${HELP}`);
     process.exit(2);
   }
+  // read by the events module (platform/events) at registration
+  if (args.eventsConfig !== undefined) process.env.PLATFORM_EVENTS_CONFIG = path.resolve(args.eventsConfig);
   const p = await startPlatform({
     ...(args.port !== undefined ? { port: args.port } : {}),
     ...(args.host !== undefined ? { host: args.host } : {}),

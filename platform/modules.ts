@@ -5,6 +5,8 @@ import type { PlatformModule } from './core/types';
 import { runtimeModule } from './runtime';
 import { stateModule } from './state';
 import { imsModule } from './ims';
+import { eventsModule } from './events';
+import { commerceModule } from './commerce';
 
 export interface DefaultModuleOptions {
   /** rebuild actions when their sources change */
@@ -12,5 +14,5 @@ export interface DefaultModuleOptions {
 }
 
 export function defaultModules(opts: DefaultModuleOptions = {}): PlatformModule[] {
-  return [runtimeModule({ watch: opts.watch ?? false }), stateModule(), imsModule()];
+  return [runtimeModule({ watch: opts.watch ?? false }), stateModule(), imsModule(), eventsModule(), commerceModule()];
 }

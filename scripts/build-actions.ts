@@ -90,6 +90,32 @@ function precompiledValidatorsPlugin(generated: string): Plugin {
   };
 }
 
+/**
+ * Bundle one entry file exactly like an action (same trims, precompiled validators);
+ * `trimsOf` picks the per-action trims of that action name.
+ */
+export async function bundleEntry(source: string, outfile: string, opts: { root?: string; trimsOf?: string; minify?: boolean } = {}): Promise<number> {
+  const root = opts.root ?? path.resolve(__dirname, '..');
+  const generated = writeValidators(path.join(root, 'dist', 'generated', 'validators.js'));
+  await build({
+    entryPoints: [source],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: opts.minify ?? true,
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'warning',
+    plugins: [
+      trimPlugin({ ...trims.all, ...((opts.trimsOf && trims.perAction[opts.trimsOf]) ?? {}) }),
+      precompiledValidatorsPlugin(generated),
+    ],
+  });
+  return fs.statSync(outfile).size;
+}
+
 export interface BuiltAction {
   name: string;
   file: string;
@@ -116,7 +142,6 @@ export async function buildActions(opts: BuildOptions = {}): Promise<{ built: Bu
   if (missing.length > 0 && !opts.skipMissing) {
     throw new Error(`action sources missing: ${missing.join(', ')}`);
   }
-  const generated = writeValidators(path.join(root, 'dist', 'generated', 'validators.js'));
   const built: BuiltAction[] = [];
   for (const a of actions) {
     if (missing.includes(a.name)) {
@@ -125,19 +150,7 @@ export async function buildActions(opts: BuildOptions = {}): Promise<{ built: Bu
     }
     const file = path.join(outdir, a.package, `${a.action}.js`);
     const started = Date.now();
-    await build({
-      entryPoints: [a.source],
-      outfile: file,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      minify: opts.minify ?? true,
-      sourcemap: 'linked',
-      legalComments: 'none',
-      logLevel: 'warning',
-      plugins: [trimPlugin({ ...trims.all, ...(trims.perAction[a.name] ?? {}) }), precompiledValidatorsPlugin(generated)],
-    });
+    await bundleEntry(a.source, file, { root, trimsOf: a.name, ...(opts.minify !== undefined ? { minify: opts.minify } : {}) });
     const bytes = fs.statSync(file).size;
     const b = { name: a.name, file, bytes, ms: Date.now() - started };
     built.push(b);

@@ -10,12 +10,14 @@
  * - PLATFORM_EVENTS_ENTITY_FIELDS: comma list of data fields indexed as the entity id
  * - PLATFORM_TRACE_MAX_ATTEMPTS (100000), PLATFORM_TRACE_MAX_AGE_DAYS (7): trace retention
  */
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { PlatformContext, PlatformModule } from '../core/types';
 import { Catalog, type Workspace } from './catalog';
 import { DEFAULT_ENTITY_FIELDS } from './entity';
 import { DeliveryEngine } from './engine';
 import { ApiError, type TokenCheck } from './http';
+import { isValidImsToken } from '../ims';
 import { registerIngress } from './ingress';
 import { registerJournal } from './journal';
 import { pauseRegistration, registerLocalApi } from './local-api';
@@ -80,6 +82,10 @@ export function eventsModule(opts: EventsModuleOptions = {}): PlatformModule & {
       const env = ctx.config.env ?? {};
       migrate(ctx.db);
       const catalog = new Catalog(ctx.db, () => ctx.config.baseUrl);
+      // bearer tokens must come from the platform's IMS when that module is loaded
+      const hasIms = () => ctx.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ims_tokens'").get() !== undefined;
+      let imsLoaded: boolean | undefined;
+      const tokenCheck: TokenCheck = opts.tokenCheck ?? ((t) => !(imsLoaded ??= hasIms()) || isValidImsToken(ctx.db, t));
       const signer = new Signer(ctx.db);
       const entityFields = opts.entityFields ?? (env.PLATFORM_EVENTS_ENTITY_FIELDS ? env.PLATFORM_EVENTS_ENTITY_FIELDS.split(',').map((s) => s.trim()) : DEFAULT_ENTITY_FIELDS);
       const engine = new DeliveryEngine({
@@ -120,7 +126,8 @@ export function eventsModule(opts: EventsModuleOptions = {}): PlatformModule & {
         }
       };
 
-      const configFile = opts.configFile ?? env.PLATFORM_EVENTS_CONFIG;
+      const configFileRaw = opts.configFile ?? env.PLATFORM_EVENTS_CONFIG;
+      const configFile = configFileRaw ? path.resolve(ctx.config.projectDir, configFileRaw) : undefined;
       if (configFile) {
         const summary = applyEventsConfig(catalog, loadEventsConfig(configFile), localWorkspace(env), env.OAUTH_CLIENT_ID || 'local-client');
         ctx.log.info('events: applied the events config', { file: configFile, created: summary.created.length, updated: summary.updated.length });
@@ -140,9 +147,9 @@ export function eventsModule(opts: EventsModuleOptions = {}): PlatformModule & {
           }
         });
         scope.addContentTypeParser(['application/cloudevents+json', 'application/cloudevents-batch+json'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
-        registerIngress(scope, { catalog, engine, tokenCheck: opts.tokenCheck });
-        registerManagement(scope, { catalog, baseUrl: () => ctx.config.baseUrl, tokenCheck: opts.tokenCheck, verifyWebhook });
-        registerJournal(scope, { db: ctx.db, catalog, timeScale: ctx.config.timeScale, tokenCheck: opts.tokenCheck, floor: () => journalFloor(ctx) });
+        registerIngress(scope, { catalog, engine, tokenCheck });
+        registerManagement(scope, { catalog, baseUrl: () => ctx.config.baseUrl, tokenCheck, verifyWebhook });
+        registerJournal(scope, { db: ctx.db, catalog, timeScale: ctx.config.timeScale, tokenCheck, floor: () => journalFloor(ctx) });
         registerLocalApi(scope, { db: ctx.db, catalog, engine, signer, bus: ctx.bus, auth: ctx.config.auth, runtime: () => ctx.runtime });
       });
     },

@@ -8,6 +8,7 @@
  * loss may be lost (the WAL is fsynced at checkpoints only).
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import { migrate as migrateModule } from '../store/db';
 
 const MIGRATIONS: string[] = [
   `
@@ -141,17 +142,7 @@ const MIGRATIONS: string[] = [
   `,
 ];
 
-/** Apply the module's migrations once, in order (own version table: modules migrate independently). */
+/** Apply the module's migrations (the platform's per-module migrations helper). */
 export function migrate(db: BetterSqlite3.Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS ev_schema (version INTEGER NOT NULL)');
-  const row = db.prepare('SELECT version FROM ev_schema').get() as { version: number } | undefined;
-  let version = row?.version ?? 0;
-  if (!row) db.prepare('INSERT INTO ev_schema (version) VALUES (0)').run();
-  for (; version < MIGRATIONS.length; version++) {
-    const sql = MIGRATIONS[version] as string;
-    db.transaction(() => {
-      db.exec(sql);
-      db.prepare('UPDATE ev_schema SET version = ?').run(version + 1);
-    })();
-  }
+  migrateModule(db, 'events', MIGRATIONS);
 }

@@ -3,15 +3,16 @@
  * - INGESTION_API_KEY: the caller sends it in `x-api-key`; compared in constant time.
  *   Several keys (comma or space separated) are accepted, for rotation.
  * - INGESTION_WEBHOOK_SECRET: Standard Webhooks signatures (`webhook-id`,
- *   `webhook-timestamp`, `webhook-signature`), checked by the `standardwebhooks` package over
- *   the raw body, 5-minute window; several space-separated `whsec_...` secrets for rotation.
+ *   `webhook-timestamp`, `webhook-signature`) over the raw body, 5-minute window, with the
+ *   rules of the `standardwebhooks` package (see standard-webhooks.ts); several
+ *   space-separated `whsec_...` secrets for rotation.
  * - neither set: every request is refused with 401 saying what to configure, unless
  *   INGESTION_AUTH=none is set explicitly.
  * With both set, a request may use either; credentials it presents must be valid.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
-import { FinalError } from '../errors';
+import { FinalError, RetryableError } from '../errors';
+import { SignatureError, decodeSecret, verifySignature } from './standard-webhooks';
 
 export interface AuthConfig {
   apiKeys: string[];
@@ -22,12 +23,23 @@ export interface AuthConfig {
 const list = (v: unknown, sep: RegExp): string[] =>
   typeof v === 'string' ? v.split(sep).map((s) => s.trim()).filter(Boolean) : [];
 
+const configs = new Map<string, AuthConfig>();
+
+/** The auth inputs, parsed once per container for each distinct value. */
 export function authConfigFrom(params: Record<string, unknown>): AuthConfig {
-  return {
-    apiKeys: list(params.INGESTION_API_KEY, /[\s,]+/),
-    secrets: list(params.INGESTION_WEBHOOK_SECRET, /\s+/),
-    none: typeof params.INGESTION_AUTH === 'string' && params.INGESTION_AUTH.trim().toLowerCase() === 'none',
-  };
+  const { INGESTION_API_KEY: k, INGESTION_WEBHOOK_SECRET: s, INGESTION_AUTH: a } = params;
+  const cacheKey = `${typeof k === 'string' ? k : ''}\u0000${typeof s === 'string' ? s : ''}\u0000${typeof a === 'string' ? a : ''}`;
+  let cfg = configs.get(cacheKey);
+  if (!cfg) {
+    cfg = {
+      apiKeys: list(k, /[\s,]+/),
+      secrets: list(s, /\s+/),
+      none: typeof a === 'string' && a.trim().toLowerCase() === 'none',
+    };
+    if (configs.size > 16) configs.clear();
+    configs.set(cacheKey, cfg);
+  }
+  return cfg;
 }
 
 const unauthorized = (message: string, code: string) => new FinalError(401, message, { code });
@@ -37,14 +49,18 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 }
 
-const verifiers = new Map<string, Webhook>();
-function verifierFor(secret: string): Webhook {
-  let v = verifiers.get(secret);
-  if (!v) {
-    v = new Webhook(secret);
-    verifiers.set(secret, v);
+const keyCache = new WeakMap<AuthConfig, Buffer[]>();
+function keysOf(cfg: AuthConfig): Buffer[] {
+  let keys = keyCache.get(cfg);
+  if (!keys) {
+    try {
+      keys = cfg.secrets.map(decodeSecret);
+    } catch (err) {
+      throw new RetryableError(500, `INGESTION_WEBHOOK_SECRET is malformed: ${(err as Error).message}`, { code: 'misconfigured' });
+    }
+    keyCache.set(cfg, keys);
   }
-  return v;
+  return keys;
 }
 
 export type Headers = Record<string, string | undefined>;
@@ -65,23 +81,13 @@ export function authenticate(cfg: AuthConfig, headers: Headers, rawBody: string 
 
   const signed = headers['webhook-signature'] !== undefined || headers['webhook-id'] !== undefined;
   if (signed && cfg.secrets.length > 0) {
-    const sigHeaders = {
-      'webhook-id': headers['webhook-id'] ?? '',
-      'webhook-timestamp': headers['webhook-timestamp'] ?? '',
-      'webhook-signature': headers['webhook-signature'] ?? '',
-    };
-    let reason = 'invalid signature';
-    for (const secret of cfg.secrets) {
-      try {
-        verifierFor(secret).verify(rawBody, sigHeaders, { jsonParse: false });
-        return;
-      } catch (err) {
-        const m = err instanceof Error ? err.message : '';
-        if (/timestamp|headers/i.test(m)) reason = m.toLowerCase();
-        if (/missing required headers|invalid signature headers|timestamp/i.test(m)) break; // same for every secret
-      }
+    try {
+      verifySignature(keysOf(cfg), headers, rawBody);
+      return;
+    } catch (err) {
+      if (err instanceof SignatureError) throw unauthorized(`webhook signature rejected: ${err.message}`, 'invalid_signature');
+      throw err;
     }
-    throw unauthorized(`webhook signature rejected: ${reason}`, 'invalid_signature');
   }
 
   const key = headers['x-api-key'];

@@ -51,11 +51,11 @@ export interface SkippedResponse {
 
 export function createConsumer<E extends ConsumerEntry>(opts: ConsumerOptions<E>): (params: ConsumerParams) => Promise<ConsumerResult> {
   const invoke = opts.invoke ?? openwhiskInvoker;
-  const mine = opts.entries.filter((e) => e.package === opts.package);
-  // one routing table per warm container and ROUTES_OVERRIDE value
+  // one routing table per warm container and ROUTES_OVERRIDE value; built over the whole
+  // catalog because every consumer gets the same ROUTES_OVERRIDE (other packages' routes included)
   let cached: { raw: unknown; table: RoutingTable } | undefined;
   const tableFor = (raw: unknown): RoutingTable => {
-    if (!cached || cached.raw !== raw) cached = { raw, table: buildRoutingTable(mine, parseRoutesOverride(raw)) };
+    if (!cached || cached.raw !== raw) cached = { raw, table: buildRoutingTable(opts.entries, parseRoutesOverride(raw)) };
     return cached.table;
   };
   const mkLog = opts.logger ?? defaultLogger(opts.package);

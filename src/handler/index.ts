@@ -5,10 +5,10 @@
  *   1. resolve `type` (EVENT_PREFIX aware) to its catalog entry     unknown → 400 unknown_event
  *   2. idempotency: the event id already applied?                   → 200 "already applied"
  *   3. validate the value (catalog schema, or the override)         → 400 with field paths
- *   4. loop breaker (events from Commerce): our own echo?           → 200 skipped
+ *   4. loop breaker: does the event only repeat what we wrote?      → 200 skipped
  *   5. transform → send to the target                               → target outcome as retry intent
- *   6. after success only: record the event id (TTL) and, for writes to Commerce, the
- *      fingerprint of what was written (loop breaker)
+ *   6. after success only: record the event id (TTL) and the fingerprint of what was
+ *      written (loop breaker)
  *
  * The handler always *returns* `{statusCode, body: {success, message | error, code}}` (the
  * kit's handler shape) and never throws, so the consumer reads the status from the result.
@@ -20,6 +20,8 @@ import { HandlerResult, handlerError, handlerSuccess } from '../responses';
 import {
   DEFAULT_IDEMPOTENCY_TTL_SECONDS,
   DEFAULT_LOOP_BREAKER_TTL_SECONDS,
+  LoopMark,
+  LoopSystem,
   StateStore,
   aioStateStore,
   findApplied,
@@ -102,13 +104,12 @@ export function createHandler(opts: HandlerOptions): HandlerMain {
       }
       const full = complete(entry.code, steps);
 
-      // 4. loop breaker, events coming from Commerce
+      // 4. loop breaker: an event that only repeats what we wrote to its system is our echo
       const incoming = full.incoming?.(ctx) ?? [];
-      for (const mark of incoming) {
-        if (await isEcho(state, mark)) {
-          if (eventId !== undefined) await bestEffort(log, 'record applied', () => markApplied(state, eventId, entry.code, idempotencyTtl(params)));
-          return done(handlerSuccess(`skipped: this ${mark.entity} change was written by this integration (loop breaker)`, { code: 'loop_skipped' }), 'loop_skipped');
-        }
+      if (incoming.length > 0 && (await allEchoes(state, entry.direction, incoming))) {
+        if (eventId !== undefined) await bestEffort(log, 'record applied', () => markApplied(state, eventId, entry.code, idempotencyTtl(params)));
+        const what = incoming[0]?.entity ?? 'entity';
+        return done(handlerSuccess(`skipped: this ${what} change was written by this integration (loop breaker)`, { code: 'loop_skipped' }), 'loop_skipped');
       }
 
       // 5. transform → send
@@ -118,7 +119,7 @@ export function createHandler(opts: HandlerOptions): HandlerMain {
       // 6. remember, after success only; the change is applied, so State trouble here is logged, not failed
       if (eventId !== undefined) await bestEffort(log, 'record applied', () => markApplied(state, eventId, entry.code, idempotencyTtl(params)));
       for (const mark of full.written?.(ctx, payload, response) ?? []) {
-        await bestEffort(log, 'remember write', () => rememberWrite(state, mark, loopTtl(params)));
+        await bestEffort(log, 'remember write', () => rememberWrite(state, targetOf(entry), mark, loopTtl(params)));
       }
       const message = full.describe(ctx, payload);
       return done(handlerSuccess(message, { target: { status: response.status } }), 'applied');
@@ -179,6 +180,17 @@ async function bestEffort(log: Logger, what: string, fn: () => Promise<void>): P
   } catch (err) {
     log.warn(`${what} failed after the change was applied: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/** Events from the back office are written to Commerce, and the other way round. */
+function targetOf(entry: CatalogEntry): LoopSystem {
+  return entry.direction === 'backoffice' ? 'commerce' : 'backoffice';
+}
+
+/** Every mark must be an echo: a multi-item event with one real change is not skipped. */
+async function allEchoes(state: StateStore, from: LoopSystem, marks: LoopMark[]): Promise<boolean> {
+  for (const m of marks) if (!(await isEcho(state, from, m))) return false;
+  return true;
 }
 
 const idempotencyTtl = (p: Params) => intInput(p, 'IDEMPOTENCY_TTL', DEFAULT_IDEMPOTENCY_TTL_SECONDS);

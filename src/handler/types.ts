@@ -44,9 +44,12 @@ export interface Steps<C extends EventCode = EventCode, P = unknown> {
   send(ctx: StepContext<C>, payload: P): Promise<TargetResponse>;
   /** success message, e.g. "product SKU-1 updated in Commerce" */
   describe(ctx: StepContext<C>, payload: P): string;
-  /** loop breaker, events from Commerce: the projections of what this event carries */
+  /**
+   * loop breaker: the projections of what this event carries; the event is skipped when every
+   * one repeats what we wrote to the system it comes from
+   */
   incoming?(ctx: StepContext<C>): LoopMark[];
-  /** loop breaker, writes to Commerce: the projections of what we wrote */
+  /** loop breaker: the projections of what we wrote to the target */
   written?(ctx: StepContext<C>, payload: P, response: TargetResponse): LoopMark[];
 }
 

@@ -5,7 +5,7 @@
  * schema (400 invalid_value, every failing path) → CloudEvent. Pure apart from the
  * per-container validator cache, so it is benchmarked and tested on its own.
  */
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import { findEvent, type CatalogEntry } from '../catalog';
 import { prefixedCode } from '../catalog/prefix';
 import { authConfigFrom, authenticate, type Headers } from '../auth';
@@ -53,17 +53,23 @@ export function rawBody(params: RawHttpParams): string | Buffer {
 }
 
 /**
- * UUID v5 (RFC 9562 §5.5: SHA-1 over a namespace UUID and a name, version and variant bits
- * set) of `{event code}\n{uid}` in the app's namespace: the same uid and event always give
- * the same CloudEvent id, so a resend is recognised downstream and not applied twice.
+ * UUID v5 (RFC 9562 §5.5: SHA-1 over namespace bytes + name, version and variant bits set)
+ * of the name `{event code}\n{uid}` (UTF-8): the same uid and event always give the same
+ * CloudEvent id, so a resend is recognised downstream and not applied twice.
+ * The namespace is the UUID whose 16 bytes are the ASCII text `commerce-events!`
+ * (636f6d6d-6572-6365-2d65-76656e747321): any 16 bytes are a valid v5 namespace, and
+ * ASCII ones let the whole hash input be one string for node's one-shot `crypto.hash`,
+ * several times cheaper than a Hash object on this hot path.
  */
-const ID_NAMESPACE = Buffer.from('6f0c2a1e9d2b4c7e8a3f5b1d0e7c9a24', 'hex');
+export const ID_NAMESPACE = '636f6d6d-6572-6365-2d65-76656e747321';
+const NAMESPACE_TEXT = 'commerce-events!';
+const sha1Hex: (data: string) => string =
+  typeof crypto.hash === 'function' ? (data) => crypto.hash('sha1', data, 'hex') : (data) => crypto.createHash('sha1').update(data).digest('hex');
+
 export function eventId(uid: string, code: string): string {
-  const h = createHash('sha1').update(ID_NAMESPACE).update(`${code}\n${uid}`, 'utf8').digest();
-  h[6] = ((h[6] as number) & 0x0f) | 0x50;
-  h[8] = ((h[8] as number) & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
+  const h = sha1Hex(`${NAMESPACE_TEXT}${code}\n${uid}`);
+  const variant = ((parseInt(h.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 const bad = (message: string, code: string, details?: ErrorDetail[]) =>

@@ -161,6 +161,8 @@ function fromLibError(err: unknown, cfg: PublishConfig, what: string, seen?: See
     return misconfigured(`${what} refused the credentials (HTTP ${status}): check OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_ORG_ID and the project's I/O Events API`, err);
   }
   if (status !== undefined && status >= 400 && status < 500) {
+    // e.g. the provider was deleted and created again under a new id: look it up afresh next time
+    providers.clear();
     return misconfigured(
       `${what} rejected the request (HTTP ${status}): check BACKOFFICE_PROVIDER_ID / the provider's event metadata (run onboarding)`,
       err,

@@ -2,8 +2,10 @@
  * Infinite-loop breaker (issue 3 §6). A change we write to Commerce comes back to us as a
  * Commerce event (`com.adobe.commerce.[prefix.]observer.*_save_commit_after`); sending it on
  * to the back office would echo it back again, and so on. After a successful write we store
- * a fingerprint of what we wrote under the entity's key; when a Commerce event for the same
- * entity carries the same values, the handler skips it with 200.
+ * a fingerprint of what we wrote under the system and entity's key; when an event from that
+ * system for the same entity carries the same values, the handler skips it with 200.
+ * The same holds the other way: a change we write to the back office that the back office
+ * sends back to the webhook as a `be-observer.*` event.
  *
  * Both sides reduce to the same *projection* of the entity (e.g. a product by sku: name,
  * description, price), computed by the handler steps from what they wrote and from what they
@@ -12,8 +14,8 @@
  *
  * The fingerprint is one short hash per field, not one hash of the whole projection: a
  * Commerce event often carries only some of the fields we wrote (the kit's product event has
- * no price), and an event is an echo when every field both sides carry is equal. Values are
- * never stored in clear (they may be personal data).
+ * no price). An event is an echo when every field it carries is one we wrote, with the same
+ * value. Values are never stored in clear (they may be personal data).
  */
 import crypto from 'node:crypto';
 import { StateStore } from './store';
@@ -33,8 +35,11 @@ export interface LoopMark {
   print: Record<string, PrintValue>;
 }
 
-export function loopKey(entity: string, id: string): string {
-  return stateKey('loop', entity, id);
+/** The system a write went to and an event came from. */
+export type LoopSystem = 'commerce' | 'backoffice';
+
+export function loopKey(system: LoopSystem, entity: string, id: string): string {
+  return stateKey('loop', system, entity, id);
 }
 
 /** Commerce sends "3", "66.0000", "1"/"0" where the REST API took 3, 66, true/false. */
@@ -56,13 +61,14 @@ function fieldHashes(print: Record<string, PrintValue>): Record<string, string> 
   return out;
 }
 
-export async function rememberWrite(store: StateStore, mark: LoopMark, ttlSeconds: number): Promise<void> {
-  await store.put(loopKey(mark.entity, mark.id), JSON.stringify(fieldHashes(mark.print)), ttlSeconds);
+/** After a successful write to `system`: remember what was written. */
+export async function rememberWrite(store: StateStore, system: LoopSystem, mark: LoopMark, ttlSeconds: number): Promise<void> {
+  await store.put(loopKey(system, mark.entity, mark.id), JSON.stringify(fieldHashes(mark.print)), ttlSeconds);
 }
 
-/** True when State holds a write of this entity and every field both carry is equal. */
-export async function isEcho(store: StateStore, mark: LoopMark): Promise<boolean> {
-  const raw = await store.get(loopKey(mark.entity, mark.id));
+/** For an event from `system`: true when we wrote this entity there and every field the event carries is one we wrote, unchanged. */
+export async function isEcho(store: StateStore, system: LoopSystem, mark: LoopMark): Promise<boolean> {
+  const raw = await store.get(loopKey(system, mark.entity, mark.id));
   if (raw === undefined) return false;
   let stored: Record<string, unknown>;
   try {
@@ -71,6 +77,8 @@ export async function isEcho(store: StateStore, mark: LoopMark): Promise<boolean
     return false;
   }
   const incoming = fieldHashes(mark.print);
-  const shared = Object.keys(incoming).filter((k) => typeof stored[k] === 'string');
-  return shared.length > 0 && shared.every((k) => stored[k] === incoming[k]);
+  const fields = Object.keys(incoming);
+  // every field the event carries must be one we wrote, with the same value: a field we did
+  // not write (e.g. a price the back office adds) is news, never an echo
+  return fields.length > 0 && fields.every((k) => stored[k] === incoming[k]);
 }

@@ -23,6 +23,7 @@ defineSteps('be-observer.customer_group_update', {
   send: (ctx, group) => ctx.commerce().updateCustomerGroup(ctx.value.id, group),
   describe: (ctx) => `customer group ${ctx.value.id} updated in Commerce`,
   written: (ctx, g) => [{ entity: ENTITY, id: String(ctx.value.id), print: print(g) }],
+  incoming: (ctx) => [{ entity: ENTITY, id: String(ctx.value.id), print: print({ code: ctx.value.name, tax_class_id: ctx.value.taxClassId }) }],
 });
 
 defineSteps('be-observer.customer_group_delete', {
@@ -30,6 +31,7 @@ defineSteps('be-observer.customer_group_delete', {
   send: (ctx, p) => ctx.commerce().deleteCustomerGroup(p.id),
   describe: (_ctx, p) => `customer group ${p.id} deleted in Commerce`,
   written: (_ctx, p) => [{ entity: ENTITY, id: String(p.id), print: { deleted: true } }],
+  incoming: (ctx) => [{ entity: ENTITY, id: String(ctx.value.id), print: { deleted: true } }],
 });
 
 // ------------------------------------------------------------ Commerce → back office
@@ -42,6 +44,7 @@ defineSteps('com.adobe.commerce.observer.customer_group_save_commit_after', {
   send: (ctx, w) => sendToBackoffice(ctx.backoffice(), w),
   describe: (_ctx, w) => describeBackoffice(w, 'customer group'),
   incoming: (ctx) => [{ entity: ENTITY, id: String(ctx.value.customer_group_id), print: print({ code: ctx.value.customer_group_code, tax_class_id: ctx.value.tax_class_id }) }],
+  written: (ctx) => [{ entity: ENTITY, id: String(ctx.value.customer_group_id), print: print({ code: ctx.value.customer_group_code, tax_class_id: ctx.value.tax_class_id }) }],
 });
 
 defineSteps('com.adobe.commerce.observer.customer_group_delete_commit_after', {
@@ -49,4 +52,5 @@ defineSteps('com.adobe.commerce.observer.customer_group_delete_commit_after', {
   send: (ctx, w) => sendToBackoffice(ctx.backoffice(), w),
   describe: (_ctx, w) => describeBackoffice(w, 'customer group'),
   incoming: (ctx) => [{ entity: ENTITY, id: String(ctx.value.customer_group_id), print: { deleted: true } }],
+  written: (ctx) => [{ entity: ENTITY, id: String(ctx.value.customer_group_id), print: { deleted: true } }],
 });

@@ -34,6 +34,7 @@ defineSteps('be-observer.customer_update', {
   send: (ctx, customer) => ctx.commerce().updateCustomer(ctx.value.id, customer),
   describe: (ctx) => `customer ${ctx.value.id} updated in Commerce`,
   written: (ctx, c) => [{ entity: ENTITY, id: String(ctx.value.id), print: print(c) }],
+  incoming: (ctx) => [{ entity: ENTITY, id: String(ctx.value.id), print: print({ firstname: ctx.value.name, lastname: ctx.value.lastname, email: ctx.value.email }) }],
 });
 
 defineSteps('be-observer.customer_delete', {
@@ -41,6 +42,7 @@ defineSteps('be-observer.customer_delete', {
   send: (ctx, p) => ctx.commerce().deleteCustomer(p.id),
   describe: (_ctx, p) => `customer ${p.id} deleted in Commerce`,
   written: (_ctx, p) => [{ entity: ENTITY, id: String(p.id), print: { deleted: true } }],
+  incoming: (ctx) => [{ entity: ENTITY, id: String(ctx.value.id), print: { deleted: true } }],
 });
 
 // ------------------------------------------------------------ Commerce → back office
@@ -53,6 +55,7 @@ defineSteps('com.adobe.commerce.observer.customer_save_commit_after', {
   send: (ctx, w) => sendToBackoffice(ctx.backoffice(), w),
   describe: (_ctx, w) => describeBackoffice(w, 'customer'),
   incoming: (ctx) => [{ entity: ENTITY, id: String(ctx.value.id), print: print(ctx.value) }],
+  written: (ctx) => [{ entity: ENTITY, id: String(ctx.value.id), print: print(ctx.value) }],
 });
 
 defineSteps('com.adobe.commerce.observer.customer_delete_commit_after', {
@@ -60,4 +63,5 @@ defineSteps('com.adobe.commerce.observer.customer_delete_commit_after', {
   send: (ctx, w) => sendToBackoffice(ctx.backoffice(), w),
   describe: (_ctx, w) => describeBackoffice(w, 'customer'),
   incoming: (ctx) => [{ entity: ENTITY, id: String(ctx.value.id), print: { deleted: true } }],
+  written: (ctx) => [{ entity: ENTITY, id: String(ctx.value.id), print: { deleted: true } }],
 });

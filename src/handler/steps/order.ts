@@ -19,6 +19,7 @@ defineSteps('be-observer.sales_order_status_update', {
   send: (ctx, history) => ctx.commerce().addOrderComment(ctx.value.id, history),
   describe: (ctx) => `order ${ctx.value.id} status set to ${ctx.value.status} in Commerce`,
   written: (ctx) => [{ entity: ENTITY, id: String(ctx.value.id), print: { status: ctx.value.status } }],
+  incoming: (ctx) => [{ entity: ENTITY, id: String(ctx.value.id), print: { status: ctx.value.status } }],
 });
 
 defineSteps('be-observer.sales_order_shipment_create', {
@@ -74,4 +75,5 @@ defineSteps('com.adobe.commerce.observer.sales_order_save_commit_after', {
   send: (ctx, w) => sendToBackoffice(ctx.backoffice(), w),
   describe: (_ctx, w) => describeBackoffice(w, 'order'),
   incoming: (ctx) => [{ entity: ENTITY, id: String(ctx.value.id), print: { status: ctx.value.status } }],
+  written: (ctx) => [{ entity: ENTITY, id: String(ctx.value.id), print: { status: ctx.value.status } }],
 });

@@ -32,6 +32,9 @@ export function toCommerceProduct(v: ProductFields, create: boolean): CommercePr
   });
 }
 
+/** the fields both systems carry for a product, as the loop breaker compares them */
+const print = (p: { name?: string | undefined; price?: number | string | undefined; description?: string | undefined }) => ({ name: p.name, price: p.price, description: p.description });
+
 const writtenPrint = (p: CommerceProduct) => ({
   name: p.name,
   price: p.price,
@@ -45,6 +48,7 @@ defineSteps('be-observer.catalog_product_create', {
   send: (ctx, product) => ctx.commerce().createProduct(product),
   describe: (_ctx, p) => `product ${p.sku} created in Commerce`,
   written: (_ctx, p) => [{ entity: ENTITY, id: p.sku, print: writtenPrint(p) }],
+  incoming: (ctx) => [{ entity: ENTITY, id: ctx.value.sku, print: print(ctx.value) }],
 });
 
 defineSteps('be-observer.catalog_product_update', {
@@ -52,6 +56,7 @@ defineSteps('be-observer.catalog_product_update', {
   send: (ctx, product) => ctx.commerce().updateProduct(product),
   describe: (_ctx, p) => `product ${p.sku} updated in Commerce`,
   written: (_ctx, p) => [{ entity: ENTITY, id: p.sku, print: writtenPrint(p) }],
+  incoming: (ctx) => [{ entity: ENTITY, id: ctx.value.sku, print: print(ctx.value) }],
 });
 
 defineSteps('be-observer.catalog_product_delete', {
@@ -59,6 +64,7 @@ defineSteps('be-observer.catalog_product_delete', {
   send: (ctx, p) => ctx.commerce().deleteProduct(p.sku),
   describe: (_ctx, p) => `product ${p.sku} deleted in Commerce`,
   written: (_ctx, p) => [{ entity: ENTITY, id: p.sku, print: { deleted: true } }],
+  incoming: (ctx) => [{ entity: ENTITY, id: ctx.value.sku, print: { deleted: true } }],
 });
 
 // ------------------------------------------------------------ Commerce → back office
@@ -70,7 +76,8 @@ defineSteps('com.adobe.commerce.observer.catalog_product_save_commit_after', {
   },
   send: (ctx, w) => sendToBackoffice(ctx.backoffice(), w),
   describe: (_ctx, w) => describeBackoffice(w, 'product'),
-  incoming: (ctx) => [{ entity: ENTITY, id: ctx.value.sku, print: { name: ctx.value.name, price: ctx.value.price, description: ctx.value.description } }],
+  incoming: (ctx) => [{ entity: ENTITY, id: ctx.value.sku, print: print(ctx.value) }],
+  written: (_ctx, w) => [{ entity: ENTITY, id: w.id, print: print(w.body ?? {}) }],
 });
 
 defineSteps('com.adobe.commerce.observer.catalog_product_delete_commit_after', {
@@ -78,4 +85,5 @@ defineSteps('com.adobe.commerce.observer.catalog_product_delete_commit_after', {
   send: (ctx, w) => sendToBackoffice(ctx.backoffice(), w),
   describe: (_ctx, w) => describeBackoffice(w, 'product'),
   incoming: (ctx) => [{ entity: ENTITY, id: ctx.value.sku, print: { deleted: true } }],
+  written: (_ctx, w) => [{ entity: ENTITY, id: w.id, print: { deleted: true } }],
 });

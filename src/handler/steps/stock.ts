@@ -17,6 +17,7 @@ defineSteps('be-observer.catalog_stock_update', {
   send: (ctx, items) => ctx.commerce().updateSourceItems(items),
   describe: (_ctx, items) => `stock of ${items.length} source item(s) updated in Commerce`,
   written: (_ctx, items) => items.map((i) => ({ entity: ENTITY, id: i.sku, print: { quantity: i.quantity, in_stock: i.status === 1 } })),
+  incoming: (ctx) => ctx.value.map((s) => ({ entity: ENTITY, id: s.sku, print: { quantity: s.quantity, in_stock: !s.outOfStock } })),
 });
 
 // ------------------------------------------------------------ Commerce → back office
@@ -34,4 +35,5 @@ defineSteps('com.adobe.commerce.observer.cataloginventory_stock_item_save_commit
   send: (ctx, w) => sendToBackoffice(ctx.backoffice(), w),
   describe: (_ctx, w) => describeBackoffice(w, 'stock of product'),
   incoming: (ctx) => (ctx.value.sku === undefined ? [] : [{ entity: ENTITY, id: ctx.value.sku, print: { quantity: ctx.value.qty, in_stock: flag(ctx.value.is_in_stock) } }]),
+  written: (ctx) => (ctx.value.sku === undefined ? [] : [{ entity: ENTITY, id: ctx.value.sku, print: { quantity: ctx.value.qty, in_stock: flag(ctx.value.is_in_stock) } }]),
 });

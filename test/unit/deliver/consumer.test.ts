@@ -159,6 +159,12 @@ describe('routing', () => {
     expect(off).toMatchObject({ statusCode: 200, body: { response: { skipped: 'route_disabled' } } });
   });
 
+  test("another package's routes in the shared ROUTES_OVERRIDE do not disturb this consumer", async () => {
+    handlerAnswers(200, { success: true, message: 'mine' });
+    const ROUTES_OVERRIDE = JSON.stringify({ 'com.adobe.commerce.observer.catalog_product_save_commit_after': null });
+    expect(await consumer({ ...event, ROUTES_OVERRIDE })).toMatchObject({ statusCode: 200, body: { response: { message: 'mine' } } });
+  });
+
   test('malformed ROUTES_OVERRIDE → 500 naming the input', async () => {
     const r = await consumer({ ...event, ROUTES_OVERRIDE: '{not json' });
     expect(r).toMatchObject({ error: { statusCode: 500, body: { code: 'bad_routes' } } });

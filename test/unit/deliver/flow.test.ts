@@ -17,6 +17,9 @@ import { main as stockBackofficeHandler } from '../../../actions/stock-backoffic
 import { DeliverEnv, startDeliverEnv } from '../../support/deliver-env';
 import { OpenWhiskServer, startOpenWhiskServer } from '../../support/openwhisk-server';
 
+// the actions log through aio-lib-core-logging, retried outcomes at error level: keep the run quiet
+jest.mock('@adobe/aio-lib-core-logging', () => () => ({ debug() {}, info() {}, warn() {}, error() {} }));
+
 let env: DeliverEnv;
 let ow: OpenWhiskServer;
 beforeAll(async () => {

@@ -107,7 +107,7 @@ describe('infinite-loop breaker', () => {
     expect(env.backoffice.requests.map((q) => q.path)).toEqual(['products/LOOP-3']);
   });
 
-  test('an event that carries fewer fields than we wrote still matches on the shared ones', async () => {
+  test('an event that carries fewer fields than we wrote is still our echo', async () => {
     await writeToCommerce({ ...write, sku: 'LOOP-4' });
     const { price: _omit, ...noPrice } = echo;
     const r = await run(cSave, { ...noPrice, sku: 'LOOP-4' });
@@ -154,11 +154,55 @@ describe('infinite-loop breaker', () => {
     expect((await run(s, { product_id: '27', sku: 'STOCK-1', qty: '65.0000', is_in_stock: '1' })).body.code).toBeUndefined();
   });
 
+  test('other way round: our write to the back office coming back as a be-observer event is skipped', async () => {
+    const commerceValue = { id: 70, sku: 'BACK-1', name: 'From Commerce', description: 'made in Commerce', price: '20.0000' };
+    expect((await run(cSave, commerceValue)).statusCode).toBe(200);
+    expect(env.backoffice.requests.map((q) => q.path)).toEqual(['products/BACK-1']);
+    // the back office applies it and (as back offices do) posts the change back to the webhook
+    const r = await run(bUpdate, { sku: 'BACK-1', name: 'From Commerce', description: 'made in Commerce', price: 20 });
+    expect(r).toMatchObject({ statusCode: 200, body: { code: 'loop_skipped' } });
+    expect(env.commerce.requests).toEqual([]);
+    // a real change made in the back office goes through
+    env.commerce.products.set('BACK-1', { sku: 'BACK-1' });
+    expect((await run(bUpdate, { sku: 'BACK-1', name: 'From Commerce', description: 'made in Commerce', price: 25 })).body.code).toBeUndefined();
+    expect(env.commerce.requests.map((q) => q.path)).toEqual(['V1/products/BACK-1']);
+  });
+
+  test('a field we did not write is news, not an echo (the kit Commerce event has no price)', async () => {
+    const { price: _p, ...noPrice } = echo;
+    expect((await run(cSave, { ...noPrice, sku: 'BACK-2' })).statusCode).toBe(200);
+    env.commerce.products.set('BACK-2', { sku: 'BACK-2' });
+    const r = await run(bUpdate, { sku: 'BACK-2', name: echo.name, description: echo.description, price: 99 });
+    expect(r.body.code).toBeUndefined();
+    expect(env.commerce.requests.map((q) => q.path)).toEqual(['V1/products/BACK-2']);
+  });
+
+  test('customers, groups, orders and stock: the back-office echo of our write is skipped', async () => {
+    const c = entry('com.adobe.commerce.observer.customer_save_commit_after');
+    expect((await run(c, { id: 501, firstname: 'Bo', lastname: 'Ek', email: 'bo@example.com' })).statusCode).toBe(200);
+    expect((await run(entry('be-observer.customer_update'), { id: 501, name: 'Bo', lastname: 'Ek', email: 'BO@example.com' })).body.code).toBe('loop_skipped');
+    const g = entry('com.adobe.commerce.observer.customer_group_save_commit_after');
+    expect((await run(g, { customer_group_id: '502', customer_group_code: 'Silver', tax_class_id: '3' })).statusCode).toBe(200);
+    expect((await run(entry('be-observer.customer_group_update'), { id: 502, name: 'Silver', taxClassId: 3 })).body.code).toBe('loop_skipped');
+    const o = entry('com.adobe.commerce.observer.sales_order_save_commit_after');
+    expect((await run(o, { id: '503', increment_id: '000000503', status: 'processing' })).statusCode).toBe(200);
+    expect((await run(entry('be-observer.sales_order_status_update'), { id: 503, status: 'processing' })).body.code).toBe('loop_skipped');
+    const s = entry('com.adobe.commerce.observer.cataloginventory_stock_item_save_commit_after');
+    expect((await run(s, { product_id: '504', sku: 'STOCK-504', qty: '3.0000', is_in_stock: '1' })).statusCode).toBe(200);
+    const stock = entry('be-observer.catalog_stock_update');
+    expect((await run(stock, [{ sku: 'STOCK-504', source: 'default', quantity: 3, outOfStock: false }])).body.code).toBe('loop_skipped');
+    // one echo and one real change in the same stock event: not skipped
+    env.commerce.reset();
+    expect((await run(stock, [{ sku: 'STOCK-504', source: 'default', quantity: 3, outOfStock: false }, { sku: 'STOCK-505', source: 'default', quantity: 1, outOfStock: false }])).body.code).toBeUndefined();
+    expect(env.commerce.requests.map((q) => q.path)).toEqual(['V1/inventory/source-items']);
+    expect(env.commerce.rejected).toEqual([]);
+  });
+
   test('fingerprints live in State under the entity key with the loop TTL, hashed (no values in clear)', async () => {
     await writeToCommerce({ ...write, sku: 'LOOP-6' });
-    const put = env.state.requests.find((q) => q.method === 'PUT' && q.key === 'loop.product.LOOP-6');
+    const put = env.state.requests.find((q) => q.method === 'PUT' && q.key === 'loop.commerce.product.LOOP-6');
     expect(put?.ttl).toBe('300');
-    const stored = env.state.data.get('loop.product.LOOP-6')?.value ?? '';
+    const stored = env.state.data.get('loop.commerce.product.LOOP-6')?.value ?? '';
     expect(stored).not.toContain('Loop product');
     expect(Object.keys(JSON.parse(stored) as object).sort()).toEqual(['description', 'name', 'price']);
   });

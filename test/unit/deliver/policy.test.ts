@@ -103,17 +103,21 @@ describe('State keys and fingerprints', () => {
     expect(normalizeValue(null)).toBeUndefined();
   });
 
-  test('echo: equal on every shared field; nothing shared is not an echo; expires with the TTL', async () => {
+  test('echo: every field the event carries was written, unchanged; a field we did not write is news; expires with the TTL', async () => {
     let now = 1_000_000;
     const store = memoryStateStore(() => now);
-    await rememberWrite(store, { entity: 'product', id: 'S', print: { name: 'n', price: 5 } }, 60);
-    expect(await isEcho(store, { entity: 'product', id: 'S', print: { name: 'n', price: '5.0000' } })).toBe(true);
-    expect(await isEcho(store, { entity: 'product', id: 'S', print: { name: 'n' } })).toBe(true);
-    expect(await isEcho(store, { entity: 'product', id: 'S', print: { name: 'other', price: 5 } })).toBe(false);
-    expect(await isEcho(store, { entity: 'product', id: 'S', print: { description: 'd' } })).toBe(false);
-    expect(await isEcho(store, { entity: 'product', id: 'T', print: { name: 'n' } })).toBe(false);
+    await rememberWrite(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'n', price: 5 } }, 60);
+    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'n', price: '5.0000' } })).toBe(true);
+    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'n' } })).toBe(true);
+    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'other', price: 5 } })).toBe(false);
+    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { description: 'd' } })).toBe(false);
+    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'n', description: 'd' } })).toBe(false);
+    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: {} })).toBe(false);
+    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'T', print: { name: 'n' } })).toBe(false);
+    // what we wrote to Commerce says nothing about back-office events
+    expect(await isEcho(store, 'backoffice', { entity: 'product', id: 'S', print: { name: 'n' } })).toBe(false);
     now += 61_000;
-    expect(await isEcho(store, { entity: 'product', id: 'S', print: { name: 'n' } })).toBe(false);
+    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'n' } })).toBe(false);
   });
 });
 

@@ -262,6 +262,12 @@ describe('ingestion/webhook: authentication matrix', () => {
     expect(status(await main(params))).toBe(200);
   });
 
+  it('a malformed INGESTION_WEBHOOK_SECRET → 500 naming it', async () => {
+    const r = await main(request(body, { headers: { ...noKey, ...signed(body, SECRET_A) }, inputs: { INGESTION_API_KEY: '', INGESTION_WEBHOOK_SECRET: 'whsec_not base64!' } }));
+    expect([status(r), codeOf(r)]).toEqual([500, 'misconfigured']);
+    expect(asErr(r).error.body.error).toContain('INGESTION_WEBHOOK_SECRET');
+  });
+
   it('both configured: either credential works', async () => {
     const inputs = { INGESTION_API_KEY: API_KEY, INGESTION_WEBHOOK_SECRET: SECRET_A };
     expect(status(await main(request(body, { inputs })))).toBe(200);
@@ -365,10 +371,44 @@ describe('ingestion/webhook: publish outcomes', () => {
     }
   });
 
+  it('ingress 400 (provider gone) → 500, and the next call looks the provider up again', async () => {
+    expect(status(await main(request({ data: productCreate })))).toBe(200);
+    const saved = io.providers;
+    io.providers = [{ id: 'dddddddd-0000-4000-8000-000000000001', label: 'Backoffice Provider' }];
+    try {
+      const r = asErr(await main(request({ data: productCreate })));
+      expect([r.error.statusCode, r.error.body.code]).toEqual([500, 'misconfigured']);
+      expect(status(await main(request({ data: productCreate })))).toBe(200);
+      expect(io.published.at(-1)?.body.source).toBe('urn:uuid:dddddddd-0000-4000-8000-000000000001');
+      expect(io.providerCalls).toBe(2);
+    } finally {
+      io.providers = saved;
+    }
+  });
+
   it('ingress 401 (token revoked) → 500 and the next call fetches a new token', async () => {
     io.ingressQueue.push({ kind: 'status', status: 401 });
     expect(status(await main(request({ data: productCreate })))).toBe(500);
     expect(status(await main(request({ data: productCreate })))).toBe(200);
     expect(io.tokenCalls).toBe(2);
+  });
+});
+
+describe('eventId is UUID v5', () => {
+  it('matches an independent RFC 9562 v5 computation over namespace bytes + UTF-8 name', () => {
+    // reference: the textbook construction with Buffers and a Hash object
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createHash } = require('node:crypto') as typeof import('node:crypto');
+    const { ID_NAMESPACE } = jest.requireActual<typeof import('../../../src/ingestion')>('../../../src/ingestion');
+    const v5 = (ns: string, name: string): string => {
+      const h = createHash('sha1').update(Buffer.from(ns.replace(/-/g, ''), 'hex')).update(Buffer.from(name, 'utf8')).digest();
+      h[6] = ((h[6] as number) & 0x0f) | 0x50;
+      h[8] = ((h[8] as number) & 0x3f) | 0x80;
+      const x = h.subarray(0, 16).toString('hex');
+      return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+    };
+    for (const uid of ['u-1', 'ünïcødé-✓', '', '12345678901234567890']) {
+      expect(eventId(uid, 'be-observer.catalog_product_create')).toBe(v5(ID_NAMESPACE, `be-observer.catalog_product_create\n${uid}`));
+    }
   });
 });
