@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Logger, Runtime } from '../core/types';
+import type { ActivationRecord, Logger, Runtime } from '../core/types';
 import type { Catalog, RegistrationRow } from './catalog';
 import { extractEntityId } from './entity';
 import { redactHeaders, trimBody } from './http';
@@ -386,14 +386,25 @@ export class DeliveryEngine {
       if (reg.runtime_action) {
         const rt = this.o.runtime();
         if (!rt) throw new Error('the runtime is not available');
-        const res = await withTimeout(
-          rt.invokeWeb(reg.runtime_action, { method: 'POST', headers, body, path: '' }, { eventId: String((JSON.parse(first.ev.body) as CloudEvent).id) }),
-          this.o.actionTimeoutMs,
-        );
-        resStatus = res.statusCode;
-        resHeaders = res.headers;
-        resBody = res.body;
-        activationId = res.activationId || null;
+        const eventId = String((JSON.parse(first.ev.body) as CloudEvent).id);
+        const info = rt.actions().find((a) => a.fullName === reg.runtime_action);
+        if (info && !info.web) {
+          // Adobe wraps a non-web action in a web sequence (signature check, then the
+          // action): the params are what a web action would get; its result decides the status
+          const params = { ...(JSON.parse(body) as Record<string, unknown>), __ow_method: 'post', __ow_headers: headers, __ow_path: '' };
+          const rec = await withTimeout(rt.invoke(reg.runtime_action, params, { eventId }), this.o.actionTimeoutMs);
+          const r = renderActivation(rec);
+          resStatus = r.statusCode;
+          resHeaders = r.headers;
+          resBody = r.body;
+          activationId = rec.activationId || null;
+        } else {
+          const res = await withTimeout(rt.invokeWeb(reg.runtime_action, { method: 'POST', headers, body, path: '' }, { eventId }), this.o.actionTimeoutMs);
+          resStatus = res.statusCode;
+          resHeaders = res.headers;
+          resBody = res.body;
+          activationId = res.activationId || null;
+        }
       } else {
         const res = await fetch(reg.webhook_url as string, {
           method: 'POST',
@@ -612,6 +623,25 @@ export class DeliveryEngine {
     this.kick();
     return r.changes;
   }
+}
+
+/** An activation's result rendered as the HTTP answer a web action would give. */
+export function renderActivation(rec: ActivationRecord): { statusCode: number; headers: Record<string, string>; body: string } {
+  const result = (rec.response.result ?? {}) as Record<string, unknown>;
+  const render = (o: Record<string, unknown>, dflt: number) => {
+    const status = typeof o.statusCode === 'number' ? o.statusCode : dflt;
+    const headers = o.headers && typeof o.headers === 'object' ? (o.headers as Record<string, string>) : {};
+    const body = o.body === undefined ? '' : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
+    return { statusCode: status, headers: { 'content-type': 'application/json', ...headers }, body };
+  };
+  const err = result.error;
+  if (err && typeof err === 'object' && !Array.isArray(err)) {
+    const e = err as Record<string, unknown>;
+    if (typeof e.statusCode === 'number') return render(e, 500);
+  }
+  if (!rec.response.success) return { statusCode: 502, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
+  if (typeof result.statusCode === 'number' || 'body' in result) return render(result, 200);
+  return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

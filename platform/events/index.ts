@@ -4,12 +4,14 @@
  * the platform's own traces API (`/events/_local/...`).
  *
  * Settings (module options, else the platform's env):
- * - PLATFORM_EVENTS_CONFIG: providers/registrations file applied at start
+ * - PLATFORM_EVENTS_CONFIG: providers/registrations file applied at start (default: the
+ *   project's events.config.json|yaml when present)
  * - PLATFORM_WEBHOOK_TIMEOUT_MS (10000), PLATFORM_ACTION_TIMEOUT_MS (60000)
  * - PLATFORM_EVENTS_VERIFY_WEBHOOKS (true): the `?challenge=` check of new webhook URLs
  * - PLATFORM_EVENTS_ENTITY_FIELDS: comma list of data fields indexed as the entity id
  * - PLATFORM_TRACE_MAX_ATTEMPTS (100000), PLATFORM_TRACE_MAX_AGE_DAYS (7): trace retention
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { PlatformContext, PlatformModule } from '../core/types';
@@ -126,7 +128,9 @@ export function eventsModule(opts: EventsModuleOptions = {}): PlatformModule & {
         }
       };
 
-      const configFileRaw = opts.configFile ?? env.PLATFORM_EVENTS_CONFIG;
+      // the flag/env, else the project's events.config.(json|yaml) when it has one
+      const conventional = ['events.config.json', 'events.config.yaml', 'events.config.yml'].find((f) => fs.existsSync(path.join(ctx.config.projectDir, f)));
+      const configFileRaw = opts.configFile ?? (env.PLATFORM_EVENTS_CONFIG || conventional);
       const configFile = configFileRaw ? path.resolve(ctx.config.projectDir, configFileRaw) : undefined;
       if (configFile) {
         const summary = applyEventsConfig(catalog, loadEventsConfig(configFile), localWorkspace(env), env.OAUTH_CLIENT_ID || 'local-client');

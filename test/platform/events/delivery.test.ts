@@ -307,6 +307,28 @@ describe('retry schedule, dead letter, health, signatures, batch, pause, replay'
     expect((p.__ow_headers as Record<string, string>)['x-adobe-event-code']).toBe('s.action');
   });
 
+  test('non-web actions (the app\'s consumers) are invoked with web params; their result decides', async () => {
+    c.h.runtime.nonWeb.add('order/consumer');
+    c.h.runtime.handlers.set('order/consumer', (params) =>
+      (params.data as { bad?: boolean }).bad
+        ? ({ error: { statusCode: 400, body: { error: 'invalid order' } } } as never)
+        : { statusCode: 200, body: { type: params.type, response: { success: true } } },
+    );
+    const reg = register(c, 'non-web', { runtime_action: 'order/consumer' }, ['s.action']);
+    const good = await publish(c, 's.action', { orderId: 1 });
+    const bad = await publish(c, 's.action', { orderId: 2, bad: true });
+    await waitFor(() => deliveries(c, reg).every((x) => x.status === 'delivered' || x.status === 'rejected') && deliveries(c, reg).length === 2, 5000, 'both settled');
+    const g = await api(c, `/events/_local/events/${good}`);
+    const b = await api(c, `/events/_local/events/${bad}`);
+    expect(g.deliveries.find((d: any) => d.registration === 'non-web').status).toBe('delivered');
+    const bd = b.deliveries.find((d: any) => d.registration === 'non-web');
+    expect(bd.status).toBe('rejected');
+    expect(bd.trace[0].response).toMatchObject({ status: 400, body: '{"error":"invalid order"}' });
+    const call = c.h.runtime.calls.find((x) => x.fullName === 'order/consumer')!;
+    expect((call.params.__ow_headers as Record<string, string>)['x-adobe-event-code']).toBe('s.action');
+    expect(call.params.type).toBe('s.action');
+  });
+
   test('live feed: server-sent events for ingest and deliveries', async () => {
     const ac = new AbortController();
     const res = await fetch(`${c.h.base}/events/_local/stream`, { signal: ac.signal });

@@ -16,6 +16,8 @@ export type FakeAction = (params: Record<string, unknown>) => Promise<{ statusCo
 
 export class FakeRuntime implements Runtime {
   readonly handlers = new Map<string, FakeAction>();
+  /** actions declared web: 'no' (delivered through invoke, as Adobe's web sequence does) */
+  readonly nonWeb = new Set<string>();
   readonly calls: Array<{ fullName: string; params: Record<string, unknown>; eventId?: string | undefined }> = [];
   private readonly byEvent = new Map<string, ActivationRecord[]>();
   private n = 0;
@@ -23,13 +25,19 @@ export class FakeRuntime implements Runtime {
   actions(): ActionInfo[] {
     return [...this.handlers.keys()].map((fullName) => {
       const [packageName = '', actionName = ''] = fullName.split('/');
-      return { fullName, packageName, actionName, web: true, rawHttp: false };
+      return { fullName, packageName, actionName, web: !this.nonWeb.has(fullName), rawHttp: false };
     });
   }
 
   async invoke(fullName: string, params: Record<string, unknown>, opts?: InvokeOptions): Promise<ActivationRecord> {
-    const res = await this.invokeWeb(fullName, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) }, opts);
-    return this.byEvent.get(opts?.eventId ?? '')?.find((a) => a.activationId === res.activationId) ?? this.record(fullName, res, opts?.eventId);
+    const h = this.handlers.get(fullName);
+    if (!h) throw new Error(`action ${fullName} not found`);
+    this.calls.push({ fullName, params, eventId: opts?.eventId });
+    const out = (await h(params)) as unknown as Record<string, unknown>;
+    const failed = typeof out.error === 'object';
+    const rec = this.record(fullName, { statusCode: 0, headers: {}, body: '', activationId: `act${++this.n}`.padEnd(32, '0') }, opts?.eventId);
+    rec.response = { status: failed ? 'application error' : 'success', statusCode: failed ? 1 : 0, success: !failed, result: out };
+    return rec;
   }
 
   async invokeWeb(fullName: string, req: WebRequest, opts?: InvokeOptions): Promise<WebResponse> {
