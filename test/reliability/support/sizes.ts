@@ -11,8 +11,8 @@ export const SIZES = {
   /** R2: inputs through the platform's HTTP door */
   fuzzHttp: FULL ? 3_000 : 200,
   /** R1: events POSTed to the webhook, and SIGKILLs during the run */
-  crashEvents: FULL ? 10_000 : 300,
-  crashKills: FULL ? 5 : 2,
+  crashEvents: FULL ? 10_000 : 100,
+  crashKills: FULL ? 5 : 1,
   /** R6: autocannon connections and seconds */
   loadConnections: FULL ? 1_000 : 50,
   loadSeconds: FULL ? 30 : 3,
