@@ -5,17 +5,23 @@
  */
 export const FULL = process.env.RELIABILITY_FULL === '1';
 
+/** RELIABILITY_<NAME>=n overrides one size, e.g. RELIABILITY_CRASHEVENTS=2000 */
+function size(name: string, full: number, short: number): number {
+  const v = Number(process.env[`RELIABILITY_${name.toUpperCase()}`]);
+  return Number.isFinite(v) && v > 0 ? v : FULL ? full : short;
+}
+
 export const SIZES = {
   /** R2: inputs through `main(params)` in-process */
-  fuzzInProcess: FULL ? 100_000 : 1_000,
+  fuzzInProcess: size('fuzzInProcess', 100_000, 1_000),
   /** R2: inputs through the platform's HTTP door */
-  fuzzHttp: FULL ? 3_000 : 200,
+  fuzzHttp: size('fuzzHttp', 3_000, 200),
   /** R1: events POSTed to the webhook, and SIGKILLs during the run */
-  crashEvents: FULL ? 10_000 : 100,
-  crashKills: FULL ? 5 : 1,
+  crashEvents: size('crashEvents', 10_000, 100),
+  crashKills: size('crashKills', 5, 1),
   /** R6: autocannon connections and seconds */
-  loadConnections: FULL ? 1_000 : 50,
-  loadSeconds: FULL ? 30 : 3,
+  loadConnections: size('loadConnections', 1_000, 50),
+  loadSeconds: size('loadSeconds', 30, 3),
 } as const;
 
 /** jest timeout for a test of the given short/full budget in seconds */
