@@ -42,6 +42,8 @@ export interface Machine {
   memoryGB: number;
   node: string;
   os: string;
+  /** 1-minute load average when the run started: other work on the machine skews every figure */
+  loadAverage: number;
 }
 
 export function machine(): Machine {
@@ -52,6 +54,7 @@ export function machine(): Machine {
     memoryGB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverage: Math.round((os.loadavg()[0] ?? 0) * 10) / 10,
   };
 }
 
@@ -203,7 +206,7 @@ export function textTable(rows: TableRow[]): string {
 export function markdownTable(rows: TableRow[], m: Machine, date: string): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   return [
-    `Measured ${date.slice(0, 10)} on ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, Node ${m.node} (\`npm run bench\`).`,
+    `Measured ${date.slice(0, 10)} on ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, Node ${m.node}, load average ${m.loadAverage} at the start (\`npm run bench\`).`,
     '',
     `| ${COLS.map(([, h]) => h).join(' | ')} |`,
     `| ${COLS.map(() => '---').join(' | ')} |`,
@@ -243,7 +246,7 @@ async function main(): Promise<void> {
   }
   const date = new Date().toISOString();
   const rows = tableRows(runs);
-  process.stdout.write(`\n${textTable(rows)}\n\nMachine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, Node ${m.node}, ${m.os}\n`);
+  process.stdout.write(`\n${textTable(rows)}\n\nMachine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, Node ${m.node}, ${m.os}; load average ${m.loadAverage} at the start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end\n`);
   const commit = gitCommit();
   const results = {
     date,
