@@ -7,7 +7,7 @@
  *
  * Afterwards, in the stand-in's SQLite rows: every uid the webhook answered 2xx is applied
  * (its product exists, once: one row per SKU), no uid answered with a non-2xx status is
- * applied; uids whose request died with the platform (no answer) may go either way and are
+ * applied (every tenth event is invalid on purpose, so there are such answers); uids whose request died with the platform (no answer) may go either way and are
  * counted. Redeliveries after a kill (the target wrote, the process died before the delivery
  * was recorded) are counted too: the handler's idempotency record and Commerce's upsert by SKU
  * keep their effect single.
@@ -71,7 +71,8 @@ it(
             const res = await fetch(webhook, {
               method: 'POST',
               headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
-              body: JSON.stringify({ data: { uid: `r1-${i}`, event: 'be-observer.catalog_product_create', value: { sku: `R1-${i}`, name: `Crash test product ${i}`, price: i % 100, description: 'R1' } } }),
+              // every tenth event is invalid (no name): its 400 must never turn into a product
+              body: JSON.stringify({ data: { uid: `r1-${i}`, event: 'be-observer.catalog_product_create', value: { sku: `R1-${i}`, ...(i % 10 === 9 ? {} : { name: `Crash test product ${i}` }), price: i % 100, description: 'R1' } } }),
               signal: AbortSignal.timeout(30_000),
             });
             await res.arrayBuffer();
@@ -147,6 +148,7 @@ it(
         expect(okMissing).toEqual([]);
         expect(refusedApplied).toEqual([]);
         expect(ok.length).toBeGreaterThan(n * 0.5);
+        expect(refused.length).toBeGreaterThan(0);
         expect(eventStatus.filter((r) => r.status === 'dead' || r.status === 'rejected')).toEqual([]);
         if (FULL) expect(ok.length).toBeGreaterThan(n * 0.9);
       } finally {
