@@ -57,7 +57,9 @@ function requiredFields(entry: CatalogEntry): string[] {
 
 /** a value of another JSON type than `like` (never a valid stand-in for it) */
 function wrongTypeOf(like: unknown): fc.Arbitrary<unknown> {
-  const options: Array<fc.Arbitrary<unknown>> = [fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 })];
+  const options: Array<fc.Arbitrary<unknown>> = [fc.constant(null)];
+  if (!Array.isArray(like)) options.push(fc.array(fc.integer(), { maxLength: 3 }));
+  if (like === null || typeof like !== 'object' || Array.isArray(like)) options.push(fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }));
   if (typeof like !== 'string') options.push(fc.string({ maxLength: 20 }));
   if (typeof like !== 'number') options.push(fc.double({ noNaN: true, noDefaultInfinity: true }));
   if (typeof like !== 'boolean') options.push(fc.boolean());
