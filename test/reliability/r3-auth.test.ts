@@ -29,12 +29,17 @@ beforeAll(async () => {
     output += `${args.map(String).join(' ')}\n`;
   };
   for (const m of ['log', 'info', 'warn', 'error', 'debug'] as const) spies.push(jest.spyOn(console, m).mockImplementation(capture));
-  spies.push(
-    jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array) => {
-      output += String(chunk);
-      return true;
-    }) as typeof process.stdout.write),
-  );
+  // winston's console transport writes to console._stdout / _stderr when they exist
+  const c = console as unknown as { _stdout?: NodeJS.WriteStream; _stderr?: NodeJS.WriteStream };
+  for (const stream of new Set([process.stdout, process.stderr, c._stdout, c._stderr])) {
+    if (!stream) continue;
+    spies.push(
+      jest.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array) => {
+        output += String(chunk);
+        return true;
+      }) as typeof stream.write),
+    );
+  }
 });
 afterAll(async () => {
   for (const s of spies) s.mockRestore();
