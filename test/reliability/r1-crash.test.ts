@@ -147,10 +147,12 @@ it(
         );
         expect(okMissing).toEqual([]);
         expect(refusedApplied).toEqual([]);
-        expect(ok.length).toBeGreaterThan(n * 0.5);
+        // most valid events get through although the platform dies several times (a tenth are invalid on purpose)
+        const valid = n - Math.floor(n / 10);
+        expect(ok.length).toBeGreaterThan(valid * 0.5);
         expect(refused.length).toBeGreaterThan(0);
         expect(eventStatus.filter((r) => r.status === 'dead' || r.status === 'rejected')).toEqual([]);
-        if (FULL) expect(ok.length).toBeGreaterThan(n * 0.9);
+        if (FULL) expect(ok.length).toBeGreaterThan(valid * 0.9);
       } finally {
         db.close();
       }
