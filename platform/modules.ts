@@ -7,6 +7,7 @@ import { stateModule } from './state';
 import { imsModule } from './ims';
 import { eventsModule } from './events';
 import { commerceModule } from './commerce';
+import { consoleModule } from './console';
 
 export interface DefaultModuleOptions {
   /** rebuild actions when their sources change */
@@ -14,5 +15,5 @@ export interface DefaultModuleOptions {
 }
 
 export function defaultModules(opts: DefaultModuleOptions = {}): PlatformModule[] {
-  return [runtimeModule({ watch: opts.watch ?? false }), stateModule(), imsModule(), eventsModule(), commerceModule()];
+  return [runtimeModule({ watch: opts.watch ?? false }), stateModule(), imsModule(), eventsModule(), commerceModule(), consoleModule()];
 }

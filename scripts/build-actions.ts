@@ -11,7 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions as BuildOptionsOfEsbuild, type Plugin } from 'esbuild';
 import YAML from 'yaml';
 import { writeValidators } from './generate-validators';
 
@@ -90,24 +90,36 @@ function precompiledValidatorsPlugin(generated: string): Plugin {
   };
 }
 
-/**
- * Bundle one entry file exactly like an action (same trims, precompiled validators);
- * `trimsOf` picks the per-action trims of that action name.
- */
-export async function bundleEntry(source: string, outfile: string, opts: { root?: string; trimsOf?: string; minify?: boolean } = {}): Promise<number> {
-  const root = opts.root ?? path.resolve(__dirname, '..');
-  const generated = writeValidators(path.join(root, 'dist', 'generated', 'validators.js'));
-  await build({
-    entryPoints: [source],
-    outfile,
+/** What every action bundle is: one CommonJS file for Node 20 with every dependency inside. */
+function esbuildOptions(minify: boolean): BuildOptionsOfEsbuild {
+  return {
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    minify: opts.minify ?? true,
+    minify,
     sourcemap: 'linked',
     legalComments: 'none',
     logLevel: 'warning',
+  };
+}
+
+/**
+ * Bundle one entry file exactly like an action (same trims, precompiled validators);
+ * `trimsOf` picks the per-action trims of that action name.
+ */
+export async function bundleEntry(
+  source: string,
+  outfile: string,
+  opts: { root?: string; trimsOf?: string; minify?: boolean; writeGenerated?: boolean } = {},
+): Promise<number> {
+  const root = opts.root ?? path.resolve(__dirname, '..');
+  const generated = path.join(root, 'dist', 'generated', 'validators.js');
+  if (opts.writeGenerated !== false || !fs.existsSync(generated)) writeValidators(generated);
+  await build({
+    ...esbuildOptions(opts.minify ?? true),
+    entryPoints: [source],
+    outfile,
     plugins: [
       trimPlugin({ ...trims.all, ...((opts.trimsOf && trims.perAction[opts.trimsOf]) ?? {}) }),
       precompiledValidatorsPlugin(generated),
@@ -142,20 +154,36 @@ export async function buildActions(opts: BuildOptions = {}): Promise<{ built: Bu
   if (missing.length > 0 && !opts.skipMissing) {
     throw new Error(`action sources missing: ${missing.join(', ')}`);
   }
-  const built: BuiltAction[] = [];
-  for (const a of actions) {
-    if (missing.includes(a.name)) {
-      log(`  skip  ${a.name} (no ${path.relative(root, a.source)})`);
-      continue;
-    }
-    const file = path.join(outdir, a.package, `${a.action}.js`);
-    const started = Date.now();
-    await bundleEntry(a.source, file, { root, trimsOf: a.name, ...(opts.minify !== undefined ? { minify: opts.minify } : {}) });
-    const bytes = fs.statSync(file).size;
-    const b = { name: a.name, file, bytes, ms: Date.now() - started };
-    built.push(b);
-    log(`  ${(bytes / 1024).toFixed(0).padStart(5)} KB  ${a.name}  → ${path.relative(root, file)}  (${b.ms} ms)`);
+  const todo = actions.filter((a) => {
+    if (!missing.includes(a.name)) return true;
+    log(`  skip  ${a.name} (no ${path.relative(root, a.source)})`);
+    return false;
+  });
+  const generated = writeValidators(path.join(root, 'dist', 'generated', 'validators.js'));
+  // one esbuild run per set of trims (every action but the webhook shares one): the
+  // dependencies they share are parsed once
+  const groups = new Map<string, ManifestAction[]>();
+  for (const a of todo) {
+    const key = JSON.stringify(trims.perAction[a.name] ?? {});
+    groups.set(key, [...(groups.get(key) ?? []), a]);
   }
+  const built: BuiltAction[] = [];
+  for (const [key, group] of groups) {
+    const started = Date.now();
+    await build({
+      ...esbuildOptions(opts.minify ?? true),
+      entryPoints: Object.fromEntries(group.map((a) => [`${a.package}/${a.action}`, a.source])),
+      outdir,
+      plugins: [trimPlugin({ ...trims.all, ...(JSON.parse(key) as Record<string, string>) }), precompiledValidatorsPlugin(generated)],
+    });
+    const ms = Date.now() - started;
+    for (const a of group) {
+      const file = path.join(outdir, a.package, `${a.action}.js`);
+      built.push({ name: a.name, file, bytes: fs.statSync(file).size, ms });
+    }
+  }
+  built.sort((x, y) => todo.findIndex((a) => a.name === x.name) - todo.findIndex((a) => a.name === y.name));
+  for (const b of built) log(`  ${(b.bytes / 1024).toFixed(0).padStart(5)} KB  ${b.name}  → ${path.relative(root, b.file)}`);
   return { built, missing };
 }
 

@@ -16,6 +16,7 @@ module.exports = {
     'whatwg-url': stub('whatwg-url.js'),
     '@adobe/aio-lib-env': stub('aio-lib-env.js'),
     winston: stub('winston.js'),
+    'iconv-lite': stub('iconv-lite.js'),
   },
   perAction: {
     'ingestion/webhook': {

@@ -17,6 +17,8 @@ export interface BuiltAction {
   bundle: string;
   /** last build error, if the last build failed */
   error?: string;
+  /** epoch ms of the last successful build */
+  builtAt?: number;
 }
 
 const INDEX_NAMES = ['index.ts', 'index.js', 'index.mjs', 'index.cjs', 'main.ts', 'main.js'];
@@ -84,6 +86,7 @@ export class ActionBuilder {
             return;
           }
           delete entry.error;
+          entry.builtAt = Date.now();
           const h = hashFile(outfile);
           const prev = this.hashes.get(spec.fullName);
           this.hashes.set(spec.fullName, h);

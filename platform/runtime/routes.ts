@@ -46,6 +46,7 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: PlatformContext
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
+  const startedAt = Date.now();
   const nsOk = (ns: string): boolean => ns === '_' || ns === cfg.namespace;
 
   const checkAuth = (req: FastifyRequest, reply: FastifyReply): boolean => {
@@ -148,7 +149,7 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: PlatformContext
 
   const packagesOf = (): Array<Record<string, unknown>> => {
     const names = [...new Set(rt.specList().map((s) => s.packageName))];
-    return names.map((name) => ({ name, namespace: cfg.namespace, version: '0.0.1', publish: false, binding: {}, annotations: [], updated: 0 }));
+    return names.map((name) => ({ name, namespace: cfg.namespace, version: '0.0.1', publish: false, binding: {}, annotations: [], updated: startedAt }));
   };
 
   const actionEntry = (fullName: string, details: boolean): Record<string, unknown> | undefined => {
@@ -169,7 +170,7 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: PlatformContext
       exec: { kind: s.runtime, binary: false },
       annotations,
       limits: { timeout: s.limits.timeout, memory: s.limits.memory, concurrency: s.limits.concurrency, logs: 10 },
-      updated: 0,
+      updated: rt.builtAt(fullName),
     };
     if (details) {
       e.parameters = Object.entries(rt.resolvedInputs(fullName)).map(([key, value]) => ({ key, value }));
@@ -194,6 +195,11 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: PlatformContext
       actions: rt.specList().filter((s) => s.packageName === pkg).map((s) => ({ name: s.actionName, version: '0.0.1', annotations: [] })),
       feeds: [],
     };
+  });
+  // `aio rt activation logs` asks where logs are forwarded first; locally they stay in Runtime
+  app.get('/runtime/namespaces/:ns/logForwarding', async (req, reply) => {
+    if (!checkAuth(req, reply)) return reply;
+    return { adobe_io_runtime: {} };
   });
   for (const kind of ['triggers', 'rules']) {
     app.get(`/api/v1/namespaces/:ns/${kind}`, async (req, reply) => {

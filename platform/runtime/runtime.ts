@@ -78,6 +78,11 @@ export class LocalRuntime implements Runtime {
     return [...this.specs.values()];
   }
 
+  /** when the action's bundle was last built (epoch ms), 0 if never */
+  builtAt(fullName: string): number {
+    return this.builder.built.get(fullName)?.builtAt ?? 0;
+  }
+
   buildError(fullName: string): string | undefined {
     return this.builder.built.get(fullName)?.error;
   }

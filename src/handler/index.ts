@@ -87,6 +87,8 @@ export function createHandler(opts: HandlerOptions): HandlerMain {
       const id = safeEntityId(entry, value);
       if (id !== undefined) fields.entity = id;
       const state = mkState();
+      // read now: a malformed TTL input is a misconfiguration to report before anything is written
+      const ttl = { applied: idempotencyTtl(params), loop: loopTtl(params) };
 
       // 2. idempotency
       if (eventId !== undefined) {
@@ -107,7 +109,7 @@ export function createHandler(opts: HandlerOptions): HandlerMain {
       // 4. loop breaker: an event that only repeats what we wrote to its system is our echo
       const incoming = full.incoming?.(ctx) ?? [];
       if (incoming.length > 0 && (await allEchoes(state, entry.direction, incoming))) {
-        if (eventId !== undefined) await bestEffort(log, 'record applied', () => markApplied(state, eventId, entry.code, idempotencyTtl(params)));
+        if (eventId !== undefined) await bestEffort(log, 'record applied', () => markApplied(state, eventId, entry.code, ttl.applied));
         const what = incoming[0]?.entity ?? 'entity';
         return done(handlerSuccess(`skipped: this ${what} change was written by this integration (loop breaker)`, { code: 'loop_skipped' }), 'loop_skipped');
       }
@@ -117,10 +119,12 @@ export function createHandler(opts: HandlerOptions): HandlerMain {
       const response: TargetResponse = await full.send(ctx, payload);
 
       // 6. remember, after success only; the change is applied, so State trouble here is logged, not failed
-      if (eventId !== undefined) await bestEffort(log, 'record applied', () => markApplied(state, eventId, entry.code, idempotencyTtl(params)));
-      for (const mark of full.written?.(ctx, payload, response) ?? []) {
-        await bestEffort(log, 'remember write', () => rememberWrite(state, targetOf(entry), mark, loopTtl(params)));
-      }
+      await Promise.all([
+        ...(eventId === undefined ? [] : [bestEffort(log, 'record applied', () => markApplied(state, eventId, entry.code, ttl.applied))]),
+        ...writtenMarks(log, () => full.written?.(ctx, payload, response) ?? []).map((mark) =>
+          bestEffort(log, 'remember write', () => rememberWrite(state, targetOf(entry), mark, ttl.loop)),
+        ),
+      ]);
       const message = full.describe(ctx, payload);
       return done(handlerSuccess(message, { target: { status: response.status } }), 'applied');
     } catch (err) {
@@ -179,6 +183,16 @@ async function bestEffort(log: Logger, what: string, fn: () => Promise<void>): P
     await fn();
   } catch (err) {
     log.warn(`${what} failed after the change was applied: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** The change is applied: a failing `written` step is logged, never turned into a retry. */
+function writtenMarks(log: Logger, fn: () => LoopMark[]): LoopMark[] {
+  try {
+    return fn();
+  } catch (err) {
+    log.warn(`written step failed after the change was applied: ${err instanceof Error ? err.message : String(err)}`);
+    return [];
   }
 }
 

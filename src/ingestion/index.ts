@@ -42,15 +42,19 @@ const TEXT_TYPES = /^(text\/|application\/(json|[\w.+-]*\+json|xml|x-www-form-ur
 /**
  * The exact request bytes. With `raw-http`, OpenWhisk passes `__ow_body` as the plain
  * string for text-like content types (JSON included) and base64 for anything it treats
- * as binary; signatures are checked over the decoded bytes.
+ * as binary (a body that is not base64 is taken as it is, e.g. JSON sent without a content
+ * type); signatures are checked over the decoded bytes.
  */
 export function rawBody(params: RawHttpParams): string | Buffer {
   const body = params.__ow_body;
   if (typeof body !== 'string') return '';
   const type = params.__ow_headers?.['content-type'] ?? '';
   if (TEXT_TYPES.test(type)) return body;
-  return Buffer.from(body, 'base64');
+  // binary per its content type (or none given): base64, unless it plainly is not
+  if (body.length % 4 === 0 && BASE64.test(body)) return Buffer.from(body, 'base64');
+  return body;
 }
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
  * UUID v5 (RFC 9562 §5.5: SHA-1 over namespace bytes + name, version and variant bits set)

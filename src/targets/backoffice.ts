@@ -11,7 +11,7 @@
  * Override the `send` step of a handler to call a different API.
  */
 import { callTarget, DEFAULT_TARGET_TIMEOUT_MS, HttpMethod, TargetResponse } from './http';
-import { baseUrl, optionalInput, Params, requiredInput, targetTimeout } from './inputs';
+import { baseUrl, Params, requiredInput, targetTimeout } from './inputs';
 
 export type BackofficeResource = 'products' | 'customers' | 'customer-groups' | 'orders' | 'stock';
 
@@ -48,10 +48,9 @@ export class BackofficeClient {
 }
 
 export function backofficeClientFromParams(params: Params): BackofficeClient {
-  const apiKey = optionalInput(params, 'BACKOFFICE_API_KEY');
   return new BackofficeClient({
     baseUrl: requiredInput(params, 'BACKOFFICE_BASE_URL', 'where the back-office API is'),
-    ...(apiKey === undefined ? {} : { apiKey }),
+    apiKey: requiredInput(params, 'BACKOFFICE_API_KEY', 'the back-office API key, sent as x-api-key'),
     timeoutMs: targetTimeout(params, DEFAULT_TARGET_TIMEOUT_MS),
   });
 }

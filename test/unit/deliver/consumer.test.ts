@@ -78,6 +78,22 @@ describe('propagation matrix: handler outcome → consumer status', () => {
     expect(r).toMatchObject({ error: { statusCode: 503, body: { code: 'handler_timeout' } } });
   });
 
+  test('handler outlives the platform’s blocking wait (202 + activation id) → 503 handler_timeout', async () => {
+    const slow = await startOpenWhiskServer({ auth: ow.auth, namespace: ow.namespace, timeLimitMs: 5_000, blockingWaitMs: 150 });
+    slow.define('product-backoffice/handler', async () => {
+      await idle(1_000);
+      return { statusCode: 200, body: { success: true } };
+    });
+    const host = process.env.__OW_API_HOST;
+    process.env.__OW_API_HOST = slow.url;
+    try {
+      expect(await consumer(event)).toMatchObject({ error: { statusCode: 503, body: { code: 'handler_timeout' } } });
+    } finally {
+      process.env.__OW_API_HOST = host;
+      await slow.close();
+    }
+  });
+
   test('handler throws → 503 handler_crashed, no internal message leaked', async () => {
     ow.define('product-backoffice/handler', () => {
       throw new Error('secret=abc123 exploded');

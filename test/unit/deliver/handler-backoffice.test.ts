@@ -65,10 +65,11 @@ describe('every Commerce sample reaches the back office', () => {
     expect(await run(entry('com.adobe.commerce.observer.catalog_product_save_commit_after'), undefined, { BACKOFFICE_API_KEY: 'wrong' })).toMatchObject({ statusCode: 500, body: { code: 'target_unauthorized' } });
   });
 
-  test('missing BACKOFFICE_BASE_URL → 500 naming the input', async () => {
-    const r = await run(entry('com.adobe.commerce.observer.customer_save_commit_after'), undefined, { BACKOFFICE_BASE_URL: '' });
+  test.each(['BACKOFFICE_BASE_URL', 'BACKOFFICE_API_KEY'])('missing %s → 500 naming the input, nothing sent', async (input) => {
+    const r = await run(entry('com.adobe.commerce.observer.customer_save_commit_after'), undefined, { [input]: '' });
     expect(r).toMatchObject({ statusCode: 500, body: { code: 'missing_input' } });
-    expect(r.body.error).toContain('BACKOFFICE_BASE_URL');
+    expect(r.body.error).toContain(input);
+    expect(env.backoffice.requests).toEqual([]);
   });
 });
 

@@ -254,3 +254,24 @@ describe('IMS bearer token when the OAuth 1.0a inputs are absent', () => {
     }
   });
 });
+
+describe('after the change is applied, nothing turns it into a retry', () => {
+  test('a throwing written step and a State failure on record are logged, the answer stays 200', async () => {
+    const warnings: string[] = [];
+    const h = createHandler({
+      package: 'product-backoffice',
+      logger: () => ({ debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} }),
+      steps: { 'be-observer.catalog_product_create': { written: () => { throw new Error('boom'); } } },
+    });
+    const r = await h({ ...env.inputs(), ...eventFor(entry('be-observer.catalog_product_create')) });
+    expect(r.statusCode).toBe(200);
+    expect(warnings.join('\n')).toContain('written step failed');
+  });
+
+  test('a malformed IDEMPOTENCY_TTL is reported (500) before anything is written', async () => {
+    const r = await run(entry('be-observer.catalog_product_create'), { IDEMPOTENCY_TTL: '-5' });
+    expect(r).toMatchObject({ statusCode: 500, body: { code: 'bad_input' } });
+    expect(r.body.error).toContain('IDEMPOTENCY_TTL');
+    expect(env.commerce.requests).toEqual([]);
+  });
+});

@@ -268,6 +268,11 @@ describe('ingestion/webhook: authentication matrix', () => {
     expect(asErr(r).error.body.error).toContain('INGESTION_WEBHOOK_SECRET');
   });
 
+  it('JSON sent without a content type is read as it is', async () => {
+    const params = request(body, { headers: { 'content-type': undefined as unknown as string } });
+    expect(status(await main(params))).toBe(200);
+  });
+
   it('both configured: either credential works', async () => {
     const inputs = { INGESTION_API_KEY: API_KEY, INGESTION_WEBHOOK_SECRET: SECRET_A };
     expect(status(await main(request(body, { inputs })))).toBe(200);
