@@ -41,8 +41,12 @@ export interface EventsModuleOptions {
   traceMaxAttempts?: number;
   traceMaxAgeMs?: number;
   eventMaxAgeMs?: number;
-  /** how often retention and end dates are checked */
+  /** window of the health rule in real ms (default: Adobe's 30 minutes × time scale) */
+  healthWindowMs?: number;
+  /** how often end dates are checked (default 1 s) */
   housekeepingMs?: number;
+  /** how often retention runs (default 60 s) */
+  retentionEveryMs?: number;
 }
 
 export const LOCAL_IDS = { consumerOrgId: '000000', projectId: 'local-project', workspaceId: 'local-workspace' } as const;
@@ -101,7 +105,7 @@ export function eventsModule(opts: EventsModuleOptions = {}): PlatformModule & {
         webhookTimeoutMs: opts.webhookTimeoutMs ?? envNum(env, 'PLATFORM_WEBHOOK_TIMEOUT_MS', 10_000),
         actionTimeoutMs: opts.actionTimeoutMs ?? envNum(env, 'PLATFORM_ACTION_TIMEOUT_MS', 60_000),
         maxInFlight: opts.maxInFlight ?? envNum(env, 'PLATFORM_EVENTS_MAX_IN_FLIGHT', 64),
-        healthWindowMs: 30 * MINUTE_MS,
+        healthWindowMs: opts.healthWindowMs !== undefined ? opts.healthWindowMs / (ctx.config.timeScale > 0 ? ctx.config.timeScale : 1) : 30 * MINUTE_MS,
         entityFields,
         batchMaxEvents: 20,
         batchMaxBytes: 2 * 1024 * 1024,
@@ -166,9 +170,10 @@ export function eventsModule(opts: EventsModuleOptions = {}): PlatformModule & {
       const maxAttempts = opts.traceMaxAttempts ?? envNum(env, 'PLATFORM_TRACE_MAX_ATTEMPTS', 100_000);
       const maxAge = opts.traceMaxAgeMs ?? envNum(env, 'PLATFORM_TRACE_MAX_AGE_DAYS', 7) * 24 * 60 * MINUTE_MS;
       const eventMaxAge = opts.eventMaxAgeMs ?? maxAge;
+      const last = { retention: 0 };
       const tick = () => {
         try {
-          housekeep(ctx, h, { maxAttempts, maxAge, eventMaxAge });
+          housekeep(ctx, h, { maxAttempts, maxAge, eventMaxAge, every: opts.retentionEveryMs ?? 60_000, last });
         } catch (e) {
           ctx.log.warn('events: housekeeping failed', { error: (e as Error).message });
         }
@@ -190,10 +195,8 @@ function journalFloor(ctx: PlatformContext): number {
   return row ? Number(row.value) : 0;
 }
 
-let lastRetention = 0;
-
 /** End dates of temporary registrations, and retention of traces and events by count and age. */
-function housekeep(ctx: PlatformContext, h: EventsHandle, r: { maxAttempts: number; maxAge: number; eventMaxAge: number }): void {
+function housekeep(ctx: PlatformContext, h: EventsHandle, r: { maxAttempts: number; maxAge: number; eventMaxAge: number; every: number; last: { retention: number } }): void {
   const now = Date.now();
   const ending = ctx.db.prepare('SELECT * FROM ev_registrations WHERE ends_at IS NOT NULL AND ends_at <= ? AND paused = 0').all(now) as import('./catalog').RegistrationRow[];
   for (const reg of ending) {
@@ -201,8 +204,8 @@ function housekeep(ctx: PlatformContext, h: EventsHandle, r: { maxAttempts: numb
     ctx.db.prepare('UPDATE ev_registrations SET ends_at = NULL WHERE id = ?').run(reg.id);
     ctx.bus.emit('registration', { registrationId: reg.registration_id, paused: true, reason: 'end date reached' });
   }
-  if (now - lastRetention < 60_000) return;
-  lastRetention = now;
+  if (now - r.last.retention < r.every) return;
+  r.last.retention = now;
   const db = ctx.db;
   db.transaction(() => {
     const maxId = (db.prepare('SELECT MAX(id) AS m FROM ev_attempts').get() as { m: number | null }).m ?? 0;
