@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bareServerCode, ROOT, rssMb, startPlatformProcess, startScript, stop, TRIVIAL_APP } from './lib';
+import { bareServerCode, ROOT, rssMb, startPlatformProcess, startScript, stop, TRIVIAL_APP } from './platform-lib';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { bareServerCode, percentile, startPlatformProcess, startScript, stop, TRIVIAL_APP } from './lib';
+import { bareServerCode, percentile, startPlatformProcess, startScript, stop, TRIVIAL_APP } from './platform-lib';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { bareServerCode, startPlatformProcess, startScript, stop, TRIVIAL_APP } from './lib';
+import { bareServerCode, startPlatformProcess, startScript, stop, TRIVIAL_APP } from './platform-lib';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -23,8 +23,8 @@ import { parseBenchLine, type BenchFigure } from './report';
 const ROOT = path.join(__dirname, '..');
 const BENCH_DIR = __dirname;
 const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-/** helpers in bench/ that are not benchmarks */
-const NOT_BENCHMARKS = new Set(['run.ts', 'report.ts', 'lib.ts']);
+/** helpers in bench/ that are not benchmarks (and any `*-lib.ts`) */
+const NOT_BENCHMARKS = new Set(['run.ts', 'report.ts', 'lib.ts', 'platform-lib.ts']);
 
 export interface BenchRun {
   file: string;
@@ -61,7 +61,7 @@ export function machine(): Machine {
 export function discover(dir: string = BENCH_DIR): string[] {
   return fs
     .readdirSync(dir)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('_') && !NOT_BENCHMARKS.has(f))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('-lib.ts') && !f.startsWith('_') && !NOT_BENCHMARKS.has(f))
     .sort();
 }
 

@@ -158,11 +158,13 @@ export function summary(p: RunningPlatform): string {
     const rel = sample ? path.relative(process.cwd(), sample) || sample : undefined;
     lines.push('');
     lines.push('  Post a sample event to the webhook:');
-    lines.push(
-      `  curl -sS -X POST '${ingestion.webUrl}' -H 'content-type: application/json'` +
-        (key ? ` -H 'x-api-key: ${key}'` : '') +
-        (rel ? ` --data @${rel}` : ` --data '{"data":{"uid":"sample-1","event":"be-observer.catalog_product_create","value":{"sku":"SAMPLE-1","name":"Sample product","price":1,"description":"A sample product"}}}'`),
-    );
+    // without a sample file: the starter kit's webhook payload, with a new uid per paste
+    // (the uid becomes the event id, and a repeated id is rightly delivered only once)
+    const data = rel
+      ? ` --data @${rel}`
+      : ` --data '{"data":{"uid":"sample-'"$(date +%s)"'","event":"be-observer.catalog_product_create",` +
+        `"value":{"sku":"SAMPLE-1","name":"Sample product","price":1,"description":"A sample product"}}}'`;
+    lines.push(`  curl -sS -X POST '${ingestion.webUrl}' -H 'content-type: application/json'${key ? ` -H 'x-api-key: ${key}'` : ''}${data}`);
   }
   lines.push('');
   return lines.join('\n');

@@ -29,6 +29,8 @@ export interface ActionSpec {
   rawHttp: boolean;
   final: boolean;
   requireAdobeAuth: boolean;
+  /** `web-custom-options`: the action answers OPTIONS itself (no automatic CORS preflight) */
+  webCustomOptions: boolean;
   /** inputs as written ("$VAR" not yet substituted) */
   inputs: Record<string, unknown>;
   annotations: Record<string, unknown>;
@@ -106,6 +108,7 @@ function actionsOfManifest(manifest: unknown, into: ActionSpec[]): void {
         rawHttp: adef.web === 'raw' || truthy(annotations['raw-http']),
         final: truthy(annotations.final),
         requireAdobeAuth: truthy(annotations['require-adobe-auth']),
+        webCustomOptions: truthy(annotations['web-custom-options']),
         inputs: { ...pkgInputs, ...(isObject(adef.inputs) ? adef.inputs : {}) },
         annotations,
         limits: {

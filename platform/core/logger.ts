@@ -7,6 +7,7 @@ import type { Logger } from './types';
 
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
 type Level = keyof typeof LEVELS;
+const LABELS: Record<Level, string> = { debug: 'DEBUG', info: 'INFO ', warn: 'WARN ', error: 'ERROR', silent: '' };
 
 function parseLevel(v: string | undefined, fallback: Level): Level {
   return v && v in LEVELS ? (v as Level) : fallback;
@@ -23,13 +24,22 @@ export function createLogger(opts: { quiet?: boolean; level?: string; name?: str
     buf = [];
     process.stderr.write(out);
   };
+  // one ISO timestamp per millisecond is enough, and formatting it is the costly part of a line
+  let lastMs = 0;
+  let lastIso = '';
   const line = (level: Level, msg: string, fields?: Record<string, unknown>): void => {
     if (LEVELS[level] < min) return;
-    let s = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${opts.name ? `[${opts.name}] ` : ''}${msg}`;
+    const now = Date.now();
+    if (now !== lastMs) {
+      lastMs = now;
+      lastIso = new Date(now).toISOString();
+    }
+    let s = `${lastIso} ${LABELS[level]} ${opts.name ? `[${opts.name}] ` : ''}${msg}`;
     if (fields) {
-      for (const [k, v] of Object.entries(fields)) {
+      for (const k in fields) {
+        const v = fields[k];
         if (v === undefined) continue;
-        s += ` ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`;
+        s += ` ${k}=${typeof v === 'string' || typeof v === 'number' ? v : JSON.stringify(v)}`;
       }
     }
     buf.push(s + '\n');

@@ -61,7 +61,6 @@ export class ActivationStore {
       )`,
       `CREATE INDEX IF NOT EXISTS activations_start ON activations (start)`,
       `CREATE INDEX IF NOT EXISTS activations_path_start ON activations (path, start)`,
-      `CREATE INDEX IF NOT EXISTS activations_name_start ON activations (name, start)`,
       `CREATE INDEX IF NOT EXISTS activations_event ON activations (event_id) WHERE event_id IS NOT NULL`,
     ]);
     this.insert = db.prepare(
@@ -131,6 +130,7 @@ export class ActivationStore {
         where.push('path = ?');
         args.push(q.name.replace(/^\/?[^/]+\/(?=[^/]+\/[^/]+$)/, ''));
       } else {
+        // by action name alone: walks the start index (lists are small and retention-bounded)
         where.push('name = ?');
         args.push(q.name);
       }

@@ -2,8 +2,14 @@
  * Bundle each action's `function` (a .ts/.js file, or a folder with an index or a
  * package.json `main`) with esbuild into `{dataDir}/build/{pkg}/{action}.js`: CommonJS,
  * Node 20, every dependency bundled, as `aio app build` would produce one file per action.
- * With `watch`, esbuild rebuilds on change and `onChange` is called when an action's bundle
- * really changed, so its warm workers get recycled.
+ *
+ * - One esbuild run for all the actions to build (shared modules are parsed once); if it
+ *   fails, each action is built alone so that one broken action does not stop the others.
+ * - A build cache in `{projectDir}/node_modules/.cache/local-platform/` keyed by the entry
+ *   file: a bundle is reused while none of its input files changed (size + mtime), so a
+ *   restart or a fresh data dir does not rebuild the app.
+ * - With `watch`, the app's own input files (not node_modules) are watched; when one
+ *   changes, the actions that include it are rebuilt and `onChange` recycles their workers.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -21,7 +27,15 @@ export interface BuiltAction {
   builtAt?: number;
 }
 
+interface CacheManifest {
+  entry: string;
+  esbuild: string;
+  /** absolute input path → [size, mtimeMs] */
+  inputs: Record<string, [number, number]>;
+}
+
 const INDEX_NAMES = ['index.ts', 'index.js', 'index.mjs', 'index.cjs', 'main.ts', 'main.js'];
+const CACHE_VERSION = '1';
 
 export function resolveEntry(functionPath: string): string {
   const st = fs.statSync(functionPath, { throwIfNoEntry: false });
@@ -47,86 +61,243 @@ function hashFile(f: string): string {
   }
 }
 
+function statKey(f: string): [number, number] | undefined {
+  const st = fs.statSync(f, { throwIfNoEntry: false });
+  return st ? [st.size, st.mtimeMs] : undefined;
+}
+
+/** The nearest node_modules/.cache above the project (the usual home of build caches), else the data dir. */
+function cacheDirFor(projectDir: string, buildDir: string): string {
+  let dir = path.resolve(projectDir);
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'node_modules'))) return path.join(dir, 'node_modules', '.cache', 'local-platform');
+    const up = path.dirname(dir);
+    if (up === dir) return path.join(buildDir, '.cache');
+    dir = up;
+  }
+}
+
+/** write through a temporary file and a rename, so a parallel reader never sees half a file */
+function atomicWrite(file: string, data: string | Buffer): void {
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}
+
+interface Target {
+  entry: BuiltAction;
+  entryPoint: string;
+}
+
 export class ActionBuilder {
-  private contexts: esbuild.BuildContext[] = [];
   readonly built = new Map<string, BuiltAction>();
+  private readonly cacheDir: string;
+  /** fullName → its inputs (absolute), from the last build */
+  private inputs = new Map<string, string[]>();
   private hashes = new Map<string, string>();
+  private watchers = new Map<string, fs.FSWatcher>();
+  private pending = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private watching = false;
+  private building: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly buildDir: string,
+    private readonly projectDir: string,
     private readonly log: Logger,
     private readonly onChange: (fullName: string) => void,
-  ) {}
-
-  /** Build every action once (in parallel); start watching when asked. */
-  async buildAll(specs: ActionSpec[], watch: boolean): Promise<void> {
-    await Promise.all(specs.map((s) => this.buildOne(s, watch)));
+  ) {
+    this.cacheDir = cacheDirFor(projectDir, buildDir);
   }
 
-  private async buildOne(spec: ActionSpec, watch: boolean): Promise<void> {
-    const outfile = path.join(this.buildDir, spec.packageName, `${spec.actionName}.js`);
-    const entry: BuiltAction = { spec, bundle: outfile };
-    this.built.set(spec.fullName, entry);
-    let entryPoint: string;
-    try {
-      entryPoint = resolveEntry(spec.functionPath);
-    } catch (e) {
-      entry.error = (e as Error).message;
-      this.log.error('action build failed', { action: spec.fullName, error: entry.error });
-      return;
-    }
+  /** Build (or take from the cache) every action once; start watching when asked. */
+  async buildAll(specs: ActionSpec[], watch: boolean): Promise<void> {
     const started = Date.now();
-    const onEndPlugin: esbuild.Plugin = {
-      name: 'platform-on-end',
-      setup: (b) => {
-        b.onEnd((result) => {
-          if (result.errors.length > 0) {
-            entry.error = result.errors.map((e) => `${e.location?.file ?? ''}:${e.location?.line ?? ''} ${e.text}`).join('; ');
-            this.log.error('action build failed', { action: spec.fullName, error: entry.error });
-            return;
-          }
-          delete entry.error;
-          entry.builtAt = Date.now();
-          const h = hashFile(outfile);
-          const prev = this.hashes.get(spec.fullName);
-          this.hashes.set(spec.fullName, h);
-          if (prev !== undefined && prev !== h) {
-            this.log.info('action rebuilt', { action: spec.fullName });
-            this.onChange(spec.fullName);
-          } else if (prev === undefined) {
-            this.log.debug('action built', { action: spec.fullName, ms: Date.now() - started });
-          }
-        });
-      },
-    };
-    const ctx = await esbuild.context({
-      entryPoints: [entryPoint],
-      outfile,
+    const targets: Target[] = [];
+    let cached = 0;
+    for (const spec of specs) {
+      const entry: BuiltAction = { spec, bundle: path.join(this.buildDir, spec.packageName, `${spec.actionName}.js`) };
+      this.built.set(spec.fullName, entry);
+      let entryPoint: string;
+      try {
+        entryPoint = resolveEntry(spec.functionPath);
+      } catch (e) {
+        entry.error = (e as Error).message;
+        this.log.error('action build failed', { action: spec.fullName, error: entry.error });
+        continue;
+      }
+      if (this.fromCache(entry, entryPoint)) cached++;
+      else targets.push({ entry, entryPoint });
+    }
+    await this.build(targets);
+    this.log.info('actions ready', { actions: specs.length, cached, built: targets.length, ms: Date.now() - started });
+    if (watch) {
+      this.watching = true;
+      this.refreshWatchers();
+    }
+  }
+
+  private cachePaths(entryPoint: string): { js: string; meta: string } {
+    const key = crypto.createHash('sha1').update(entryPoint).digest('hex').slice(0, 16);
+    return { js: path.join(this.cacheDir, `${key}.js`), meta: path.join(this.cacheDir, `${key}.json`) };
+  }
+
+  private fromCache(entry: BuiltAction, entryPoint: string): boolean {
+    const { js, meta } = this.cachePaths(entryPoint);
+    try {
+      const m = JSON.parse(fs.readFileSync(meta, 'utf8')) as CacheManifest;
+      if (m.entry !== entryPoint || m.esbuild !== `${esbuild.version}/${CACHE_VERSION}`) return false;
+      for (const [f, [size, mtime]] of Object.entries(m.inputs)) {
+        const now = statKey(f);
+        if (!now || now[0] !== size || now[1] !== mtime) return false;
+      }
+      fs.mkdirSync(path.dirname(entry.bundle), { recursive: true });
+      fs.copyFileSync(js, entry.bundle);
+      entry.builtAt = Date.now();
+      this.inputs.set(entry.spec.fullName, Object.keys(m.inputs));
+      this.hashes.set(entry.spec.fullName, hashFile(entry.bundle));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private options(): esbuild.BuildOptions {
+    return {
+      absWorkingDir: this.projectDir,
       bundle: true,
       platform: 'node',
       target: 'node20',
       format: 'cjs',
       logLevel: 'silent',
+      metafile: true,
+      write: true,
       // optional native/peer modules some libraries probe for at runtime
       external: ['encoding', 'bufferutil', 'utf-8-validate'],
-      plugins: [onEndPlugin],
-    });
-    this.contexts.push(ctx);
+    };
+  }
+
+  /** Build the targets in one esbuild run; if it fails, build each alone to isolate errors. */
+  private async build(targets: Target[]): Promise<void> {
+    if (targets.length === 0) return;
     try {
-      await ctx.rebuild();
-    } catch {
-      // reported by onEnd
+      const result = await esbuild.build({
+        ...this.options(),
+        entryPoints: targets.map((t) => ({ in: t.entryPoint, out: `${t.entry.spec.packageName}/${t.entry.spec.actionName}` })),
+        outdir: this.buildDir,
+      });
+      for (const t of targets) this.done(t, result.metafile);
+      return;
+    } catch (e) {
+      if (targets.length === 1) {
+        this.failed(targets[0] as Target, e);
+        return;
+      }
     }
-    if (watch) await ctx.watch();
-    else {
-      await ctx.dispose();
-      this.contexts = this.contexts.filter((c) => c !== ctx);
+    await Promise.all(targets.map((t) => this.build([t])));
+  }
+
+  private done(t: Target, meta: esbuild.Metafile | undefined): void {
+    const { entry, entryPoint } = t;
+    delete entry.error;
+    entry.builtAt = Date.now();
+    // the inputs of this output, as absolute paths
+    const rel = path.relative(this.projectDir, entry.bundle).split(path.sep).join('/');
+    const out = meta?.outputs[rel];
+    const inputs = out ? Object.keys(out.inputs).map((i) => path.resolve(this.projectDir, i)) : [entryPoint];
+    this.inputs.set(entry.spec.fullName, inputs);
+    const h = hashFile(entry.bundle);
+    const prev = this.hashes.get(entry.spec.fullName);
+    this.hashes.set(entry.spec.fullName, h);
+    if (prev !== undefined && prev !== h) {
+      this.log.info('action rebuilt', { action: entry.spec.fullName });
+      this.onChange(entry.spec.fullName);
+    }
+    try {
+      const { js, meta: metaFile } = this.cachePaths(entryPoint);
+      fs.mkdirSync(this.cacheDir, { recursive: true });
+      const manifest: CacheManifest = { entry: entryPoint, esbuild: `${esbuild.version}/${CACHE_VERSION}`, inputs: {} };
+      for (const f of inputs) {
+        const k = statKey(f);
+        if (k) manifest.inputs[f] = k;
+      }
+      atomicWrite(js, fs.readFileSync(entry.bundle));
+      atomicWrite(metaFile, JSON.stringify(manifest));
+    } catch {
+      // a cache that cannot be written only costs a rebuild next time
     }
   }
 
+  private failed(t: Target, e: unknown): void {
+    const errors = (e as { errors?: esbuild.Message[] }).errors;
+    t.entry.error = errors?.length
+      ? errors.map((m) => `${m.location ? `${m.location.file}:${m.location.line}: ` : ''}${m.text}`).join('; ')
+      : String((e as Error).message ?? e);
+    this.log.error('action build failed', { action: t.entry.spec.fullName, error: t.entry.error });
+    // keep watching what it was made of, and the entry itself, so a fix is picked up
+    const prev = this.inputs.get(t.entry.spec.fullName) ?? [];
+    if (!prev.includes(t.entryPoint)) this.inputs.set(t.entry.spec.fullName, [...prev, t.entryPoint]);
+  }
+
+  /** Watch every input that is the app's own (not node_modules). */
+  private refreshWatchers(): void {
+    if (!this.watching) return;
+    const wanted = new Set<string>();
+    for (const list of this.inputs.values()) for (const f of list) if (!f.includes(`${path.sep}node_modules${path.sep}`)) wanted.add(f);
+    for (const [f, w] of this.watchers) {
+      if (!wanted.has(f)) {
+        w.close();
+        this.watchers.delete(f);
+      }
+    }
+    for (const f of wanted) {
+      if (this.watchers.has(f)) continue;
+      try {
+        const w = fs.watch(f, { persistent: false }, () => this.changed(f));
+        w.on('error', () => undefined);
+        this.watchers.set(f, w);
+      } catch {
+        /* file gone: a later change of its importer re-adds it */
+      }
+    }
+  }
+
+  private changed(file: string): void {
+    for (const [name, list] of this.inputs) if (list.includes(file)) this.pending.add(name);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const names = [...this.pending];
+      this.pending.clear();
+      this.building = this.building.then(() => this.rebuild(names));
+    }, 100);
+  }
+
+  private async rebuild(names: string[]): Promise<void> {
+    const targets: Target[] = [];
+    for (const n of names) {
+      const entry = this.built.get(n);
+      if (!entry) continue;
+      try {
+        targets.push({ entry, entryPoint: resolveEntry(entry.spec.functionPath) });
+      } catch (e) {
+        entry.error = (e as Error).message;
+      }
+    }
+    await this.build(targets);
+    // editors often replace files (new inode): watch again what the actions are made of now
+    for (const [f, w] of this.watchers) {
+      w.close();
+      this.watchers.delete(f);
+    }
+    this.refreshWatchers();
+  }
+
   async close(): Promise<void> {
-    const ctxs = this.contexts;
-    this.contexts = [];
-    await Promise.all(ctxs.map((c) => c.dispose().catch(() => undefined)));
+    this.watching = false;
+    if (this.timer) clearTimeout(this.timer);
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+    await this.building.catch(() => undefined);
   }
 }

@@ -16,13 +16,18 @@ function owError(reply: FastifyReply, statusCode: number, error: string, code?: 
   return reply.code(statusCode).header('content-type', 'application/json').send(JSON.stringify({ error, code: code ?? newActivationId() }));
 }
 
+/** Node already lower-cases header names; only repeated headers (arrays) need joining. */
 function headersOf(req: FastifyRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v === undefined) continue;
-    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  const h = req.headers;
+  for (const k in h) {
+    const v = h[k];
+    if (typeof v !== 'string') {
+      const out: Record<string, string> = {};
+      for (const [k2, v2] of Object.entries(h)) if (v2 !== undefined) out[k2] = Array.isArray(v2) ? v2.join(', ') : v2;
+      return out;
+    }
   }
-  return out;
+  return h as Record<string, string>;
 }
 
 function queryString(url: string): string {
@@ -37,6 +42,13 @@ function num(v: unknown): number | undefined {
 }
 
 const WEB_EXTENSIONS = ['json', 'http', 'html', 'text', 'svg'];
+
+/** What OpenWhisk adds to web responses (and answers to OPTIONS) unless `web-custom-options`. */
+const CORS: Record<string, string> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'OPTIONS, GET, DELETE, POST, PUT, HEAD, PATCH',
+  'access-control-allow-headers': 'Authorization, Origin, X-Requested-With, Content-Type, Accept, User-Agent',
+};
 
 export function registerRuntimeRoutes(app: FastifyInstance, ctx: PlatformContext, rt: LocalRuntime): void {
   const cfg = ctx.config;
@@ -99,6 +111,10 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: PlatformContext
     const activationId = newActivationId();
     reply.header('x-openwhisk-activation-id', activationId);
     if (!nsOk(params.ns) || !spec || !spec.web) return owError(reply, 404, 'The requested resource does not exist.', activationId);
+    if (!spec.webCustomOptions) {
+      reply.headers(CORS);
+      if (req.method === 'OPTIONS') return reply.code(200).send('');
+    }
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (cfg.productionLimits && raw.length > MAX_PAYLOAD_BYTES) {
       return owError(reply, 413, `The request content was too large (${raw.length} > ${MAX_PAYLOAD_BYTES} bytes).`, activationId);

@@ -24,8 +24,10 @@ const STATUS = {
 
 export class ActionNotFound extends Error {}
 
+/** 32 hex characters like OpenWhisk's; randomUUID draws from a cached entropy pool (cheap) */
 export function newActivationId(): string {
-  return crypto.randomBytes(16).toString('hex');
+  const u = crypto.randomUUID();
+  return u.slice(0, 8) + u.slice(9, 13) + u.slice(14, 18) + u.slice(19, 23) + u.slice(24);
 }
 
 /** true when params look like a CloudEvent: string id, type and source */
@@ -63,7 +65,7 @@ export class LocalRuntime implements Runtime {
     }
     this.maxWorkers = opts.maxWorkers ?? Number(process.env.PLATFORM_MAX_WORKERS ?? Math.max(2, os.cpus().length));
     this.idleMs = opts.idleMs ?? Number(process.env.PLATFORM_WORKER_IDLE_MS ?? 120_000);
-    this.builder = new ActionBuilder(path.join(ctx.config.dataDir, 'build'), ctx.log, (name) => this.pools.get(name)?.recycle());
+    this.builder = new ActionBuilder(path.join(ctx.config.dataDir, 'build'), ctx.config.projectDir, ctx.log, (name) => this.pools.get(name)?.recycle());
   }
 
   async build(): Promise<void> {
@@ -229,7 +231,9 @@ export class LocalRuntime implements Runtime {
       body: JSON.stringify({ error, code: activationId }),
       activationId,
     });
-    if (!spec || !spec.web) return json(404, 'The requested resource does not exist.');
+    // no web-export needed: this is how I/O Events delivers to a registration's runtime
+    // action (through Adobe's web sequence), whether or not the action itself is a web action
+    if (!spec) return json(404, 'The requested resource does not exist.');
     const lower: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) lower[k.toLowerCase()] = v;
     const r: WebRequest = { ...req, headers: lower };

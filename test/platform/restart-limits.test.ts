@@ -105,3 +105,29 @@ describe('production limits', () => {
     }
   });
 });
+
+test('a blocking invoke that outlives the wait answers 202 + activationId; the record comes later', async () => {
+  const p = await startTestPlatform({ timeScale: 0.002 }); // 60 s wait → 120 ms
+  try {
+    const r = await fetch(`${p.url}/api/v1/namespaces/_/actions/demo/behave?blocking=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: basicAuth(p.config.auth) },
+      body: JSON.stringify({ do: 'hang' }),
+    });
+    expect(r.status).toBe(202);
+    const { activationId } = (await r.json()) as { activationId: string };
+    expect(activationId).toMatch(/^[0-9a-f]{32}$/);
+    const get = (): Promise<Response> =>
+      fetch(`${p.url}/api/v1/namespaces/_/activations/${activationId}`, { headers: { authorization: basicAuth(p.config.auth) } });
+    expect((await get()).status).toBe(404);
+    let rec: ActivationRecord | undefined;
+    for (let i = 0; i < 40 && !rec; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      const g = await get();
+      if (g.status === 200) rec = (await g.json()) as ActivationRecord;
+    }
+    expect(rec?.response.status).toBe('action developer error');
+  } finally {
+    await p.close();
+  }
+});

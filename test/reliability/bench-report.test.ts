@@ -26,6 +26,7 @@ describe('npm run bench', () => {
     expect(found).not.toContain('run.ts');
     expect(found).not.toContain('report.ts');
     expect(found).not.toContain('lib.ts');
+    expect(found).not.toContain('platform-lib.ts');
     expect(found.every((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toBe(true);
     // every benchmark speaks the protocol
     for (const f of found) expect(fs.readFileSync(path.join(__dirname, '..', '..', 'bench', f), 'utf8')).toContain('BENCH ');
