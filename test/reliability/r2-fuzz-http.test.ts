@@ -35,7 +35,8 @@ it(
   async () => {
     const statuses = new Map<number, number>();
     await fc.assert(
-      fc.asyncProperty(badRequest, async (r) => {
+      // OPTIONS is a CORS preflight: I/O Runtime answers it itself (200) and the action never sees it
+      fc.asyncProperty(badRequest.filter((r) => r.method !== 'OPTIONS'), async (r) => {
         const res = await fetch(webhookUrl, {
           method: r.method,
           headers: r.headers,

@@ -46,10 +46,11 @@ it(
       };
       const storedCount = () => (db.prepare('SELECT COUNT(*) AS n FROM ev_events WHERE type = ?').get(CODE) as { n: number }).n;
 
-      // before: a few events accepted; the target is failing so some are still retrying when the disk fills
-      target.decide = () => 503;
+      // before: a few events accepted and in flight (the target answers slowly) when the disk fills,
+      // so their outcomes cannot be written when the answers come
+      target.delayMs = 1500;
       for (let i = 0; i < 5; i++) expect(await send()).toBe(200);
-      await waitFor('first attempts made', () => target.deliveries.length >= 5, 10_000);
+      await waitFor('the first deliveries in flight', () => target.deliveries.length >= 5, 10_000);
 
       // 1. disk full: the file may not grow
       db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
@@ -66,9 +67,9 @@ it(
       db.pragma('query_only = ON');
       for (let i = 0; i < 20; i++) expect(await send()).toBe(503);
       expect(storedCount()).toBe(storedAtFull);
-      // the engine could not record outcomes meanwhile: let it try a few times
-      target.decide = () => 200;
-      await new Promise((r) => setTimeout(r, 600));
+      // the slow answers came while nothing could be written: the engine keeps those outcomes and retries
+      await new Promise((r) => setTimeout(r, 1600));
+      target.delayMs = 0;
       expect((await fetch(`${rp.url}/healthz`)).status).toBe(200);
 
       // 3. space returns: the senders resend what was refused, and everything is delivered once

@@ -21,6 +21,8 @@ export type Decide = (d: { eventId: string; retryCount: number; body: Record<str
 export class Target {
   readonly deliveries: Delivery[] = [];
   decide: Decide = () => 200;
+  /** answer this long after the request arrived (the delivery is recorded on arrival) */
+  delayMs = 0;
   private server: http.Server | undefined;
   port = 0;
 
@@ -50,8 +52,13 @@ export class Target {
         const retryCount = Number(req.headers['x-adobe-retry-count'] ?? -1);
         const status = this.decide({ eventId, retryCount, body });
         this.deliveries.push({ eventId, retryCount, deliveryId: String(req.headers['x-adobe-delivery-id'] ?? ''), at: Date.now(), status, body });
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ status }));
+        const answer = () => {
+          if (res.destroyed) return;
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ status }));
+        };
+        if (this.delayMs > 0) setTimeout(answer, this.delayMs);
+        else answer();
       });
     });
     await new Promise<void>((resolve, reject) => {
