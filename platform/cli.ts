@@ -29,8 +29,15 @@ Options:
   --no-hooks             do not run the app's post-app-deploy hook
   -h, --help             show this help
 
-Environment: AIO_RUNTIME_NAMESPACE / AIO_RUNTIME_AUTH (else generated once and kept in the
-data dir), LOG_LEVEL (debug|info|warn|error), PLATFORM_SYNC=full (fsync every commit).
+Environment:
+  AIO_RUNTIME_NAMESPACE, AIO_RUNTIME_AUTH   credentials (else generated once, kept in the data dir)
+  LOG_LEVEL                                debug | info | warn | error
+  PLATFORM_SYNC=full                       fsync every commit (default: survives a process crash)
+  PLATFORM_MAX_WORKERS                     containers per action (default: cores, 2 to 4)
+  PLATFORM_WORKER_IDLE_MS                  idle containers are stopped after this (default 120000)
+  PLATFORM_WORKER_ENV_PASS=A,B             environment variables passed through to actions
+  PLATFORM_ACTIVATIONS_MAX, PLATFORM_ACTIVATIONS_MAX_AGE_DAYS   activation retention (20000, 7)
+  PLATFORM_SAMPLE_EVENT_FILE               the sample event of the printed curl
 `;
 
 interface CliArgs {

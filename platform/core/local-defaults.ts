@@ -36,6 +36,8 @@ export const GENERATED_SECRET_NAMES = [
   'COMMERCE_CONSUMER_SECRET',
   'COMMERCE_ACCESS_TOKEN',
   'COMMERCE_ACCESS_TOKEN_SECRET',
+  // the back-office stand-in checks it, and the Commerce → back-office handlers require it
+  'BACKOFFICE_API_KEY',
 ] as const;
 
 function generate(name: string): string {

@@ -50,6 +50,24 @@ interface WorkerMsg {
 
 const WORKER_ENTRY = path.join(__dirname, 'worker-entry.js');
 
+/**
+ * The environment of a container: like on I/O Runtime, an action does not see the
+ * environment of whoever started the platform (its settings come as params from `inputs`),
+ * only the system basics below, the `__OW_*` variables and AIO_STATE_ENDPOINT.
+ * PLATFORM_WORKER_ENV_PASS=NAME,NAME2 passes more through.
+ */
+const BASE_ENV = ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG', 'LC_ALL', 'NODE_EXTRA_CA_CERTS', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'];
+
+function containerEnv(): Record<string, string> {
+  const names = [...BASE_ENV, ...(process.env.PLATFORM_WORKER_ENV_PASS ?? '').split(',').map((n) => n.trim()).filter(Boolean)];
+  const out: Record<string, string> = {};
+  for (const n of names) {
+    const v = process.env[n];
+    if (v !== undefined) out[n] = v;
+  }
+  return out;
+}
+
 class Container {
   readonly worker: Worker;
   readonly inflight = new Map<string, Pending>();
@@ -66,7 +84,7 @@ class Container {
   ) {
     this.worker = new Worker(WORKER_ENTRY, {
       workerData: { bundle: opts.bundle, name: opts.name, concurrency: opts.concurrency },
-      env: { ...(process.env as Record<string, string>), ...opts.env },
+      env: { ...containerEnv(), ...opts.env },
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: Math.max(16, opts.memoryMb) },
       stdout: false,

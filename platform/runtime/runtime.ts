@@ -63,7 +63,8 @@ export class LocalRuntime implements Runtime {
       this.specs.set(s.fullName, s);
       this.inputs.set(s.fullName, resolveInputs(s.inputs, ctx.config.env));
     }
-    this.maxWorkers = opts.maxWorkers ?? Number(process.env.PLATFORM_MAX_WORKERS ?? Math.max(2, os.cpus().length));
+    // containers per action: enough to use the cores, bounded so that many actions stay light
+    this.maxWorkers = opts.maxWorkers ?? Number(process.env.PLATFORM_MAX_WORKERS ?? Math.min(4, Math.max(2, os.cpus().length)));
     this.idleMs = opts.idleMs ?? Number(process.env.PLATFORM_WORKER_IDLE_MS ?? 120_000);
     this.builder = new ActionBuilder(path.join(ctx.config.dataDir, 'build'), ctx.config.projectDir, ctx.log, (name) => this.pools.get(name)?.recycle());
   }

@@ -1,8 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, runHook, summary } from '../../platform/cli';
-import { startTestPlatform } from './helpers';
+import { startPlatform } from '../../platform';
+import { startTestPlatform, tempDir } from './helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -62,6 +64,30 @@ test('post-app-deploy hook gets the runtime credentials and local defaults; fail
   } finally {
     process.stdout.write = orig;
     process.stderr.write = origErr;
+    await p.close();
+  }
+});
+
+test('an app with an ingestion webhook gets a ready-to-paste curl that works', async () => {
+  const project = tempDir('curl-app-');
+  fs.mkdirSync(path.join(project, 'actions'));
+  fs.writeFileSync(
+    path.join(project, 'app.config.yaml'),
+    `application:\n  runtimeManifest:\n    packages:\n      ingestion:\n        actions:\n          webhook:\n            function: actions/webhook.js\n            web: 'yes'\n            inputs:\n              INGESTION_API_KEY: $INGESTION_API_KEY\n`,
+  );
+  fs.writeFileSync(
+    path.join(project, 'actions', 'webhook.js'),
+    `exports.main = (p) => ({ statusCode: p.__ow_headers['x-api-key'] === p.INGESTION_API_KEY ? 200 : 401, body: { uid: p.data && p.data.uid } });`,
+  );
+  const p = await startPlatform({ projectDir: project, port: 0, quiet: true, dataDir: path.join(project, '.data') });
+  try {
+    const s = summary(p);
+    const line = s.split('\n').find((l) => l.trim().startsWith('curl ')) as string;
+    expect(line).toContain(`x-api-key: ${p.config.env.INGESTION_API_KEY}`);
+    // asynchronously: the platform serving the curl runs in this process
+    const r = await promisify(execFile)('bash', ['-c', `${line.trim()} -w ' %{http_code}'`], { encoding: 'utf8' });
+    expect(r.stdout).toMatch(/^\{"uid":"sample-\d+"\} 200$/);
+  } finally {
     await p.close();
   }
 });

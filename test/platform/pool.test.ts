@@ -20,6 +20,17 @@ const base = (b: string, o: Partial<PoolOptions> = {}): PoolOptions => ({
   ...o,
 });
 
+test("a container does not inherit the platform's environment", async () => {
+  process.env.PLATFORM_TEST_SECRET = 'do-not-leak';
+  const pool = new ActionPool(base(bundle(`exports.main = () => ({ secret: process.env.PLATFORM_TEST_SECRET || null, path: !!process.env.PATH })`)));
+  try {
+    expect(JSON.parse((await pool.run('e', {}, {}, 5000)).result)).toEqual({ secret: null, path: true });
+  } finally {
+    delete process.env.PLATFORM_TEST_SECRET;
+    await pool.close();
+  }
+});
+
 test('worker env is set before the bundle loads; per-activation env; warm reuse', async () => {
   const b = bundle(`const atLoad = process.env.FROM_POOL; let n = 0;
     exports.main = () => ({ atLoad, id: process.env.__OW_ACTIVATION_ID, n: ++n });`);
