@@ -85,10 +85,22 @@ export class Catalog {
   private fanout: Map<string, RegistrationRow[]> | null = null;
   private listeners: Array<() => void> = [];
 
+  private readonly stmts = new Map<string, BetterSqlite3.Statement>();
+
   constructor(
     private readonly db: BetterSqlite3.Database,
     private readonly baseUrl: () => string,
   ) {}
+
+  /** prepared once per SQL text (the ingress looks up provider and event code on every request) */
+  private q(sql: string): BetterSqlite3.Statement {
+    let st = this.stmts.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.stmts.set(sql, st);
+    }
+    return st;
+  }
 
   onChange(fn: () => void): void {
     this.listeners.push(fn);
@@ -102,7 +114,7 @@ export class Catalog {
   // ---------------------------------------------------------------- providers
 
   getProvider(id: string): ProviderRow | undefined {
-    return this.db.prepare('SELECT * FROM ev_providers WHERE id = ?').get(id) as ProviderRow | undefined;
+    return this.q('SELECT * FROM ev_providers WHERE id = ?').get(id) as ProviderRow | undefined;
   }
 
   listProviders(orgId: string, filter: { providerMetadataIds?: string[]; instanceId?: string | undefined }): ProviderRow[] {
@@ -175,7 +187,7 @@ export class Catalog {
   }
 
   getEventMetadata(providerId: string, eventCode: string): EventMetadataRow | undefined {
-    return this.db.prepare('SELECT * FROM ev_event_metadata WHERE provider_id = ? AND event_code = ?').get(providerId, eventCode) as EventMetadataRow | undefined;
+    return this.q('SELECT * FROM ev_event_metadata WHERE provider_id = ? AND event_code = ?').get(providerId, eventCode) as EventMetadataRow | undefined;
   }
 
   createEventMetadata(providerId: string, body: { event_code: string; label?: string | undefined; description?: string | undefined; sample_event_template?: string | undefined }): EventMetadataRow {
@@ -236,9 +248,9 @@ export class Catalog {
   getRegistration(idOrUuid: string | number): RegistrationRow | undefined {
     const s = String(idOrUuid);
     if (/^\d+$/.test(s)) {
-      return this.db.prepare('SELECT * FROM ev_registrations WHERE id = ?').get(Number(s)) as RegistrationRow | undefined;
+      return this.q('SELECT * FROM ev_registrations WHERE id = ?').get(Number(s)) as RegistrationRow | undefined;
     }
-    return this.db.prepare('SELECT * FROM ev_registrations WHERE registration_id = ?').get(s) as RegistrationRow | undefined;
+    return this.q('SELECT * FROM ev_registrations WHERE registration_id = ?').get(s) as RegistrationRow | undefined;
   }
 
   listRegistrations(ws?: Workspace): RegistrationRow[] {

@@ -372,7 +372,7 @@ export class DeliveryEngine {
       'x-adobe-delivery-id': deliveryUuid,
       'x-adobe-retry-count': String(retryCount),
       'x-adobe-provider': this.providerMetadata(first.ev.provider_id),
-      ...this.o.signer.headers(body),
+      ...(await this.o.signer.headers(body)),
     };
     const target = reg.runtime_action ? `action:${reg.runtime_action}` : (reg.webhook_url ?? '');
     const started = Date.now();

@@ -91,7 +91,19 @@ export function eventsModule(opts: EventsModuleOptions = {}): PlatformModule & {
       // bearer tokens must come from the platform's IMS when that module is loaded
       const hasIms = () => ctx.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ims_tokens'").get() !== undefined;
       let imsLoaded: boolean | undefined;
-      const tokenCheck: TokenCheck = opts.tokenCheck ?? ((t) => !(imsLoaded ??= hasIms()) || isValidImsToken(ctx.db, t));
+      // a token found valid is remembered for a minute (the lookup is on every publish)
+      const valid = new Map<string, number>();
+      const tokenCheck: TokenCheck =
+        opts.tokenCheck ??
+        ((t) => {
+          if (!(imsLoaded ??= hasIms())) return true;
+          const now = Date.now();
+          if ((valid.get(t) ?? 0) > now) return true;
+          if (!isValidImsToken(ctx.db, t)) return false;
+          if (valid.size > 10_000) valid.clear();
+          valid.set(t, now + 60_000);
+          return true;
+        });
       const signer = new Signer(ctx.db);
       const entityFields = opts.entityFields ?? (env.PLATFORM_EVENTS_ENTITY_FIELDS ? env.PLATFORM_EVENTS_ENTITY_FIELDS.split(',').map((s) => s.trim()) : DEFAULT_ENTITY_FIELDS);
       const engine = new DeliveryEngine({
