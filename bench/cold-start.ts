@@ -126,6 +126,8 @@ main(params).then((r) => {
     `inside the webhook process (medians): node boot ${fmt(median(inner.map((x) => x.boot ?? 0)), 0)} ms, bundle load ${fmt(median(inner.map((x) => x.load ?? 0)), 1)} ms, first request (IMS token, provider lookup, publish) ${fmt(median(inner.map((x) => x.req ?? 0)), 1)} ms`,
   );
   log(`webhook peak RSS: ${fmt(hook.mb, 1)} MB (goal ≤ 60 MB)  ${hook.mb <= 60 ? 'met' : 'NOT met'}; bundle ${fmt(fs.statSync(bundle).size / 1024, 0)} KB`);
+  log(`BENCH ${JSON.stringify({ name: 'cold start: webhook bundle, load + 1 request', value: hook.ms, unit: 'ms', baseline: 'require("@adobe/aio-sdk")', baselineValue: sdk.ms, ratio: hook.ms / sdk.ms, goal: '<= 0.2x' })}`);
+  log(`BENCH ${JSON.stringify({ name: 'cold start: webhook peak RSS', value: hook.mb, unit: 'MB', baseline: 'require("@adobe/aio-sdk")', baselineValue: sdk.mb, ratio: hook.mb / sdk.mb, goal: '<= 60 MB' })}`);
 }
 
 main().catch((err: unknown) => {

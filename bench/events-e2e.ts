@@ -195,6 +195,8 @@ async function platform(kind: 'webhook' | 'action'): Promise<Result> {
   console.log(`${SENDERS} concurrent senders, ${SECONDS} s each, ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(1)}`);
   for (const r of results) {
     console.log(`${r.name.padEnd(9)} ${r.rate.toFixed(0).padStart(6)} events/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  (${r.n} events)  ${r === base ? '' : `${((r.rate / base.rate) * 100).toFixed(0)}% of baseline`}`);
+    if (r !== base) console.log(`BENCH ${JSON.stringify({ name: `end-to-end events/s (${r.name} target)`, value: r.rate, unit: 'events/s', baseline: 'bare HTTP + SQLite pipeline', baselineValue: base.rate, ratio: r.rate / base.rate, goal: '>= 1,300 events/s' })}`);
+    if (r !== base) console.log(`BENCH ${JSON.stringify({ name: `end-to-end p99 (${r.name} target)`, value: r.p99, unit: 'ms', baseline: 'bare HTTP + SQLite pipeline', baselineValue: base.p99, ratio: r.p99 / base.p99, goal: '<= 100 ms' })}`);
   }
   process.exit(0);
 })().catch((e: unknown) => {

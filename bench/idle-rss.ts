@@ -47,6 +47,8 @@ async function main(): Promise<void> {
     console.log(`platform idle after start         ${startRss.toFixed(1)} MB  (${(startRss / bareRss).toFixed(2)}× bare; goal ≤ 120 MB)`);
     console.log(`platform with ${String(list.length).padEnd(3)} warm workers     ${warmRss.toFixed(1)} MB`);
     console.log(`platform after idle workers reaped ${reapedRss.toFixed(1)} MB`);
+    console.log(`BENCH ${JSON.stringify({ name: 'platform RSS idle, app loaded', value: startRss, unit: 'MB', baseline: 'bare http + SQLite server', baselineValue: bareRss, ratio: startRss / bareRss, goal: '<= 120 MB' })}`);
+    console.log(`BENCH ${JSON.stringify({ name: `platform RSS loaded, ${list.length} warm workers`, value: warmRss, unit: 'MB', baseline: 'bare http + SQLite server', baselineValue: bareRss, ratio: warmRss / bareRss })}`);
   } finally {
     await stop(plat.child);
     await stop(bare.child);

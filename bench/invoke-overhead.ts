@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     console.log(
       `overhead over bare: p50 +${fmt(percentile(p, 50) - percentile(b, 50))} (${(percentile(p, 50) / percentile(b, 50)).toFixed(2)}×), p99 +${fmt(percentile(p, 99) - percentile(b, 99))}`,
     );
+    console.log(`BENCH ${JSON.stringify({ name: 'invoke overhead p99, empty action (REST, blocking)', value: percentile(p, 99), unit: 'ms', baseline: 'bare http + SQLite insert', baselineValue: percentile(b, 99), ratio: percentile(p, 99) / percentile(b, 99) })}`);
   } finally {
     await stop(plat.child);
     await stop(bare.child);

@@ -20,6 +20,7 @@ import { extractEntityId } from './entity';
 import { redactHeaders, trimBody } from './http';
 import { classifyOutcome, nextAttemptAt, registrationHealth, type AttemptResult, type Health, type Outcome } from './policy';
 import type { Signer } from './signing';
+import { isStoreFault } from '../store/faults';
 
 export interface CloudEvent {
   id: string;
@@ -80,6 +81,9 @@ export interface IngestResult {
   eventId: string;
   seq: number;
 }
+
+/** how long to wait before writing again after a store fault (real time) */
+const STORE_RETRY_MS = 250;
 
 const STATUS_RANK: Record<string, number> = { dead: 7, rejected: 6, retrying: 5, in_flight: 4, pending: 4, held: 3, delivered: 2, dropped: 1 };
 
@@ -281,12 +285,27 @@ export class DeliveryEngine {
 
   private pump(): void {
     if (this.closed) return;
-    const free = this.o.maxInFlight - this.inFlight;
-    if (free > 0) {
-      const rows = this.pickDue(Date.now(), free);
-      if (rows.length > 0) this.dispatch(rows);
+    try {
+      const free = this.o.maxInFlight - this.inFlight;
+      if (free > 0) {
+        const rows = this.pickDue(Date.now(), free);
+        if (rows.length > 0) this.dispatch(rows);
+      }
+      this.arm();
+    } catch (e) {
+      // the store cannot write (disk full, read-only): nothing was picked; try again shortly
+      if (!isStoreFault(e)) throw e;
+      this.o.log.warn('events: cannot pick due deliveries, the store cannot write; retrying', { error: e.message });
+      this.retryLater(() => this.pump());
     }
-    this.arm();
+  }
+
+  /** run fn again after a store fault, until the store writes again or the engine closes */
+  private retryLater(fn: () => void): void {
+    if (this.closed) return;
+    setTimeout(() => {
+      if (!this.closed) fn();
+    }, STORE_RETRY_MS).unref();
   }
 
   private arm(): void {
@@ -354,7 +373,10 @@ export class DeliveryEngine {
     }
   }
 
-  private track(p: Promise<void>): void {
+  private track(attempt: Promise<void>): void {
+    // an attempt that fails in an unexpected way must not become an unhandled rejection (which
+    // ends the process): its delivery stays leased and is attempted again after the lease
+    const p = attempt.catch((e: unknown) => this.o.log.error('events: delivery attempt failed', { error: e instanceof Error ? e.message : String(e) }));
     this.inFlight++;
     this.running.add(p);
     void p.finally(() => {
@@ -581,9 +603,20 @@ export class DeliveryEngine {
     this.flushQueued = false;
     const jobs = this.doneQueue.splice(0);
     if (jobs.length === 0 || !this.o.db.open) return;
-    this.o.db.transaction(() => {
-      for (const j of jobs) j.write();
-    })();
+    try {
+      this.o.db.transaction(() => {
+        for (const j of jobs) j.write();
+      })();
+    } catch (e) {
+      // the attempts happened but their outcomes cannot be written yet (disk full, read-only):
+      // keep them in memory and write them once the store accepts writes again; the deliveries
+      // stay leased meanwhile, so a crash before that only means one more delivery (at least once)
+      if (!isStoreFault(e)) throw e;
+      this.o.log.warn('events: cannot record delivery outcomes, the store cannot write; retrying', { error: e.message });
+      this.doneQueue.unshift(...jobs);
+      this.retryLater(() => this.flush());
+      return;
+    }
     for (const j of jobs) j.after();
   }
 

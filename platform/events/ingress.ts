@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Catalog } from './catalog';
 import type { CloudEvent, DeliveryEngine } from './engine';
 import { ApiError, asRecord, requireImsAuth, sendError, type TokenCheck } from './http';
+import { isStoreFault, STORE_FAULT_RETRY_AFTER_S } from '../store/faults';
 
 export function parseCloudEvent(body: unknown): CloudEvent {
   let obj: unknown = body;
@@ -55,6 +56,10 @@ export function registerIngress(app: FastifyInstance, deps: { catalog: Catalog; 
       return reply.code(200).header('x-adobe-event-id', r.eventId).type('text/plain').send('OK');
     } catch (e) {
       if (e instanceof ApiError) return sendError(reply, e);
+      // disk full, read-only, I/O error: nothing was stored, the sender must try again later
+      if (isStoreFault(e)) {
+        return sendError(reply, new ApiError(503, 'store_unavailable', `the event store cannot write (${e.code}); nothing was stored, send again later`, undefined, { 'retry-after': String(STORE_FAULT_RETRY_AFTER_S) }));
+      }
       throw e;
     }
   };

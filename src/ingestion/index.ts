@@ -11,6 +11,7 @@ import { prefixedCode } from '../catalog/prefix';
 import { authConfigFrom, authenticate, type Headers } from '../auth';
 import { FinalError, type ErrorDetail } from '../errors';
 import { validateValue } from '../validation';
+import { structureProblems } from './structure';
 import type { CloudEvent } from '../publish';
 
 /** I/O Runtime refuses larger requests; we say so with a 413 of our own before parsing. */
@@ -122,6 +123,9 @@ export function prepare(params: RawHttpParams, now: Date = new Date()): Prepared
       throw bad('the body is not valid JSON', 'invalid_json');
     }
   }
+
+  const structure = structureProblems(typeof body === 'string' ? body : body.toString('utf8'), parsed);
+  if (structure.length > 0) throw bad('the body has a forbidden key or is nested too deep', 'invalid_structure', structure);
 
   const envelope = checkEnvelope(parsed);
   const prefix = typeof params.EVENT_PREFIX === 'string' ? params.EVENT_PREFIX : undefined;

@@ -9,6 +9,7 @@ import { prepare, type RawHttpParams } from '../../../src/ingestion';
 import { publish, publishConfigFrom } from '../../../src/publish';
 import { errorResponse, successResponse, type ErrorResult, type SuccessResult } from '../../../src/responses';
 import { toActionError } from '../../../src/errors';
+import { rejectReplay, rememberAccepted, signedMessageOf } from '../../../src/auth/replay';
 
 export interface Published {
   success: true;
@@ -27,8 +28,11 @@ export async function main(params: RawHttpParams): Promise<SuccessResult<Publish
     code = prepared.event.type;
     id = prepared.event.id;
     uid = prepared.envelope.uid;
+    const signedMsg = signedMessageOf(params);
+    if (signedMsg) await rejectReplay(signedMsg);
     const cfg = publishConfigFrom(params);
     await publish(cfg, prepared.event);
+    if (signedMsg) await rememberAccepted(signedMsg).catch((e: unknown) => log.warn(`could not remember webhook-id: ${e instanceof Error ? e.message : String(e)}`));
     log.info(requestLine({ action: 'ingestion/webhook', event: code, uid, id, status: 200, ms: Date.now() - started }));
     return successResponse(code, { success: true, message: 'Event published successfully', id });
   } catch (err) {
