@@ -8,6 +8,7 @@ import type { PlatformConfig, PlatformContext, PlatformModule, Runtime } from '.
 import { resolveConfig, type ConfigOptions } from './config';
 import { createLogger } from './logger';
 import { openDatabase } from '../store/db';
+import { isStoreFault, STORE_FAULT_RETRY_AFTER_S } from '../store/faults';
 
 export interface StartOptions extends ConfigOptions {
   modules?: PlatformModule[];
@@ -62,6 +63,16 @@ export async function assemblePlatform(opts: StartOptions, modules: PlatformModu
     void reply.code(404).send({ error: `The requested resource does not exist: ${req.method} ${req.url.split('?')[0]}`, code: crypto.randomBytes(16).toString('hex') });
   });
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    if (isStoreFault(err)) {
+      // the disk is full or read-only: the caller's request was fine and nothing was stored
+      // by it; whatever route it reached, it may send again once the store writes again
+      log.warn('request refused: the store cannot write', { method: req.method, url: req.url.split('?')[0], error: err.message });
+      void reply
+        .code(503)
+        .header('retry-after', String(STORE_FAULT_RETRY_AFTER_S))
+        .send({ error: `the store cannot write (${err.code}); send again later`, error_code: 'store_unavailable', code: crypto.randomBytes(16).toString('hex') });
+      return;
+    }
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) log.error('request failed', { method: req.method, url: req.url.split('?')[0], error: err.message });
     void reply.code(status).send({ error: status >= 500 ? 'Internal server error.' : err.message, code: crypto.randomBytes(16).toString('hex') });

@@ -36,6 +36,7 @@ it(
         const res = await publish(rp.url, token, { specversion: '1.0', id, source: `urn:uuid:${providerId}`, type: CODE, datacontenttype: 'application/json', data: { id, pad: 'x'.repeat(2000) } });
         if (res.status === 200) accepted.set(id, res.headers.get('x-adobe-event-id') as string);
         else {
+          if (res.status !== 503) console.log(`R7: unexpected ${res.status}`, await res.clone().text());
           expect(res.status).toBe(503);
           expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
           const body = (await res.json()) as { error_code?: string; message?: string };
