@@ -2,7 +2,7 @@
  * Run the batch file target: `npm run sink:batch -- --dir ./batches [--port 3240]
  * [--max-bytes 52428800] [--max-age-ms 300000] [--ends-at 2026-12-31T23:59:59Z] [--token T]`.
  * Then register its URL with I/O Events as a `webhook_batch` (or `webhook`) registration for
- * the events to collect (see docs/beyond.md). Settings may also come from the environment:
+ * the events to collect (see the README, "Beyond the starter kit"). Settings may also come from the environment:
  * BATCH_SINK_DIR, BATCH_SINK_PORT, BATCH_MAX_BYTES, BATCH_MAX_AGE_MS, BATCH_ENDS_AT, BATCH_SINK_TOKEN.
  */
 import path from 'node:path';

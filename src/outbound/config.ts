@@ -17,7 +17,7 @@
  * - `endsAt` (ISO time): a temporary target; from that time on it receives nothing and the
  *   dispatcher logs once per container that it stopped and why.
  * Batch file targets are not configured here: they are written by the batch sink
- * (src/outbound/batch), which I/O Events feeds directly (see docs/beyond.md).
+ * (src/outbound/batch), which I/O Events feeds directly (see the README, "Beyond the starter kit").
  */
 import { RetryableError } from '../errors';
 

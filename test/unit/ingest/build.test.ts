@@ -27,7 +27,7 @@ afterAll(() => {
 describe('app.config.yaml', () => {
   it('declares the webhook and a consumer and handler for every catalog package', () => {
     const names = readManifest(root).map((a) => a.name).sort();
-    // + the commercetools source and the outbound dispatcher (docs/beyond.md)
+    // + the commercetools source and the outbound dispatcher (README, "Beyond the starter kit")
     const expected = ['ingestion/webhook', 'ingestion/commercetools', 'outbound/dispatch', ...packages.flatMap((p) => [`${p}/consumer`, `${p}/handler`])].sort();
     expect(names).toEqual(expected);
     const webhook = readManifest(root).find((a) => a.name === 'ingestion/webhook');
