@@ -194,7 +194,10 @@ export class DeliveryEngine {
         for (const b of batch) b.job.write();
       })();
     } catch (e) {
-      for (const b of batch) b.reject(e instanceof Error ? e : new Error(String(e)));
+      // pass the error on as it is: a SqliteError keeps its code (SQLITE_FULL...), which the
+      // ingress turns into a 503; `instanceof Error` is not reliable across realms (test VMs)
+      const err = typeof e === 'object' && e !== null ? (e as Error) : new Error(String(e));
+      for (const b of batch) b.reject(err);
       return;
     }
     for (const b of batch) {
