@@ -84,6 +84,8 @@ export interface IngestResult {
 
 /** how long to wait before writing again after a store fault (real time) */
 const STORE_RETRY_MS = 250;
+/** how long close() waits for attempts in flight */
+const CLOSE_GRACE_MS = 3000;
 
 const STATUS_RANK: Record<string, number> = { dead: 7, rejected: 6, retrying: 5, in_flight: 4, pending: 4, held: 3, delivered: 2, dropped: 1 };
 
@@ -266,7 +268,17 @@ export class DeliveryEngine {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await Promise.allSettled([...this.running]);
+    // give attempts in flight a moment to finish and record their outcome; one still running
+    // after that keeps its lease and is delivered again after a restart (at least once), so
+    // stopping never waits for a slow target's full timeout
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.running]),
+      new Promise<void>((r) => {
+        grace = setTimeout(r, CLOSE_GRACE_MS);
+      }),
+    ]);
+    if (grace) clearTimeout(grace);
     this.flushIngest();
     this.flush();
   }
