@@ -29,7 +29,8 @@
  * src/sources/commercetools/routes.ts).
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import type { CatalogEntry, Entity, Operation, PackageName } from './types';
+import type { CatalogEntry } from './types';
+import { defineEvent, type EventDeclaration } from './events';
 
 // ---------------------------------------------------------------- schemas
 
@@ -119,23 +120,10 @@ export function resourceVersionOf(n: CommercetoolsNotification): number {
   return n.notificationType === 'Message' ? (n as CommercetoolsMessage).resourceVersion : (n as CommercetoolsChange).version;
 }
 
-interface Declaration<Sc extends TSchema, C extends string> {
-  code: C;
-  entity: Entity;
-  operation: Operation;
-  label: string;
-  description: string;
-  schema: Sc;
-  sample: Static<Sc>;
-  entityId(value: Static<Sc>): string | undefined;
+/** commercetools and thin events enter from the back-office side, like the kit's be-observer events */
+function defineExtension<Sc extends TSchema, C extends string>(d: Omit<EventDeclaration<Sc, C>, 'direction'>): CatalogEntry<Sc, C> {
+  return defineEvent({ ...d, direction: 'backoffice' });
 }
-
-function defineExtension<Sc extends TSchema, C extends string>(d: Declaration<Sc, C>): CatalogEntry<Sc, C> {
-  const pkg: PackageName = `${d.entity}-backoffice`;
-  return Object.freeze({ ...d, direction: 'backoffice' as const, dataWrapsValue: false, package: pkg, handler: `${pkg}/handler`, consumer: `${pkg}/consumer` });
-}
-
-// ---------------------------------------------------------------- entries
 
 export const ctCustomerUpsert = defineExtension({
   code: 'commercetools.connect.customer.upsert',

@@ -12,7 +12,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import * as S from './schemas';
 import type { CatalogEntry, Direction, Entity, Operation, PackageName } from './types';
 
-interface EventDeclaration<Sc extends TSchema, C extends string> {
+export interface EventDeclaration<Sc extends TSchema, C extends string> {
   code: C;
   entity: Entity;
   direction: Direction;
@@ -24,7 +24,7 @@ interface EventDeclaration<Sc extends TSchema, C extends string> {
   entityId(value: Static<Sc>): string | undefined;
 }
 
-function defineEvent<Sc extends TSchema, C extends string>(d: EventDeclaration<Sc, C>): CatalogEntry<Sc, C> {
+export function defineEvent<Sc extends TSchema, C extends string>(d: EventDeclaration<Sc, C>): CatalogEntry<Sc, C> {
   const pkg: PackageName = `${d.entity}-${d.direction}`;
   return Object.freeze({
     ...d,
