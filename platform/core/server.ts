@@ -1,14 +1,14 @@
 /**
  * Assemble the platform: config, logger, SQLite, one fastify server, the modules.
  */
-import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { PlatformConfig, PlatformContext, PlatformModule, Runtime } from './types';
 import { resolveConfig, type ConfigOptions } from './config';
 import { createLogger } from './logger';
 import { openDatabase } from '../store/db';
 import { isStoreFault, STORE_FAULT_RETRY_AFTER_S } from '../store/faults';
+import { DialectTable, PlatformError, requestId } from './errors';
 
 export interface StartOptions extends ConfigOptions {
   modules?: PlatformModule[];
@@ -36,7 +36,8 @@ export async function assemblePlatform(opts: StartOptions, modules: PlatformModu
   const db = openDatabase(config.dataDir);
   const bus = new EventEmitter();
   bus.setMaxListeners(100);
-  const ctx: PlatformContext = { config, db, log, runtime: NO_RUNTIME, bus };
+  const errors = new DialectTable();
+  const ctx: PlatformContext = { config, db, log, runtime: NO_RUNTIME, bus, errors };
 
   const app = Fastify({
     logger: false,
@@ -59,24 +60,7 @@ export async function assemblePlatform(opts: StartOptions, modules: PlatformModu
     });
     done();
   });
-  app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send({ error: `The requested resource does not exist: ${req.method} ${req.url.split('?')[0]}`, code: crypto.randomBytes(16).toString('hex') });
-  });
-  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
-    if (isStoreFault(err)) {
-      // the disk is full or read-only: the caller's request was fine and nothing was stored
-      // by it; whatever route it reached, it may send again once the store writes again
-      log.warn('request refused: the store cannot write', { method: req.method, url: req.url.split('?')[0], error: err.message });
-      void reply
-        .code(503)
-        .header('retry-after', String(STORE_FAULT_RETRY_AFTER_S))
-        .send({ error: `the store cannot write (${err.code}); send again later`, error_code: 'store_unavailable', code: crypto.randomBytes(16).toString('hex') });
-      return;
-    }
-    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-    if (status >= 500) log.error('request failed', { method: req.method, url: req.url.split('?')[0], error: err.message });
-    void reply.code(status).send({ error: status >= 500 ? 'Internal server error.' : err.message, code: crypto.randomBytes(16).toString('hex') });
-  });
+  installErrorHandling(app, ctx);
 
   const registered: PlatformModule[] = [];
   const closeAll = async (): Promise<void> => {
@@ -113,4 +97,36 @@ export async function assemblePlatform(opts: StartOptions, modules: PlatformModu
     url: config.baseUrl,
     close: () => (closing ??= closeAll()),
   };
+}
+
+/**
+ * The one place errors become responses: a PlatformError in its surface's dialect, a store
+ * fault as 503 + retry-after, anything else as OpenWhisk's opaque 500. Exported so that a
+ * test harness assembling a few modules on its own server renders errors the same way.
+ */
+export function installErrorHandling(app: FastifyInstance, ctx: Pick<PlatformContext, 'errors' | 'log'>): void {
+  const { errors, log } = ctx;
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send({ error: `The requested resource does not exist: ${req.method} ${req.url.split('?')[0]}`, code: requestId() });
+  });
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    if (isStoreFault(err)) {
+      // the disk is full or read-only: the caller's request was fine and nothing was stored
+      // by it; whatever route it reached, it may send again once the store writes again
+      log.warn('request refused: the store cannot write', { method: req.method, url: req.url.split('?')[0], error: err.message });
+      void reply
+        .code(503)
+        .header('retry-after', String(STORE_FAULT_RETRY_AFTER_S))
+        .send({ error: `the store cannot write (${err.code}); send again later`, error_code: 'store_unavailable', code: requestId() });
+      return;
+    }
+    if (err instanceof PlatformError) {
+      for (const [k, v] of Object.entries(err.headers)) void reply.header(k, v);
+      void reply.code(err.status).type('application/json').send(errors.forUrl(req.url)(err));
+      return;
+    }
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) log.error('request failed', { method: req.method, url: req.url.split('?')[0], error: err.message });
+    void reply.code(status).send({ error: status >= 500 ? 'Internal server error.' : err.message, code: requestId() });
+  });
 }

@@ -9,6 +9,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type BetterSqlite3 from 'better-sqlite3';
+import type { DialectTable } from './errors';
 
 export interface PlatformConfig {
   /** interface the server binds to; 127.0.0.1 unless told otherwise */
@@ -126,6 +127,15 @@ export interface PlatformContext {
   runtime: Runtime;
   /** modules may publish in-process notifications (e.g. 'delivery', 'activation') for live views */
   bus: import('node:events').EventEmitter;
+  /** which error body shape each URL prefix speaks; a module registers its own once */
+  errors: DialectTable;
+  /** set by the IMS module when it is loaded: whether a bearer token was issued by it */
+  ims?: ImsService;
+}
+
+/** What the IMS module offers the other modules. */
+export interface ImsService {
+  isValid(token: string): boolean;
 }
 
 export interface PlatformModule {

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { DialectTable } from '../../../platform/core/errors';
+import { installErrorHandling } from '../../../platform/core/server';
 import type { ActivationRecord, ActionInfo, InvokeOptions, Logger, PlatformConfig, PlatformContext, PlatformModule, Runtime, WebRequest, WebResponse } from '../../../platform/core/types';
 
 export type FakeAction = (params: Record<string, unknown>) => Promise<{ statusCode: number; body?: unknown }> | { statusCode: number; body?: unknown };
@@ -108,8 +110,9 @@ export async function startHarness(modules: PlatformModule[], opts: { timeScale?
     productionLimits: false,
     env: opts.env ?? {},
   };
-  const ctx: PlatformContext = { config, db, log: quietLogger, runtime, bus: new EventEmitter() };
+  const ctx: PlatformContext = { config, db, log: quietLogger, runtime, bus: new EventEmitter(), errors: new DialectTable() };
   const app = Fastify({ logger: false });
+  installErrorHandling(app, ctx);
   for (const m of modules) await m.register(app, ctx);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as AddressInfo).port;
