@@ -28,6 +28,8 @@ const NO_RUNTIME: Runtime = {
   invoke: () => Promise.reject(new Error('the runtime module is not loaded')),
   invokeWeb: () => Promise.reject(new Error('the runtime module is not loaded')),
   activationsForEvent: () => [],
+  queryActivations: () => ({ rows: [], next: null }),
+  activation: () => undefined,
 };
 
 export async function assemblePlatform(opts: StartOptions, modules: PlatformModule[]): Promise<RunningPlatform> {

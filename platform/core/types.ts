@@ -117,6 +117,29 @@ export interface Runtime {
   invokeWeb(fullName: string, req: WebRequest, opts?: InvokeOptions): Promise<WebResponse>;
   /** Activations recorded for an event id (see InvokeOptions.eventId), oldest first. */
   activationsForEvent(eventId: string): ActivationRecord[];
+  /** Activations newest first, filtered and paged by a cursor (what the console lists). */
+  queryActivations(q: ActivationQuery): ActivationPage;
+  /** One activation with the path ("pkg/action") it ran, or undefined (unknown or pruned). */
+  activation(id: string): { path: string; record: ActivationRecord } | undefined;
+}
+
+export interface ActivationQuery {
+  /** "pkg/action" */
+  path?: string;
+  /** action name without package */
+  name?: string;
+  /** OpenWhisk response status codes (0 success ... 3 whisk internal error) */
+  statusCodes?: number[];
+  eventId?: string;
+  /** the `next` cursor of the previous page */
+  before?: { start: number; seq: number };
+  limit: number;
+}
+
+export interface ActivationPage {
+  rows: Array<{ seq: number; path: string; record: ActivationRecord }>;
+  /** cursor of the next (older) page, or null at the end */
+  next: { start: number; seq: number } | null;
 }
 
 export interface PlatformContext {

@@ -10,7 +10,7 @@
  * about. Retention: by count and by age (PLATFORM_ACTIVATIONS_MAX, PLATFORM_ACTIVATIONS_MAX_AGE_DAYS).
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { ActivationRecord } from '../core/types';
+import type { ActivationPage, ActivationQuery, ActivationRecord } from '../core/types';
 import { migrate } from '../store/db';
 
 const FLUSH_MS = 10;
@@ -147,6 +147,44 @@ export class ActivationStore {
       ORDER BY start DESC, seq DESC LIMIT ? OFFSET ?`;
     args.push(q.limit, q.skip);
     return (this.db.prepare(sql).all(...args) as Row[]).map((r) => JSON.parse(r.doc) as ActivationRecord);
+  }
+
+  /** Newest first, filtered, paged by a (start, seq) cursor. */
+  query(q: ActivationQuery): ActivationPage {
+    this.flush();
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    const eq = (col: string, v: string | undefined): void => {
+      if (v === undefined) return;
+      where.push(`${col} = ?`);
+      args.push(v);
+    };
+    eq('path', q.path?.replace(/^\/?[^/]+\/(?=[^/]+\/[^/]+$)/, ''));
+    eq('name', q.name);
+    eq('event_id', q.eventId);
+    if (q.statusCodes && q.statusCodes.length > 0) {
+      where.push(`status_code IN (${q.statusCodes.map(() => '?').join(',')})`);
+      args.push(...q.statusCodes);
+    }
+    if (q.before) {
+      where.push('(start < ? OR (start = ? AND seq < ?))');
+      args.push(q.before.start, q.before.start, q.before.seq);
+    }
+    const sql = `SELECT seq, start, path, doc FROM activations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY start DESC, seq DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...args, q.limit + 1) as Array<{ seq: number; start: number; path: string; doc: string }>;
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return {
+      rows: page.map((r) => ({ seq: r.seq, path: r.path, record: JSON.parse(r.doc) as ActivationRecord })),
+      next: rows.length > q.limit && last ? { start: last.start, seq: last.seq } : null,
+    };
+  }
+
+  /** One record with the path it ran. */
+  withPath(id: string): { path: string; record: ActivationRecord } | undefined {
+    this.flush();
+    const row = this.db.prepare('SELECT path, doc FROM activations WHERE activation_id = ?').get(id) as { path: string; doc: string } | undefined;
+    return row ? { path: row.path, record: JSON.parse(row.doc) as ActivationRecord } : undefined;
   }
 
   count(q: Omit<ListQuery, 'limit' | 'skip'>): number {

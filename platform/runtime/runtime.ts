@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import type { ActionInfo, ActivationRecord, InvokeOptions, PlatformContext, Runtime, WebRequest, WebResponse } from '../core/types';
+import type { ActionInfo, ActivationPage, ActivationQuery, ActivationRecord, InvokeOptions, PlatformContext, Runtime, WebRequest, WebResponse } from '../core/types';
 import { resolveInputs, type ActionSpec } from '../core/app-config';
 import { ActionBuilder } from './build';
 import { ActionPool, type RunOutcome } from './pool';
@@ -265,6 +265,14 @@ export class LocalRuntime implements Runtime {
       body: typeof out.body === 'string' ? out.body : out.body.toString('base64'),
       activationId,
     };
+  }
+
+  queryActivations(q: ActivationQuery): ActivationPage {
+    return this.store.query(q);
+  }
+
+  activation(id: string): { path: string; record: ActivationRecord } | undefined {
+    return this.store.withPath(id);
   }
 
   activationsForEvent(eventId: string): ActivationRecord[] {

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DialectTable } from '../../../platform/core/errors';
 import { installErrorHandling } from '../../../platform/core/server';
-import type { ActivationRecord, ActionInfo, InvokeOptions, Logger, PlatformConfig, PlatformContext, PlatformModule, Runtime, WebRequest, WebResponse } from '../../../platform/core/types';
+import type { ActivationPage, ActivationRecord, ActionInfo, InvokeOptions, Logger, PlatformConfig, PlatformContext, PlatformModule, Runtime, WebRequest, WebResponse } from '../../../platform/core/types';
 
 export type FakeAction = (params: Record<string, unknown>) => Promise<{ statusCode: number; body?: unknown }> | { statusCode: number; body?: unknown };
 
@@ -23,6 +23,14 @@ export class FakeRuntime implements Runtime {
   readonly calls: Array<{ fullName: string; params: Record<string, unknown>; eventId?: string | undefined }> = [];
   private readonly byEvent = new Map<string, ActivationRecord[]>();
   private n = 0;
+
+  queryActivations(): ActivationPage {
+    return { rows: [], next: null };
+  }
+
+  activation(): undefined {
+    return undefined;
+  }
 
   actions(): ActionInfo[] {
     return [...this.handlers.keys()].map((fullName) => {
