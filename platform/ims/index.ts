@@ -49,6 +49,7 @@ export function imsModule(): PlatformModule {
       ]);
       const insert = ctx.db.prepare('INSERT INTO ims_tokens (token, client_id, scope, expires_at) VALUES (?, ?, ?, ?)');
       const prune = ctx.db.prepare('DELETE FROM ims_tokens WHERE expires_at < ?');
+      ctx.ims = { isValid: (t) => isValidImsToken(ctx.db, t) };
       await app.register(async (scope) => {
         scope.removeAllContentTypeParsers();
         scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_r, body, done) => done(null, body));
