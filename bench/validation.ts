@@ -21,7 +21,7 @@ import Ajv from 'ajv';
 import { bundleEntry } from '../scripts/build-actions';
 import { Webhook } from 'standardwebhooks';
 import { findEvent } from '../src/catalog';
-import { prepare as prepareFromSource, type RawHttpParams } from '../src/ingestion';
+import { prepare as prepareFromSource, type RawHttpParams } from '../src/ingest/sources/backoffice';
 import { fmt, median, root } from './lib';
 
 const secondsArg = process.argv.indexOf('--seconds');

@@ -15,10 +15,10 @@
  * `stopped` with the reason).
  */
 import { stripPrefix } from '../catalog';
-import { ActionError, FinalError, RetryableError, toActionError } from '../errors';
-import { createLogger, requestLine, type Logger } from '../log';
-import { errorResponse, successResponse, type ErrorResult, type SuccessResult } from '../responses';
-import { optionalInput } from '../targets/inputs';
+import { ActionError, FinalError, RetryableError, toActionError } from '../kernel/errors';
+import { createLogger, requestLine, type Logger } from '../kernel/log';
+import { errorResponse, successResponse, type ErrorResult, type SuccessResult } from '../kernel/responses';
+import { optionalInput } from '../kernel/inputs';
 import { ended, parseTargets, wants, type OutboundTarget } from './config';
 import { sendWebhook, type OutboundEvent } from './webhook';
 

@@ -8,7 +8,7 @@
  * retry-after); 401/403 a misconfiguration (500, retried once fixed).
  */
 import { Webhook } from 'standardwebhooks';
-import { callTarget, type TargetResponse } from '../targets/http';
+import { callTarget, type TargetResponse } from '../kernel/call-target';
 import type { WebhookTarget } from './config';
 
 export interface OutboundEvent {

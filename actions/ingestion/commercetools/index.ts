@@ -5,8 +5,8 @@
  * action with `raw-http: true` so signatures are checked over the exact bytes sent;
  * authenticated like ingestion/webhook.
  */
-import { ingestCommercetools, type CommercetoolsResult } from '../../../src/sources/commercetools';
-import type { RawHttpParams } from '../../../src/ingestion';
+import { ingestCommercetools, type CommercetoolsResult } from '../../../src/ingest/sources/commercetools';
+import type { RawHttpParams } from '../../../src/ingest/sources/backoffice';
 
 export function main(params: RawHttpParams): Promise<CommercetoolsResult> {
   return ingestCommercetools(params);

@@ -4,12 +4,12 @@
  * CloudEvent whose id is derived from uid + event code. Web action with `raw-http: true`
  * so the signature is checked over the exact bytes sent.
  */
-import { createLogger, requestLine } from '../../../src/log';
-import { prepare, type RawHttpParams } from '../../../src/ingestion';
-import { publish, publishConfigFrom } from '../../../src/publish';
-import { errorResponse, successResponse, type ErrorResult, type SuccessResult } from '../../../src/responses';
-import { toActionError } from '../../../src/errors';
-import { rejectReplay, rememberAccepted, signedMessageOf } from '../../../src/auth/replay';
+import { createLogger, requestLine } from '../../../src/kernel/log';
+import { prepare, type RawHttpParams } from '../../../src/ingest/sources/backoffice';
+import { publish, publishConfigFrom } from '../../../src/clients/io-events';
+import { errorResponse, successResponse, type ErrorResult, type SuccessResult } from '../../../src/kernel/responses';
+import { toActionError } from '../../../src/kernel/errors';
+import { rejectReplay, rememberAccepted, signedMessageOf } from '../../../src/ingest/auth/replay';
 
 export interface Published {
   success: true;

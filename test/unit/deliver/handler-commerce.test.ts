@@ -4,7 +4,7 @@
  */
 import crypto from 'node:crypto';
 import { catalog, dataOf, eventsOf, CatalogEntry, PackageName } from '../../../src/catalog';
-import { createHandler } from '../../../src/handler';
+import { createHandler } from '../../../src/deliver/handler';
 import { DeliverEnv, startDeliverEnv } from '../../support/deliver-env';
 import { listen, sendJson } from '../../support/http-util';
 
