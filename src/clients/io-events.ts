@@ -2,11 +2,11 @@
  * Publishing back-office events to I/O Events through `@adobe/aio-lib-events` (the real
  * client, pointed at IO_EVENTS_INGRESS_URL / IO_MANAGEMENT_BASE_URL).
  *
- * Per warm container: the IMS token (src/ims.ts, until shortly before expiry), the events
+ * Per warm container: the IMS token (src/clients/ims.ts, until shortly before expiry), the events
  * client (per token) and the provider id (looked up once by label when
  * BACKOFFICE_PROVIDER_ID is unset) are kept and reused.
  *
- * Outcomes as retry intent (src/errors.ts):
+ * Outcomes as retry intent (src/kernel/errors.ts):
  * - ingress 2xx → ok;
  * - ingress 429 → RetryableError 429 with the ingress's retry-after;
  * - ingress 5xx, network error, timeout → RetryableError 503 (the caller sends again);
@@ -14,6 +14,7 @@
  *   → RetryableError 500 whose message names the input to fix.
  */
 import { init, type EventsCoreAPI } from '@adobe/aio-lib-events';
+import type { PublishedEvent } from '../contract';
 import { BACKOFFICE_PROVIDER, providerLabel } from '../catalog/providers';
 import { ActionError, RetryableError } from '../kernel/errors';
 import { DEFAULT_OAUTH_BASE_URL, getImsToken, invalidateImsToken, parseScopes, type ImsCredentials } from './ims';
@@ -21,16 +22,13 @@ import { DEFAULT_OAUTH_BASE_URL, getImsToken, invalidateImsToken, parseScopes, t
 export const DEFAULT_INGRESS_URL = 'https://eventsingress.adobe.io';
 export const DEFAULT_MANAGEMENT_BASE_URL = 'https://api.adobe.io/events/';
 
-export interface CloudEvent {
-  specversion: '1.0';
-  id: string;
-  source: string;
-  type: string;
-  datacontenttype: 'application/json';
-  time: string;
-  subject?: string;
-  data: unknown;
-}
+/**
+ * What a source hands to `publish`: the event as it will be published, less `source`, which
+ * the publisher sets to its provider's URN.
+ */
+export type EventDraft = {
+  [K in keyof PublishedEvent as string extends K ? never : number extends K ? never : K extends 'source' ? never : K]: PublishedEvent[K];
+};
 
 export interface PublishConfig {
   orgId: string;
@@ -191,7 +189,7 @@ interface RetryOnHook {
  * `publishEvent` starts; an own property on the instance wraps it for exactly this one
  * call and records status and retry-after. The request itself is the library's.
  */
-function publishObserved(client: EventsCoreAPI, event: CloudEvent, seen: Seen): Promise<string | undefined> {
+function publishObserved(client: EventsCoreAPI, event: PublishedEvent, seen: Seen): Promise<string | undefined> {
   const hook = client as unknown as RetryOnHook;
   const proto = Object.getPrototypeOf(client) as RetryOnHook;
   const original = proto.__getRetryOn;
@@ -215,9 +213,9 @@ function publishObserved(client: EventsCoreAPI, event: CloudEvent, seen: Seen): 
 }
 
 /** Publish one CloudEvent; resolves on success, throws a typed ActionError otherwise. */
-export async function publish(cfg: PublishConfig, event: Omit<CloudEvent, 'source'> & { source?: string }): Promise<CloudEvent> {
+export async function publish(cfg: PublishConfig, event: EventDraft): Promise<PublishedEvent> {
   const providerId = await resolveProviderId(cfg);
-  const ce: CloudEvent = { ...event, source: `urn:uuid:${providerId}` };
+  const ce: PublishedEvent = { ...event, source: `urn:uuid:${providerId}` };
   const client = await clientFor(cfg);
   const seen: Seen = {};
   try {

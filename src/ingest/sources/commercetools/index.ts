@@ -1,8 +1,8 @@
 /**
- * The commercetools source: a subscription payload in, one catalog event published out.
+ * The commercetools source (ingestion/commercetools): a subscription payload in, one catalog
+ * event published out.
  *
- * In order: method (405) → size (413) → authentication, the webhook's (401: INGESTION_API_KEY
- * in `x-api-key` or INGESTION_WEBHOOK_SECRET Standard Webhooks signatures) → JSON (400) →
+ * After the shared checks (src/ingest/pipeline.ts; authenticated like the webhook):
  * envelope unwrapped (the payload itself, a Google Pub/Sub push `{message: {data}}`, or an
  * EventBridge event `{detail}`: the destinations commercetools subscriptions support that
  * can reach an HTTP endpoint) → notification shape (400 invalid_notification) → route by
@@ -14,15 +14,15 @@
  */
 import { findEvent, prefixedCode, type CatalogEntry } from '../../../catalog';
 import { notificationKind, resourceVersionOf, type CommercetoolsNotification } from '../../../catalog/commercetools';
-import { authConfigFrom, authenticate, type Headers } from '../../auth';
-import { FinalError, toActionError, type ErrorDetail } from '../../../kernel/errors';
-import { eventId as derivedEventId, MAX_BODY_BYTES, rawBody, type RawHttpParams } from '../backoffice';
-import { createLogger, requestLine, type Logger } from '../../../kernel/log';
-import { publish as publishEvent, publishConfigFrom, type CloudEvent, type PublishConfig } from '../../../clients/io-events';
-import { errorResponse, successResponse, type ErrorResult, type SuccessResult } from '../../../kernel/responses';
-import { aioStateStore, type StateStore } from '../../../state';
-import { intInput, optionalInput } from '../../../kernel/inputs';
 import { validateValue } from '../../../catalog/validation';
+import type { EventDraft } from '../../../clients/io-events';
+import { FinalError, type ErrorDetail } from '../../../kernel/errors';
+import { intInput, optionalInput } from '../../../kernel/inputs';
+import { requestLine } from '../../../kernel/log';
+import { aioStateStore, type StateStore } from '../../../state';
+import { eventId as derivedEventId } from '../../event-id';
+import { ingest, type IngestDeps, type IngestResult, type Publication, type Skip, type Source } from '../../pipeline';
+import type { RawHttpParams } from '../../raw-body';
 import { effectiveRoutes, parseRoutesInput, route, type RouteDecision } from './routes';
 import { DEFAULT_VERSION_TTL_SECONDS, decide, readVersion, recordVersion, versionKey } from './versions';
 
@@ -43,12 +43,10 @@ export interface Skipped {
   id?: string;
 }
 
-export type CommercetoolsResult = SuccessResult<Accepted | Skipped> | ErrorResult;
+export type CommercetoolsResult = IngestResult<Accepted | Skipped>;
 
-export interface CommercetoolsDeps {
+export interface CommercetoolsDeps extends IngestDeps {
   state?: () => StateStore;
-  publish?: (cfg: PublishConfig, event: Omit<CloudEvent, 'source'>) => Promise<unknown>;
-  logger?: (params: RawHttpParams) => Logger;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -113,102 +111,89 @@ function routesFor(raw: unknown) {
   return routesCache.routes;
 }
 
-export async function ingestCommercetools(params: RawHttpParams, deps: CommercetoolsDeps = {}): Promise<CommercetoolsResult> {
-  const log = (deps.logger ?? ((p) => createLogger('ingestion-commercetools', p.LOG_LEVEL)))(params);
-  const started = Date.now();
-  const fields: Record<string, string | number | undefined> = { action: 'ingestion/commercetools' };
-  const finish = (r: CommercetoolsResult, outcome: string): CommercetoolsResult => {
-    const status = 'error' in r ? r.error.statusCode : r.statusCode;
-    const line = requestLine({ ...fields, status, outcome, ms: Date.now() - started });
-    if (status >= 500) log.error(line);
-    else log.info(line);
-    return r;
-  };
-  try {
-    const method = params.__ow_method;
-    if (method !== undefined && method.toLowerCase() !== 'post') {
-      throw new FinalError(405, `method ${method.toUpperCase()} not allowed: POST the subscription payload`, { code: 'method_not_allowed', headers: { allow: 'POST' } });
-    }
-    const plain = params.__ow_body === undefined && params.notificationType !== undefined;
-    const body = plain ? '' : rawBody(params);
-    const size = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-    if (size > MAX_BODY_BYTES) throw new FinalError(413, `request body is ${size} bytes, over the limit of ${MAX_BODY_BYTES}`, { code: 'payload_too_large' });
-    authenticate(authConfigFrom(params), (params.__ow_headers ?? {}) as Headers, body);
+type Answer = Accepted | Skipped;
 
-    let parsed: unknown;
-    if (plain) {
-      // a plain (not raw-http) invocation: the payload's fields are the params
-      parsed = Object.fromEntries(Object.entries(params).filter(([k]) => !/^(__ow_|[A-Z][A-Z0-9_]*$)/.test(k)));
-    } else {
-      try {
-        parsed = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
-      } catch {
-        throw bad('the body is not valid JSON', 'invalid_json');
-      }
-    }
-    const payload = unwrap(parsed);
-    const shape = shapeOf(payload);
-    fields.resource = `${shape.typeId}/${shape.resourceId}`;
-    const kind = typeof (payload as { type?: unknown }).type === 'string' && shape.notificationType === 'Message' ? String((payload as { type: string }).type) : shape.notificationType;
-    fields.kind = kind;
+/** Route, validate and identify the notification; the version check waits for `before`. */
+function parseNotification(parsed: unknown, params: RawHttpParams, fields: Record<string, string | number | undefined>, state: () => StateStore): Publication<Answer> | Skip<Answer> {
+  const payload = unwrap(parsed);
+  const shape = shapeOf(payload);
+  fields.resource = `${shape.typeId}/${shape.resourceId}`;
+  const kind = typeof (payload as { type?: unknown }).type === 'string' && shape.notificationType === 'Message' ? String((payload as { type: string }).type) : shape.notificationType;
+  fields.kind = kind;
 
-    const decision: RouteDecision = route(routesFor(params.COMMERCETOOLS_ROUTES), shape.typeId, kind);
-    if (decision.kind !== 'routed') {
-      const message =
-        decision.kind === 'filtered'
-          ? `skipped: ${kind} on ${shape.typeId} is not in the inclusion filter of its routes`
-          : `skipped: no route for commercetools resource type ${shape.typeId}`;
-      return finish(successResponse(`commercetools.${shape.typeId}`, { success: true as const, skipped: 'filtered' as const, message }), 'filtered');
-    }
-    const entry = findEvent(decision.route.route) as CatalogEntry;
-    fields.event = entry.code;
-    const valid = validateValue(entry, payload, '');
-    if (!valid.ok) throw bad(`the ${kind} payload does not match the schema of ${entry.code}`, 'invalid_value', valid.details);
-    const n = payload as CommercetoolsNotification;
-    const id = eventIdOf(n, entry.code);
-    fields.id = id;
-    const version = resourceVersionOf(n);
-    fields.version = version;
-
-    const state = (deps.state ?? aioStateStore)();
-    const key = versionKey(shape.projectKey, shape.typeId, shape.resourceId);
-    const seen = decide(await readVersion(state, key), version, id);
-    if (seen.kind === 'duplicate') {
-      return finish(successResponse(entry.code, { success: true as const, skipped: 'duplicate' as const, message: `skipped: message ${id} was already accepted`, id }), 'duplicate');
-    }
-    if (seen.kind === 'stale') {
-      return finish(
-        successResponse(entry.code, {
-          success: true as const,
-          skipped: 'stale' as const,
-          message: `skipped: stale, resource version ${version} is not newer than the accepted ${seen.record.v}`,
-          id,
-        }),
-        'stale',
-      );
-    }
-
-    const prefix = optionalInput(params, 'EVENT_PREFIX');
-    const event: Omit<CloudEvent, 'source'> = {
-      specversion: '1.0',
-      id,
-      type: prefixedCode(entry.code, prefix),
-      datacontenttype: 'application/json',
-      time: timeOf(n),
-      subject: shape.resourceId,
-      data: n,
-    };
-    await (deps.publish ?? publishEvent)(publishConfigFrom(params), event);
-    try {
-      await recordVersion(state, key, { v: version, id }, intInput(params, 'COMMERCETOOLS_VERSION_TTL', DEFAULT_VERSION_TTL_SECONDS));
-    } catch (err) {
-      // published: a resend is recognised downstream by its event id, so this is not a failure
-      log.warn(`version record failed after publish: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    return finish(successResponse(entry.code, { success: true as const, message: 'Event published successfully', id, event: entry.code }), 'published');
-  } catch (err) {
-    const e = toActionError(err);
-    fields.code = e.code;
-    return finish(errorResponse(e), e.code);
+  const decision: RouteDecision = route(routesFor(params.COMMERCETOOLS_ROUTES), shape.typeId, kind);
+  if (decision.kind !== 'routed') {
+    const message =
+      decision.kind === 'filtered'
+        ? `skipped: ${kind} on ${shape.typeId} is not in the inclusion filter of its routes`
+        : `skipped: no route for commercetools resource type ${shape.typeId}`;
+    return { kind: 'skip', type: `commercetools.${shape.typeId}`, response: { success: true, skipped: 'filtered', message }, outcome: 'filtered' };
   }
+  const entry = findEvent(decision.route.route) as CatalogEntry;
+  fields.event = entry.code;
+  const valid = validateValue(entry, payload, '');
+  if (!valid.ok) throw bad(`the ${kind} payload does not match the schema of ${entry.code}`, 'invalid_value', valid.details);
+  const n = payload as CommercetoolsNotification;
+  const id = eventIdOf(n, entry.code);
+  fields.id = id;
+  const version = resourceVersionOf(n);
+  fields.version = version;
+
+  const key = versionKey(shape.projectKey, shape.typeId, shape.resourceId);
+  const event: EventDraft = {
+    specversion: '1.0',
+    id,
+    type: prefixedCode(entry.code, optionalInput(params, 'EVENT_PREFIX')),
+    datacontenttype: 'application/json',
+    time: timeOf(n),
+    subject: shape.resourceId,
+    data: n,
+  };
+  let store: StateStore | undefined;
+  return {
+    kind: 'publish',
+    type: entry.code,
+    event,
+    response: { success: true, message: 'Event published successfully', id, event: entry.code },
+    before: async () => {
+      store = state();
+      const seen = decide(await readVersion(store, key), version, id);
+      if (seen.kind === 'duplicate') {
+        return { kind: 'skip', type: entry.code, response: { success: true, skipped: 'duplicate', message: `skipped: message ${id} was already accepted`, id }, outcome: 'duplicate' };
+      }
+      if (seen.kind === 'stale') {
+        const message = `skipped: stale, resource version ${version} is not newer than the accepted ${seen.record.v}`;
+        return { kind: 'skip', type: entry.code, response: { success: true, skipped: 'stale', message, id }, outcome: 'stale' };
+      }
+      return undefined;
+    },
+    after: async (log) => {
+      try {
+        await recordVersion(store ?? state(), key, { v: version, id }, intInput(params, 'COMMERCETOOLS_VERSION_TTL', DEFAULT_VERSION_TTL_SECONDS));
+      } catch (err) {
+        // published: a resend is recognised downstream by its event id, so this is not a failure
+        log.warn(`version record failed after publish: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    },
+  };
+}
+
+/** The commercetools source, its accepted versions in the State store `state` gives. */
+export function commercetoolsSource(state: () => StateStore = aioStateStore): Source<Answer> {
+  return {
+    action: 'ingestion/commercetools',
+    logger: 'ingestion-commercetools',
+    post: 'POST the subscription payload',
+    plain(params) {
+      if (params.__ow_body !== undefined || params.notificationType === undefined) return undefined;
+      // a plain (not raw-http) invocation: the payload's fields are the params
+      return { body: '', parsed: Object.fromEntries(Object.entries(params).filter(([k]) => !/^(__ow_|[A-Z][A-Z0-9_]*$)/.test(k))) };
+    },
+    parse: (request, params, fields) => parseNotification(request.parsed, params, fields, state),
+    line: (fields, end) => requestLine({ ...fields, code: end.code, status: end.status, outcome: end.outcome, ms: end.ms }),
+  };
+}
+
+export function ingestCommercetools(params: RawHttpParams, deps: CommercetoolsDeps = {}): Promise<CommercetoolsResult> {
+  return ingest(commercetoolsSource(deps.state), params, deps);
 }
