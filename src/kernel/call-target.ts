@@ -1,18 +1,21 @@
 /**
- * One HTTP call to a target system (Commerce, the back office), with its outcome mapped to
- * retry intent (DESIGN principle 3):
+ * One HTTP call to a target system (Commerce, the back office, a query API, a webhook),
+ * with its outcome mapped to retry intent (src/kernel/errors.ts):
  *
  * - 2xx                                  → the parsed body
  * - 400 / 404 / 409 / 422 (and any other final 4xx) → FinalError with the target's message
  * - 401 / 403 (our credentials are wrong)  → RetryableError 500 `target_unauthorized`: a
  *                                          misconfiguration; retries apply once it is fixed
- * - 408 / 429 / 5xx but 505              → RetryableError with the same status
+ * - 429 / 5xx but 505                   → RetryableError with the same status
  *                                          (429 and 503 keep the target's `retry-after`)
+ * - 408 (the target's request timeout)   → RetryableError 504 `target_timeout`: I/O Events
+ *                                          does not retry a 408, but a timeout is worth a retry
  * - network failure / timeout            → RetryableError 503 (`target_unreachable` / `target_timeout`)
  *
  * Built-in fetch with AbortSignal.timeout: no HTTP library in the action bundles.
  */
-import { FinalError, RetryableError, isRetryableStatus } from './errors';
+import { isRetryableStatus } from '../contract';
+import { FinalError, RetryableError } from './errors';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -76,6 +79,7 @@ export async function callTarget(call: TargetCall): Promise<TargetResponse> {
   if (res.status >= 200 && res.status < 300) return { status: res.status, body };
 
   const message = `${call.target} answered ${res.status}: ${targetMessage(body, text) ?? (res.statusText || 'no message')}`;
+  if (res.status === 408) throw new RetryableError(504, message, { code: 'target_timeout' });
   if (isRetryableStatus(res.status)) {
     const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
     throw new RetryableError(res.status, message, {

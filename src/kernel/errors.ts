@@ -1,11 +1,15 @@
 /**
- * Retry intent as types (DESIGN principle 3).
+ * Retry intent as types: what a failure means for a retry is decided where it happens and
+ * carried by its type, not guessed later from a status.
  *
  * Every failure an action reports is one of these. Where a failure is *final* (the input
  * is wrong and sending it again cannot help) it is a FinalError, rendered as a 4xx that
  * I/O Events never retries. Where it may pass (a dependency is down, a rate limit) it is a
- * RetryableError, rendered as 5xx/429 that I/O Events retries on its schedule.
+ * RetryableError, rendered as 5xx/429 that I/O Events retries on its schedule. Which status
+ * is which is the contract's one rule (src/contract/retry.ts), so the app never answers a
+ * status I/O Events would not retry when it means "retry".
  */
+import { isRetryableStatus } from '../contract';
 
 export interface ErrorDetail {
   /** JSON path of the offending field, e.g. "/data/value/sku" */
@@ -43,7 +47,7 @@ export class FinalError extends ActionError {
   readonly retryable = false;
   constructor(statusCode: number, message: string, opts: ActionErrorOptions) {
     if (isRetryableStatus(statusCode) || statusCode < 400 || statusCode > 505) {
-      throw new RangeError(`FinalError needs a final status (4xx but 408/429, or 505), got ${statusCode}`);
+      throw new RangeError(`FinalError needs a final status (4xx but 429, or 505), got ${statusCode}`);
     }
     super(statusCode, message, opts);
   }
@@ -56,21 +60,13 @@ export class RetryableError extends ActionError {
   readonly retryAfter: number | undefined;
   constructor(statusCode: number, message: string, opts: ActionErrorOptions & { retryAfter?: number }) {
     if (!isRetryableStatus(statusCode)) {
-      throw new RangeError(`RetryableError needs 408, 429 or 5xx but 505, got ${statusCode}`);
+      throw new RangeError(`RetryableError needs 429 or 5xx but 505, got ${statusCode}`);
     }
     const headers = { ...(opts.headers ?? {}) };
     if (opts.retryAfter !== undefined) headers['retry-after'] = String(Math.max(0, Math.ceil(opts.retryAfter)));
     super(statusCode, message, { ...opts, headers });
     this.retryAfter = opts.retryAfter;
   }
-}
-
-/**
- * Classify a status code a dependency (target API, handler) answered, the way I/O Events
- * does for deliveries: 2xx success; 408, 429 and 5xx other than 505 retry; the rest final.
- */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || (status >= 500 && status <= 599 && status !== 505);
 }
 
 /** The one place where an unexpected throw becomes a typed error: never leak its message. */

@@ -1,5 +1,5 @@
 /**
- * The one consumer (issue 3 §4). Every `{pkg}/consumer` action is this function configured
+ * The one consumer. Every `{pkg}/consumer` action is this function configured
  * with its package name: read the CloudEvent params, look the route up in the routing table
  * (data, see src/routing), invoke the handler blocking, answer with the handler's status so
  * that I/O Events retries exactly what may pass:
@@ -7,6 +7,7 @@
  *   handler 2xx                       → 200 {type, response: <handler body>}
  *   handler 4xx (final)               → the same 4xx, the handler's message and code
  *   handler 429 / 5xx                 → the same status (retry-after kept)
+ *   handler 408                       → 504 target_timeout (retried)
  *   handler crash, timeout, invoke
  *   failure, malformed result         → 503 (retried)
  *   event this consumer does not know → 400 unknown_event (final)
@@ -15,7 +16,8 @@
  * One log line per activation: event id, event code, our activation id, the handler's.
  */
 import { catalog, CatalogEntry, findEvent, PackageName, valueOf } from '../../catalog';
-import { ActionError, FinalError, RetryableError, isRetryableStatus, toActionError } from '../../kernel/errors';
+import { isRetryableStatus } from '../../contract';
+import { ActionError, FinalError, RetryableError, toActionError } from '../../kernel/errors';
 import { ErrorResult, SuccessResult, errorResponse, successResponse } from '../../kernel/responses';
 import { FilterSubject, resolveEvent, RoutableEntry, RoutingTable, buildRoutingTable, parseRoutesOverride, rejectingFilter } from '../routing';
 import { InvokeOutcome, Invoker, openwhiskInvoker } from './invoke';
@@ -150,6 +152,8 @@ function fromStatus(action: string, status: number, body: unknown, headers: unkn
   const code = typeof b.code === 'string' ? b.code : 'handler_error';
   const details = Array.isArray(b.details) ? b.details.filter(isDetail) : undefined;
   const common = { code, ...(details && details.length > 0 ? { details } : {}) };
+  // a request timeout is worth a retry, but I/O Events does not retry a 408: answer a 504
+  if (status === 408) throw new RetryableError(504, message, { ...common, code: 'target_timeout' });
   if (isRetryableStatus(status)) {
     const ra = isRecord(headers) ? headers['retry-after'] ?? headers['Retry-After'] : undefined;
     const retryAfter = typeof ra === 'number' ? ra : typeof ra === 'string' && ra.trim() !== '' && Number.isFinite(Number(ra)) ? Number(ra) : undefined;
