@@ -8,7 +8,7 @@
  * - `POST V1/eventing/eventSubscribe`                 `{event: {...}}`; `force: true` replaces
  * - `POST V1/eventing/eventUnsubscribe/{name}`        removes one (`--prune`)
  * - `PUT  V1/eventing/updateConfiguration`            `{config: {...}}` (`--configure`)
- * Requests are signed by the app's Commerce authentication (src/targets): OAuth 1.0a
+ * Requests are signed by the app's Commerce authentication (src/clients/commerce.ts): OAuth 1.0a
  * integration tokens (COMMERCE_CONSUMER_KEY/_SECRET, COMMERCE_ACCESS_TOKEN/_SECRET) or an IMS
  * bearer token. The HTTP status is reported as Commerce answered it (the actions' client maps
  * statuses to retry intent, which a script does not need).

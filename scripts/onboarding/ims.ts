@@ -1,5 +1,5 @@
 /**
- * IMS server-to-server token for the onboarding scripts: the app's own client (src/ims.ts,
+ * IMS server-to-server token for the onboarding scripts: the app's own client (src/clients/ims.ts,
  * `{OAUTH_BASE_URL}v3`, client_credentials, the kit's scopes unless OAUTH_SCOPES is set),
  * with its failures turned into the scripts' "call, status, what to check" errors.
  */

@@ -1,6 +1,5 @@
 /**
- * Validation of event values against the catalog's schemas (DESIGN principle 5: compile at
- * load, not per call). Each validate function is built at most once per container, or
+ * Validation of event values against the catalog's schemas, compiled at load, not per call. Each validate function is built at most once per container, or
  * ahead of time at build (see validators.ts), and reused by every later activation.
  * An error lists every failing field as a JSON path under `basePath`.
  */

@@ -1,5 +1,5 @@
 /**
- * Routing is data (DESIGN principle 2, after the commercetools connector's
+ * Routing is data, not code (after the commercetools connector's
  * `application-connector.yml`): a table from event code to the handler action, with
  * optional inclusion filters on a field of the event. The table is built from the catalog;
  * users change a route without forking the consumer through the ROUTES_OVERRIDE input:

@@ -1,5 +1,6 @@
 /**
- * The one result type and its rendering (DESIGN principle 4: one error path).
+ * The one result type and its rendering: every error reaches the caller through
+ * `errorResponse` / `handlerError`, nowhere else.
  *
  * Shapes are the starter kit's, because its users and Debug Tracing read them:
  * - consumer / webhook success: `{statusCode: 200, body: {type, response}}`

@@ -1,8 +1,8 @@
 /**
- * The one consumer. Every `{pkg}/consumer` action is this function configured
- * with its package name: read the CloudEvent params, look the route up in the routing table
- * (data, see src/routing), invoke the handler blocking, answer with the handler's status so
- * that I/O Events retries exactly what may pass:
+ * The one consumer. Every `{pkg}/consumer` action is this function configured with its
+ * package name: read the CloudEvent params, look the route up in the routing table (data,
+ * see src/deliver/routing.ts), invoke the handler blocking, answer with the handler's status
+ * so that I/O Events retries exactly what may pass:
  *
  *   handler 2xx                       → 200 {type, response: <handler body>}
  *   handler 4xx (final)               → the same 4xx, the handler's message and code

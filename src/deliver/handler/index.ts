@@ -1,5 +1,5 @@
 /**
- * The generic handler (issue 3 §5, §6): one pipeline for every event, configured from the
+ * The generic handler: one pipeline for every event, configured from the
  * catalog and the step registry. For each activation:
  *
  *   1. resolve `type` (EVENT_PREFIX aware) to its catalog entry     unknown → 400 unknown_event
@@ -59,7 +59,7 @@ export type HandlerMain = (params: Params) => Promise<HandlerResult>;
 export function createHandler(opts: HandlerOptions): HandlerMain {
   const mkState = opts.state ?? aioStateStore;
   const mkLog = opts.logger ?? ((p: Params) => createLogger(`${opts.package}/handler`, p.LOG_LEVEL));
-  // compile at load, not per call (DESIGN principle 5): this package's schemas, once per container
+  // compile at load, not per call: this package's schemas, once per container
   precompile(eventsOf({ package: opts.package }));
 
   return async function main(params: Params): Promise<HandlerResult> {

@@ -1,6 +1,6 @@
 /**
  * The registry of steps keyed by event code: defaults declared next to their entity
- * (src/handler/steps/*), plus process-wide overrides. The pipeline looks a code up here.
+ * (src/deliver/handler/steps/*), plus process-wide overrides. The pipeline looks a code up here.
  */
 import type { EventCode } from '../../catalog';
 import type { AnySteps, StepOverrides, Steps } from './types';

@@ -1,9 +1,9 @@
 /**
- * The generic handler pipeline's steps (issue 3 §5): validate → transform → send, each
+ * The generic handler pipeline's steps: validate → transform → send, each
  * overridable per event code without copying the pipeline.
  *
- * A step set is declared once per event (src/handler/steps/*), typed by the event's value
- * type from the catalog; a deployment overrides any step of any event by code (see
+ * A step set is declared once per event (src/deliver/handler/steps/*), typed by the event's
+ * value type from the catalog; a deployment overrides any step of any event by code (see
  * `createHandler({ steps })` or `overrideSteps`), and the pipeline composes
  * defaults ← overrides.
  */
@@ -47,7 +47,7 @@ export interface Steps<C extends EventCode = EventCode, P = unknown> {
   validate(ctx: StepContext<C>): ErrorDetail[];
   /**
    * thin events: fetch the full entity the value only identifies (e.g. from a query API,
-   * through a cache, src/handler/steps/lookup.ts); runs after validate, its result is
+   * through a cache, src/clients/lookup.ts); runs after validate, its result is
    * `ctx.entity` for the later steps. 404 → final, 5xx/timeout → retried.
    */
   lookup?(ctx: StepContext<C>): Promise<unknown>;

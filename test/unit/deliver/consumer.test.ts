@@ -1,5 +1,5 @@
 /**
- * Consumer propagation matrix (issue 3 §4): the consumer's `main` runs in-process and invokes
+ * Consumer propagation matrix: the consumer's `main` runs in-process and invokes
  * the handler through the real `openwhisk` client against a local OpenWhisk REST server;
  * each case makes the handler answer one way and checks the consumer's status.
  */
