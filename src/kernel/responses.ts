@@ -68,21 +68,3 @@ export function handlerError(err: unknown): HandlerResult {
   if (Object.keys(e.headers).length > 0) out.headers = e.headers;
   return out;
 }
-
-/** Wrap a consumer / webhook main: typed throws become the kit's error shape. */
-export function asAction<P, T>(
-  type: string | ((params: P) => string),
-  fn: (params: P) => Promise<T>,
-  onError?: (err: ActionError, params: P) => void,
-): (params: P) => Promise<SuccessResult<T> | ErrorResult> {
-  return async (params: P) => {
-    try {
-      const response = await fn(params);
-      return successResponse(typeof type === 'function' ? type(params) : type, response);
-    } catch (err) {
-      const e = toActionError(err);
-      onError?.(e, params);
-      return errorResponse(e);
-    }
-  };
-}
