@@ -126,14 +126,15 @@ export async function ingest<R>(source: Source<R>, params: RawHttpParams, deps: 
     else log.info(line);
     return result;
   };
+  const skipped = (skip: Skip<R>) => finish(successResponse(skip.type, skip.response), { outcome: skip.outcome });
   try {
     const step = source.parse(admit(source, params), params, fields, new Date());
-    const skip = step.kind === 'skip' ? step : await step.before?.();
-    if (skip) return finish(successResponse(skip.type, skip.response), { outcome: skip.outcome });
-    const publication = step as Publication<R>;
-    await (deps.publish ?? publishEvent)(publishConfigFrom(params), publication.event);
-    await publication.after?.(log);
-    return finish(successResponse(publication.type, publication.response), { outcome: 'published' });
+    if (step.kind === 'skip') return skipped(step);
+    const skip = await step.before?.();
+    if (skip) return skipped(skip);
+    await (deps.publish ?? publishEvent)(publishConfigFrom(params), step.event);
+    await step.after?.(log);
+    return finish(successResponse(step.type, step.response), { outcome: 'published' });
   } catch (err) {
     const e = toActionError(err);
     return finish(errorResponse(e), { code: e.code, outcome: e.code, error: e });

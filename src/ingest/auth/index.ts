@@ -1,5 +1,5 @@
 /**
- * Authentication of the ingestion webhook. On by default:
+ * Authentication of the ingestion sources (webhook and commercetools). On by default:
  * - INGESTION_API_KEY: the caller sends it in `x-api-key`; compared in constant time.
  *   Several keys (comma or space separated) are accepted, for rotation.
  * - INGESTION_WEBHOOK_SECRET: Standard Webhooks signatures (`webhook-id`,
