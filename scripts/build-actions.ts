@@ -76,7 +76,7 @@ function trimPlugin(replacements: Record<string, string>): Plugin {
 }
 
 /**
- * src/validation/validators.ts compiles schemas with ajv at run time; bundles get the
+ * src/catalog/validators.ts compiles schemas with ajv at run time; bundles get the
  * ahead-of-time module written by generate-validators.ts in its place.
  */
 function precompiledValidatorsPlugin(generated: string): Plugin {
@@ -84,7 +84,7 @@ function precompiledValidatorsPlugin(generated: string): Plugin {
     name: 'precompiled-validators',
     setup(b) {
       b.onResolve({ filter: /^\.\/validators$/ }, (args) =>
-        /[\\/]src[\\/]validation$/.test(args.resolveDir) ? { path: generated } : undefined,
+        /[\\/]src[\\/]catalog$/.test(args.resolveDir) ? { path: generated } : undefined,
       );
     },
   };

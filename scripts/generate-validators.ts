@@ -1,7 +1,7 @@
 /**
  * Compile every catalog schema ahead of time into one CommonJS module of ajv standalone
  * code (https://ajv.js.org/standalone.html) with the same API as
- * src/validation/validators.ts. `npm run build` writes it and bundles it in place of that
+ * src/catalog/validators.ts. `npm run build` writes it and bundles it in place of that
  * module, so actions validate without loading ajv's compiler at cold start.
  *
  *   npx tsx scripts/generate-validators.ts [outfile]
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { _ } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { catalog } from '../src/catalog';
-import { createAjv } from '../src/validation/validators';
+import { createAjv } from '../src/catalog/validators';
 
 export function generateValidatorsSource(): string {
   const ajv = createAjv({

@@ -8,7 +8,7 @@
  * - `POST V1/eventing/eventSubscribe`                 `{event: {...}}`; `force: true` replaces
  * - `POST V1/eventing/eventUnsubscribe/{name}`        removes one (`--prune`)
  * - `PUT  V1/eventing/updateConfiguration`            `{config: {...}}` (`--configure`)
- * Requests are signed by the app's Commerce authentication (src/targets): OAuth 1.0a
+ * Requests are signed by the app's Commerce authentication (src/clients/commerce.ts): OAuth 1.0a
  * integration tokens (COMMERCE_CONSUMER_KEY/_SECRET, COMMERCE_ACCESS_TOKEN/_SECRET) or an IMS
  * bearer token. The HTTP status is reported as Commerce answered it (the actions' client maps
  * statuses to retry intent, which a script does not need).
@@ -20,7 +20,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { catalog as appCatalog } from '../../src/catalog';
-import { baseUrl, commerceAuthFromParams, targetMessage, type CommerceAuth } from '../../src/targets';
+import { commerceAuthFromParams, type CommerceAuth } from '../../src/clients/commerce';
+import { targetMessage } from '../../src/kernel/call-target';
+import { baseUrl } from '../../src/kernel/inputs';
 import { confirmOrRefuse, EXIT, processIo, type CliIo } from './cli-common';
 import { desiredSubscriptions, parseSubscriptions, planSubscriptions, type CommerceCatalogEntry, type SubscriptionStep } from './commerce-plan';
 import { hintFor } from './management';

@@ -1,10 +1,10 @@
 /**
- * IMS server-to-server token for the onboarding scripts: the app's own client (src/ims.ts,
+ * IMS server-to-server token for the onboarding scripts: the app's own client (src/clients/ims.ts,
  * `{OAUTH_BASE_URL}v3`, client_credentials, the kit's scopes unless OAUTH_SCOPES is set),
  * with its failures turned into the scripts' "call, status, what to check" errors.
  */
-import { ActionError } from '../../src/errors';
-import { getImsToken as appImsToken, parseScopes } from '../../src/ims';
+import { ActionError } from '../../src/kernel/errors';
+import { getImsToken as appImsToken, parseScopes } from '../../src/clients/ims';
 import { imsTokenUrl } from './config';
 import { ManagementCallError, hintFor } from './management';
 

@@ -26,7 +26,7 @@
  * whose inclusion filter lists the notification's kind (the Message `type`, or the change
  * notification's `notificationType`). Anything else is acknowledged and dropped. Users
  * replace, add or disable routes with the COMMERCETOOLS_ROUTES input (see
- * src/sources/commercetools/routes.ts).
+ * src/ingest/sources/commercetools/routes.ts).
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { CatalogEntry } from './types';

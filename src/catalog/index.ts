@@ -1,5 +1,6 @@
 /**
- * THE event catalog (DESIGN principle 1). See `events.ts` for the entries, `types.ts` for
+ * THE event catalog: every event is declared once, here, and everything else (routing,
+ * validation, onboarding, events.config.json) is derived from it. See `events.ts` for the entries, `types.ts` for
  * the entry shape, `prefix.ts` for EVENT_PREFIX and `providers.ts` for provider labels.
  *
  * CloudEvent `data` is asymmetric, faithful to the starter kit:

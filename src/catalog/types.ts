@@ -1,5 +1,5 @@
 /**
- * The shape of one catalog entry (DESIGN principle 1: declare an event once).
+ * The shape of one catalog entry: an event is declared once, with its schema, type and routing.
  *
  * A value's JSON Schema and its TypeScript type come from the same TypeBox declaration:
  * `Static<typeof schema>` is the type, the schema object itself is what ajv compiles.

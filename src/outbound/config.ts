@@ -19,7 +19,7 @@
  * Batch file targets are not configured here: they are written by the batch sink
  * (src/outbound/batch), which I/O Events feeds directly (see the README, "Beyond the starter kit").
  */
-import { RetryableError } from '../errors';
+import { RetryableError } from '../kernel/errors';
 
 export interface WebhookTarget {
   name: string;

@@ -15,17 +15,17 @@
  * `stopped` with the reason).
  */
 import { stripPrefix } from '../catalog';
-import { ActionError, FinalError, RetryableError, toActionError } from '../errors';
-import { createLogger, requestLine, type Logger } from '../log';
-import { errorResponse, successResponse, type ErrorResult, type SuccessResult } from '../responses';
-import { optionalInput } from '../targets/inputs';
+import { ActionError, FinalError, RetryableError, toActionError } from '../kernel/errors';
+import { createLogger, requestLine, type Logger } from '../kernel/log';
+import { errorResponse, successResponse, type ErrorResult, type SuccessResult } from '../kernel/responses';
+import { optionalInput } from '../kernel/inputs';
 import { ended, parseTargets, wants, type OutboundTarget } from './config';
-import { sendWebhook, type OutboundEvent } from './webhook';
+import type { CloudEvent } from '../contract';
+import { sendWebhook } from './webhook';
 
 export { ended, parseTargets, wants } from './config';
 export type { OutboundTarget, WebhookTarget } from './config';
 export { sendWebhook, webhookHeaders } from './webhook';
-export type { OutboundEvent } from './webhook';
 
 export interface Dispatched {
   delivered: string[];
@@ -53,7 +53,7 @@ export function createOutboundDispatcher(opts: DispatcherOptions = {}) {
       // parsed per activation (microseconds): `$NAME` references resolve against this activation's inputs
       const targets = parseTargets(params.OUTBOUND_TARGETS, params);
       const code = stripPrefix(type, optionalInput(params, 'EVENT_PREFIX'));
-      const event: OutboundEvent = {
+      const event: CloudEvent = {
         specversion: '1.0',
         id,
         source: typeof params.source === 'string' ? params.source : 'urn:unknown',

@@ -1,5 +1,5 @@
 /**
- * Idempotency (issue 3 §6): a handler records the CloudEvent id of every event it applied,
+ * Idempotency: a handler records the CloudEvent id of every event it applied,
  * with a TTL, and answers 200 "already applied" for a repeat. I/O Events delivers at least
  * once and the webhook derives the id from the back office's `uid`, so a resend or a
  * redelivery carries the same id. The record is written only after the target accepted the

@@ -1,5 +1,5 @@
 /**
- * Infinite-loop breaker (issue 3 §6). A change we write to Commerce comes back to us as a
+ * Infinite-loop breaker. A change we write to Commerce comes back to us as a
  * Commerce event (`com.adobe.commerce.[prefix.]observer.*_save_commit_after`); sending it on
  * to the back office would echo it back again, and so on. After a successful write we store
  * a fingerprint of what we wrote under the system and entity's key; when an event from that

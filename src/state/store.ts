@@ -6,7 +6,7 @@
  * The library is required lazily on first use: it reads AIO_STATE_ENDPOINT when it loads,
  * and a handler that never touches State does not pay for loading it.
  */
-import { RetryableError } from '../errors';
+import { RetryableError } from '../kernel/errors';
 
 export interface StateStore {
   /** the value, or undefined when the key is absent or expired */

@@ -13,7 +13,7 @@ import { Webhook } from 'standardwebhooks';
 import { startPlatform } from '../../platform';
 import type { RunningPlatform } from '../../platform/core/server';
 import { BACKOFFICE_PROVIDER, eventsOf, providerLabel } from '../../src/catalog';
-import { eventId } from '../../src/ingestion';
+import { eventId } from '../../src/ingest/event-id';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const events = require('@adobe/aio-lib-events') as {

@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check';
 import { main } from '../../actions/ingestion/webhook';
-import { clearImsCache } from '../../src/ims';
-import { resetPublishCaches } from '../../src/publish';
+import { clearImsCache } from '../../src/clients/ims';
+import { resetPublishCaches } from '../../src/clients/io-events';
 import { FakeIoEvents } from '../support/io-events-server';
 import { API_KEY, SECRET, badRequest, toRawHttpParams, BACKOFFICE } from './support/bad-requests';
 import { SIZES, budget } from './support/sizes';

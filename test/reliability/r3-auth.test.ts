@@ -7,9 +7,9 @@
  */
 import { Webhook } from 'standardwebhooks';
 import { main } from '../../actions/ingestion/webhook';
-import { resetReplayMemory } from '../../src/auth/replay';
-import { clearImsCache } from '../../src/ims';
-import { resetPublishCaches } from '../../src/publish';
+import { resetReplayMemory } from '../../src/ingest/auth/replay';
+import { clearImsCache } from '../../src/clients/ims';
+import { resetPublishCaches } from '../../src/clients/io-events';
 import { FakeIoEvents } from '../support/io-events-server';
 
 const KEY_OLD = 'r3-old-api-key-5b8f0e7a1c2d';

@@ -2,6 +2,6 @@
  * order-commerce/consumer: receives Commerce order events from I/O Events and routes each to its handler through the
  * routing table (the catalog + ROUTES_OVERRIDE), answering with the handler's status.
  */
-import { catalogConsumer } from '../../../src/consumer';
+import { catalogConsumer } from '../../../src/deliver/consumer';
 
 export const main = catalogConsumer('order-commerce');

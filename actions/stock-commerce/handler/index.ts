@@ -3,6 +3,6 @@
  * (idempotency → validate → loop breaker → transform → send). To change one step of one
  * event, pass it here, e.g. `createHandler({ package: 'stock-commerce', steps: { '<event code>': { transform: (ctx) => ... } } })`.
  */
-import { createHandler } from '../../../src/handler';
+import { createHandler } from '../../../src/deliver/handler';
 
 export const main = createHandler({ package: 'stock-commerce' });

@@ -1,7 +1,7 @@
 /**
  * Sizes of the reliability suite: the short version runs in `npm test` (the whole
  * reliability part stays well under 90 s on 2 cores); `npm run test:reliability` sets
- * RELIABILITY_FULL=1 for the sizes issue 8 gives.
+ * RELIABILITY_FULL=1 for the full sizes.
  */
 export const FULL = process.env.RELIABILITY_FULL === '1';
 

@@ -1,9 +1,9 @@
 /**
- * Consumer propagation matrix (issue 3 §4): the consumer's `main` runs in-process and invokes
+ * Consumer propagation matrix: the consumer's `main` runs in-process and invokes
  * the handler through the real `openwhisk` client against a local OpenWhisk REST server;
  * each case makes the handler answer one way and checks the consumer's status.
  */
-import { createConsumer } from '../../../src/consumer';
+import { createConsumer } from '../../../src/deliver/consumer';
 import { startOpenWhiskServer, OpenWhiskServer } from '../../support/openwhisk-server';
 import { idle } from '../../support/http-util';
 

@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 import { catalog, dataOf, eventsOf, prefixedCode, CatalogEntry, PackageName } from '../../../src/catalog';
-import { createHandler } from '../../../src/handler';
+import { createHandler } from '../../../src/deliver/handler';
 import { DeliverEnv, startDeliverEnv } from '../../support/deliver-env';
 
 const quiet = () => ({ debug() {}, info() {}, warn() {}, error() {} });

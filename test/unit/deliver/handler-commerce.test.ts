@@ -4,7 +4,7 @@
  */
 import crypto from 'node:crypto';
 import { catalog, dataOf, eventsOf, CatalogEntry, PackageName } from '../../../src/catalog';
-import { createHandler } from '../../../src/handler';
+import { createHandler } from '../../../src/deliver/handler';
 import { DeliverEnv, startDeliverEnv } from '../../support/deliver-env';
 import { listen, sendJson } from '../../support/http-util';
 
@@ -122,9 +122,14 @@ describe('Commerce outcome → handler status (retry intent)', () => {
     expect(r).toMatchObject({ statusCode: 429, headers: { 'retry-after': '17' }, body: { success: false, code: 'target_unavailable' } });
   });
 
-  test.each([500, 502, 503, 408])('%i → retryable with the same status', async (status) => {
+  test.each([500, 502, 503])('%i → retryable with the same status', async (status) => {
     env.commerce.answer({ status });
     expect((await run(create)).statusCode).toBe(status);
+  });
+
+  test('408 → 504 target_timeout, retryable (I/O Events does not retry a 408)', async () => {
+    env.commerce.answer({ status: 408 });
+    expect(await run(create)).toMatchObject({ statusCode: 504, body: { success: false, code: 'target_timeout' } });
   });
 
   test('Commerce slower than TARGET_TIMEOUT_MS → 503 target_timeout', async () => {

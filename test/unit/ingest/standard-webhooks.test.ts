@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
-import { decodeSecret, verifySignature, SignatureError } from '../../../src/auth/standard-webhooks';
+import { decodeSecret, verifySignature, SignatureError } from '../../../src/ingest/auth/standard-webhooks';
 
 const secretArb = fc.uint8Array({ minLength: 8, maxLength: 64 }).map((b) => `whsec_${Buffer.from(b).toString('base64')}`);
 const idArb = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !/[\s]/.test(s));

@@ -1,9 +1,9 @@
 import { Webhook } from 'standardwebhooks';
 import { main } from '../../../actions/ingestion/webhook';
 import { catalog, eventsOf } from '../../../src/catalog';
-import { eventId } from '../../../src/ingestion';
-import { clearImsCache } from '../../../src/ims';
-import { resetPublishCaches } from '../../../src/publish';
+import { eventId } from '../../../src/ingest/event-id';
+import { clearImsCache } from '../../../src/clients/ims';
+import { resetPublishCaches } from '../../../src/clients/io-events';
 import { FakeIoEvents } from '../../support/io-events-server';
 
 const API_KEY = 'ingest-test-key-0123456789';
@@ -404,7 +404,7 @@ describe('eventId is UUID v5', () => {
     // reference: the textbook construction with Buffers and a Hash object
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { createHash } = require('node:crypto') as typeof import('node:crypto');
-    const { ID_NAMESPACE } = jest.requireActual<typeof import('../../../src/ingestion')>('../../../src/ingestion');
+    const { ID_NAMESPACE } = jest.requireActual<typeof import('../../../src/ingest/event-id')>('../../../src/ingest/event-id');
     const v5 = (ns: string, name: string): string => {
       const h = createHash('sha1').update(Buffer.from(ns.replace(/-/g, ''), 'hex')).update(Buffer.from(name, 'utf8')).digest();
       h[6] = ((h[6] as number) & 0x0f) | 0x50;

@@ -8,7 +8,7 @@ import { runOnboarding } from '../../../scripts/onboarding/onboard';
 import type { CliIo } from '../../../scripts/onboarding/cli-common';
 import type { CatalogEventLike } from '../../../scripts/onboarding/config';
 import { FakeManagement } from './fake-management';
-import { clearImsCache } from '../../../src/ims';
+import { clearImsCache } from '../../../src/clients/ims';
 
 /** A real HTTP server speaking IMS client_credentials; answers `imsStatus`. */
 let ims: http.Server;

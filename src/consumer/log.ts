@@ -1,7 +1,0 @@
-import { createLogger, Logger } from '../log';
-
-export type ConsumerLogger = Logger;
-
-export function defaultLogger(pkg: string) {
-  return (params: Record<string, unknown>): Logger => createLogger(`${pkg}/consumer`, params.LOG_LEVEL);
-}
