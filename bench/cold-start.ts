@@ -8,7 +8,7 @@
  * peak RSS are printed with the ratios.
  *
  *   npx tsx bench/cold-start.ts [--runs 9]
- * Goal (issue 3): webhook ≤ 1/5 of the @adobe/aio-sdk time, ≤ 60 MB peak RSS.
+ * Goal: webhook ≤ 1/5 of the @adobe/aio-sdk time, ≤ 60 MB peak RSS.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';

@@ -11,7 +11,7 @@
  * comparison, from source (ajv compiling at first use, standardwebhooks' pure-JS SHA-256).
  *
  *   npx tsx bench/validation.ts [--seconds 2]
- * Goal (issue 3): ≥ 50% of the floor.
+ * Goal: ≥ 50% of the floor.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
