@@ -98,7 +98,8 @@ export function markdownTable(rows: TableRow[], m: Machine, date: string): strin
 
 /** The README's table: what was measured, the figure, and its ratio to the same-run baseline. */
 export function readmeTable(rows: TableRow[], m: Machine, date: string): string {
-  const against = (r: TableRow) => (r.baseline ? `${r.ratio} ${r.baseline.split(': ')[0] ?? ''}` : r.ratio);
+  // the baseline cell is `{name}: {value} {unit}`; the README names it only
+  const against = (r: TableRow) => (r.baseline ? `${r.ratio} ${r.baseline.replace(/: [^:]*$/, '')}` : r.ratio);
   return [
     machineLine(m, date),
     '',

@@ -59,10 +59,14 @@ describe('npm run bench', () => {
 
   it('renders the README table as each figure with its ratio to the same-run baseline', () => {
     const runs: BenchRun[] = [
-      { file: 'a.ts', ok: true, exitCode: 0, seconds: 1, figures: [{ name: 'web req/s', value: 12345.6, unit: 'req/s', baseline: 'bare', baselineValue: 20000, ratio: 0.617 }] },
+      { file: 'a.ts', ok: true, exitCode: 0, seconds: 1, figures: [
+        { name: 'web req/s', value: 12345.6, unit: 'req/s', baseline: 'bare', baselineValue: 20000, ratio: 0.617 },
+        { name: 'warm req/s', value: 100, unit: 'req/s', baseline: 'starter kit: ajv compile per call', baselineValue: 1, ratio: 100 },
+      ] },
     ];
     const md = readmeTable(tableRows(runs), { cpu: 'cpu', cores: 2, memoryGB: 4, node: 'v20', os: 'linux', loadAverage: 0.5 }, '2026-01-01T00:00:00Z');
     expect(md).toContain('| web req/s | 12,346 req/s | 0.62× bare |');
+    expect(md).toContain('| warm req/s | 100 req/s | 100× starter kit: ajv compile per call |');
     expect(md).toContain('Measured 2026-01-01 on cpu, 2 cores');
   });
 
