@@ -2,14 +2,17 @@
  * `npm run bench`: run every benchmark of the project (bench/*.ts) one after the other, each
  * in a child process of its own (so one's memory and warm caches never flatter the next),
  * collect the figures they print in the `BENCH {json}` protocol (bench/report.ts), print
- * one table, and write bench/results.json (and bench/results.md, the table as Markdown for
- * the README) with the machine the figures were measured on.
+ * one table, and write bench/results/results.json and bench/results/results.md (git-ignored:
+ * a run leaves the clone clean) with the machine the figures were measured on.
  *
  *   npm run bench                          every benchmark
  *   npm run bench -- --only cold,valid     those whose file name contains one of the words
  *   npm run bench -- --list                the benchmarks it would run
  *   npm run bench -- --timeout 600         per-benchmark limit in seconds (default 900)
  *   npm run bench -- --quick               sets BENCH_QUICK=1 for benchmarks that offer shorter runs
+ *   npm run bench -- --update-readme       also publish the figures: the short table of README.md
+ *                                          and the full one of docs/performance.md (between their
+ *                                          bench markers); only for a full run of every benchmark
  *
  * Benchmarks assert nothing about absolute time; they report. A benchmark that exits non-zero
  * or prints no figure is shown as such in the table and makes the exit code 1.
@@ -19,32 +22,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseBenchLine, type BenchFigure } from './report';
+import { RESULTS_DIR, updateMarkedFile, writeResults } from './publish';
+import { markdownTable, readmeTable, tableRows, textTable, type BenchRun, type Machine } from './table';
 
 const ROOT = path.join(__dirname, '..');
 const BENCH_DIR = __dirname;
 const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 /** helpers in bench/ that are not benchmarks (and any `*-lib.ts`) */
-const NOT_BENCHMARKS = new Set(['run.ts', 'report.ts', 'lib.ts', 'platform-lib.ts']);
-
-export interface BenchRun {
-  file: string;
-  ok: boolean;
-  exitCode: number | null;
-  seconds: number;
-  figures: BenchFigure[];
-  /** last lines of output when it failed */
-  error?: string;
-}
-
-export interface Machine {
-  cpu: string;
-  cores: number;
-  memoryGB: number;
-  node: string;
-  os: string;
-  /** 1-minute load average when the run started: other work on the machine skews every figure */
-  loadAverage: number;
-}
+const NOT_BENCHMARKS = new Set(['run.ts', 'report.ts', 'table.ts', 'publish.ts', 'lib.ts', 'platform-lib.ts']);
 
 export function machine(): Machine {
   const cpus = os.cpus();
@@ -65,26 +50,30 @@ export function discover(dir: string = BENCH_DIR): string[] {
     .sort();
 }
 
-interface Args {
+export interface Args {
   only: string[];
   list: boolean;
   quick: boolean;
   timeoutS: number;
+  updateReadme: boolean;
 }
 
-function parseArgs(argv: string[]): Args {
-  const a: Args = { only: [], list: false, quick: false, timeoutS: 900 };
+export function parseArgs(argv: string[]): Args {
+  const a: Args = { only: [], list: false, quick: false, timeoutS: 900, updateReadme: false };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i];
     if (f === '--only') a.only = (argv[++i] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     else if (f === '--list') a.list = true;
     else if (f === '--quick') a.quick = true;
     else if (f === '--timeout') a.timeoutS = Number(argv[++i]) || a.timeoutS;
+    else if (f === '--update-readme') a.updateReadme = true;
     else if (f === '-h' || f === '--help') {
       process.stdout.write(fs.readFileSync(__filename, 'utf8').split('*/')[0]?.replace(/^\/\*\*?|^ \* ?/gm, '') ?? '');
       process.exit(0);
     } else throw new Error(`unknown option ${f}`);
   }
+  // the published tables show every benchmark at full size, never a partial or quick run
+  if (a.updateReadme && (a.only.length > 0 || a.quick)) throw new Error('--update-readme needs a full run: drop --only and --quick');
   return a;
 }
 
@@ -150,71 +139,6 @@ function runOne(file: string, a: Args): Promise<BenchRun> {
   });
 }
 
-export function fmt(n: number): string {
-  if (!Number.isFinite(n)) return '–';
-  const abs = Math.abs(n);
-  if (abs >= 1000) return Math.round(n).toLocaleString('en-US');
-  if (abs >= 100) return n.toFixed(0);
-  if (abs >= 10) return n.toFixed(1);
-  if (abs >= 1) return n.toFixed(2);
-  return n.toPrecision(2);
-}
-
-export interface TableRow {
-  benchmark: string;
-  figure: string;
-  baseline: string;
-  ratio: string;
-  goal: string;
-}
-
-export function tableRows(runs: BenchRun[]): TableRow[] {
-  const rows: TableRow[] = [];
-  for (const r of runs) {
-    if (r.figures.length === 0) {
-      rows.push({ benchmark: r.file, figure: r.ok ? '(no figure)' : `FAILED: ${r.error?.split('\n')[0] ?? ''}`, baseline: '', ratio: '', goal: '' });
-      continue;
-    }
-    for (const f of r.figures) {
-      rows.push({
-        benchmark: f.name,
-        figure: `${fmt(f.value)} ${f.unit}`,
-        baseline: f.baseline ? `${f.baseline}: ${fmt(f.baselineValue)} ${f.unit}` : '',
-        ratio: Number.isFinite(f.ratio) ? `${fmt(f.ratio)}×` : '–',
-        goal: f.goal ?? '',
-      });
-    }
-    if (!r.ok) rows.push({ benchmark: r.file, figure: `FAILED: ${r.error?.split('\n')[0] ?? ''}`, baseline: '', ratio: '', goal: '' });
-  }
-  return rows;
-}
-
-const COLS: Array<[keyof TableRow, string]> = [
-  ['benchmark', 'benchmark'],
-  ['figure', 'figure'],
-  ['baseline', 'baseline (same run)'],
-  ['ratio', 'ratio'],
-  ['goal', 'goal'],
-];
-
-export function textTable(rows: TableRow[]): string {
-  const w = COLS.map(([k, h]) => Math.max(h.length, ...rows.map((r) => r[k].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i] ?? 0)).join('  ').trimEnd();
-  return [line(COLS.map(([, h]) => h)), line(w.map((n) => '-'.repeat(n))), ...rows.map((r) => line(COLS.map(([k]) => r[k])))].join('\n');
-}
-
-export function markdownTable(rows: TableRow[], m: Machine, date: string): string {
-  const esc = (s: string) => s.replace(/\|/g, '\\|');
-  return [
-    `Measured ${date.slice(0, 10)} on ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, Node ${m.node}, load average ${m.loadAverage} at the start (\`npm run bench\`).`,
-    '',
-    `| ${COLS.map(([, h]) => h).join(' | ')} |`,
-    `| ${COLS.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${COLS.map(([k]) => esc(r[k])).join(' | ')} |`),
-    '',
-  ].join('\n');
-}
-
 function gitCommit(): string | undefined {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -256,12 +180,14 @@ async function main(): Promise<void> {
     figures: runs.flatMap((r) => r.figures.map((f) => ({ file: r.file, ...f }))),
     runs,
   };
-  // write-then-rename: an interrupted run never leaves half a results file
-  const out = path.join(BENCH_DIR, 'results.json');
-  fs.writeFileSync(`${out}.tmp`, JSON.stringify(results, null, 2) + '\n');
-  fs.renameSync(`${out}.tmp`, out);
-  fs.writeFileSync(path.join(BENCH_DIR, 'results.md'), markdownTable(rows, m, date));
-  process.stdout.write(`Wrote bench/results.json and bench/results.md\n`);
+  const written = writeResults(RESULTS_DIR, results, markdownTable(rows, m, date));
+  process.stdout.write(`Wrote ${written.map((f) => path.relative(ROOT, f)).join(' and ')}\n`);
+  if (a.updateReadme) {
+    if (runs.some((r) => !r.ok)) throw new Error('a benchmark failed: README.md and docs/performance.md left as they were');
+    updateMarkedFile(path.join(ROOT, 'README.md'), readmeTable(rows, m, date));
+    updateMarkedFile(path.join(ROOT, 'docs', 'performance.md'), markdownTable(rows, m, date));
+    process.stdout.write('Updated the benchmark tables of README.md and docs/performance.md\n');
+  }
   if (runs.some((r) => !r.ok)) process.exit(1);
 }
 
