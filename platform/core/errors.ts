@@ -71,7 +71,9 @@ export class DialectTable {
   }
 
   forUrl(url: string): ErrorDialect {
-    for (const [prefix, d] of this.entries) if (url.startsWith(prefix)) return d;
+    // the router ignores duplicate slashes (aio-lib-state asks for `//containers/...`)
+    const path = (url.split('?')[0] ?? url).replace(/\/{2,}/g, '/');
+    for (const [prefix, d] of this.entries) if (path.startsWith(prefix)) return d;
     return DIALECTS.openwhisk;
   }
 }
