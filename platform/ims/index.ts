@@ -9,10 +9,11 @@
  */
 import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type BetterSqlite3 from 'better-sqlite3';
 import type { PlatformContext, PlatformModule } from '../core/types';
 import { DIALECTS, PlatformError } from '../core/errors';
-import { isUnexpired, TOKEN_EXPIRY, tokenStore, type TokenStore } from './store';
+import { tokenStore, type TokenStore } from './store';
+
+export { isValidImsToken } from './store';
 
 const TOKEN_TTL_S = 86_399;
 
@@ -34,14 +35,6 @@ function formOf(req: FastifyRequest): Record<string, string> {
   }
   for (const [k, v] of Object.entries((req.query as Record<string, unknown>) ?? {})) if (typeof v === 'string' && !(k in out)) out[k] = v;
   return out;
-}
-
-/**
- * True when the token was issued by this IMS and has not expired. For code that holds only
- * the database; modules ask `ctx.ims?.isValid(token)`.
- */
-export function isValidImsToken(db: BetterSqlite3.Database, token: string): boolean {
-  return isUnexpired(db.prepare(TOKEN_EXPIRY).get(token));
 }
 
 function registerTokenRoutes(scope: FastifyInstance, ctx: PlatformContext, tokens: TokenStore): void {

@@ -13,12 +13,19 @@ export interface TokenStore {
   isValid(token: string): boolean;
 }
 
-/** the expiry of one token (the statement behind `isValid`) */
-export const TOKEN_EXPIRY = 'SELECT expires_at FROM ims_tokens WHERE token = ?';
+const TOKEN_EXPIRY = 'SELECT expires_at FROM ims_tokens WHERE token = ?';
 
-export function isUnexpired(row: unknown): boolean {
+function isUnexpired(row: unknown): boolean {
   const r = row as { expires_at: number } | undefined;
   return !!r && r.expires_at > Date.now();
+}
+
+/**
+ * True when the token was issued by this IMS and has not expired, for code that holds only
+ * the database; modules ask `ctx.ims?.isValid(token)`.
+ */
+export function isValidImsToken(db: BetterSqlite3.Database, token: string): boolean {
+  return isUnexpired(db.prepare(TOKEN_EXPIRY).get(token));
 }
 
 export function tokenStore(db: BetterSqlite3.Database): TokenStore {
