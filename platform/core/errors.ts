@@ -3,13 +3,14 @@
  * fault through); `core/server.ts` renders it once, in the body shape of the surface the
  * request reached, because each protocol the platform speaks has its own error dialect:
  *
- * - OpenWhisk (runtime, `/api/v1`):   `{error, code}` (code: an opaque request id)
+ * - OpenWhisk (runtime, `/api/v1`):   `{error, code}` (code: an opaque request id, or the
+ *                                      activation id when one was assigned: `extra.code`)
  * - I/O Events and the console API:    `{error_code, message, field?}`
- * - Commerce REST stand-in:            `{message, parameters?}`
- * - State (`/containers`):             `{error, code}`
+ * - Commerce REST and back-office stand-ins: `{message, parameters?}` (`extra.parameters`)
+ * - State (`/containers`):             `{error, field?}`
  * - IMS (`/ims`):                      `{error, error_description}`
  *
- * A module declares its dialect once for its URL prefix (`registerDialect`), not per route.
+ * A module declares its dialect once for its URL prefix (`ctx.errors.register`), not per route.
  */
 import crypto from 'node:crypto';
 
@@ -57,6 +58,7 @@ export const DIALECTS = {
   ioEvents: (e) => ({ error_code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}), ...e.extra }),
   commerce: (e) => ({ message: e.message, ...e.extra }),
   ims: (e) => ({ error: e.code, error_description: e.message, ...e.extra }),
+  state: (e) => ({ error: e.message, ...(e.field ? { field: e.field } : {}), ...e.extra }),
 } satisfies Record<string, ErrorDialect>;
 
 /** URL prefix → dialect; the longest matching prefix wins; OpenWhisk's is the default. */
@@ -69,7 +71,9 @@ export class DialectTable {
   }
 
   forUrl(url: string): ErrorDialect {
-    for (const [prefix, d] of this.entries) if (url.startsWith(prefix)) return d;
+    // the router ignores duplicate slashes (aio-lib-state asks for `//containers/...`)
+    const path = (url.split('?')[0] ?? url).replace(/\/{2,}/g, '/');
+    for (const [prefix, d] of this.entries) if (path.startsWith(prefix)) return d;
     return DIALECTS.openwhisk;
   }
 }

@@ -29,47 +29,70 @@ export interface ListQuery {
   upto?: number;
 }
 
+/**
+ * The `activations` table (this module's only table) and its statements, prepared once.
+ * Lists filter by what the caller asks, so their SQL is built per query and cached.
+ */
+function statements(db: BetterSqlite3.Database) {
+  migrate(db, 'runtime', [
+    `CREATE TABLE IF NOT EXISTS activations (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      activation_id TEXT NOT NULL UNIQUE,
+      namespace TEXT NOT NULL,
+      name TEXT NOT NULL,
+      path TEXT NOT NULL,
+      start INTEGER NOT NULL,
+      end INTEGER NOT NULL,
+      status_code INTEGER NOT NULL,
+      event_id TEXT,
+      doc TEXT NOT NULL
+    )`,
+    `CREATE INDEX IF NOT EXISTS activations_start ON activations (start)`,
+    `CREATE INDEX IF NOT EXISTS activations_path_start ON activations (path, start)`,
+    `CREATE INDEX IF NOT EXISTS activations_event ON activations (event_id) WHERE event_id IS NOT NULL`,
+  ]);
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    insert: db.prepare(
+      `INSERT OR REPLACE INTO activations (activation_id, namespace, name, path, start, end, status_code, event_id, doc)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    byId: db.prepare('SELECT activation_id, doc FROM activations WHERE activation_id = ?'),
+    byEvent: db.prepare('SELECT activation_id, doc FROM activations WHERE event_id = ? ORDER BY start, seq'),
+    withPath: db.prepare('SELECT path, doc FROM activations WHERE activation_id = ?'),
+    deleteStartedBefore: db.prepare('DELETE FROM activations WHERE start < ?'),
+    maxSeq: db.prepare('SELECT MAX(seq) AS m FROM activations'),
+    deleteUpToSeq: db.prepare('DELETE FROM activations WHERE seq <= ?'),
+    filtered(sql: string): BetterSqlite3.Statement {
+      let st = cache.get(sql);
+      if (!st) {
+        st = db.prepare(sql);
+        cache.set(sql, st);
+      }
+      return st;
+    },
+  };
+}
+
 export class ActivationStore {
   private queue: Array<{ rec: ActivationRecord; path: string; doc: string }> = [];
   private pending = new Map<string, ActivationRecord>();
   private timer: NodeJS.Timeout | undefined;
-  private readonly insert: BetterSqlite3.Statement;
+  private readonly sql: ReturnType<typeof statements>;
   private readonly insertMany: (rows: Array<{ rec: ActivationRecord; path: string; doc: string }>) => void;
-  private readonly getStmt: BetterSqlite3.Statement;
-  private readonly byEvent: BetterSqlite3.Statement;
   private pruneTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly db: BetterSqlite3.Database,
+    db: BetterSqlite3.Database,
     private readonly retention: { maxCount: number; maxAgeMs: number } = {
       maxCount: Number(process.env.PLATFORM_ACTIVATIONS_MAX ?? 20000),
       maxAgeMs: Number(process.env.PLATFORM_ACTIVATIONS_MAX_AGE_DAYS ?? 7) * 86_400_000,
     },
   ) {
-    migrate(db, 'runtime', [
-      `CREATE TABLE IF NOT EXISTS activations (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        activation_id TEXT NOT NULL UNIQUE,
-        namespace TEXT NOT NULL,
-        name TEXT NOT NULL,
-        path TEXT NOT NULL,
-        start INTEGER NOT NULL,
-        end INTEGER NOT NULL,
-        status_code INTEGER NOT NULL,
-        event_id TEXT,
-        doc TEXT NOT NULL
-      )`,
-      `CREATE INDEX IF NOT EXISTS activations_start ON activations (start)`,
-      `CREATE INDEX IF NOT EXISTS activations_path_start ON activations (path, start)`,
-      `CREATE INDEX IF NOT EXISTS activations_event ON activations (event_id) WHERE event_id IS NOT NULL`,
-    ]);
-    this.insert = db.prepare(
-      `INSERT OR REPLACE INTO activations (activation_id, namespace, name, path, start, end, status_code, event_id, doc)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    this.sql = statements(db);
     this.insertMany = db.transaction((rows: Array<{ rec: ActivationRecord; path: string; doc: string }>) => {
       for (const { rec, path, doc } of rows) {
-        this.insert.run(
+        this.sql.insert.run(
           rec.activationId,
           rec.namespace,
           rec.name,
@@ -82,8 +105,6 @@ export class ActivationStore {
         );
       }
     });
-    this.getStmt = db.prepare('SELECT activation_id, doc FROM activations WHERE activation_id = ?');
-    this.byEvent = db.prepare('SELECT activation_id, doc FROM activations WHERE event_id = ? ORDER BY start, seq');
     this.prune();
     this.pruneTimer = setInterval(() => this.prune(), 60_000);
     this.pruneTimer.unref();
@@ -111,13 +132,13 @@ export class ActivationStore {
   get(id: string): ActivationRecord | undefined {
     const p = this.pending.get(id);
     if (p) return p;
-    const row = this.getStmt.get(id) as Row | undefined;
+    const row = this.sql.byId.get(id) as Row | undefined;
     return row ? (JSON.parse(row.doc) as ActivationRecord) : undefined;
   }
 
   forEvent(eventId: string): ActivationRecord[] {
     this.flush();
-    return (this.byEvent.all(eventId) as Row[]).map((r) => JSON.parse(r.doc) as ActivationRecord);
+    return (this.sql.byEvent.all(eventId) as Row[]).map((r) => JSON.parse(r.doc) as ActivationRecord);
   }
 
   /** Newest first, as OpenWhisk lists them. `name` matches "action" or "pkg/action". */
@@ -146,7 +167,7 @@ export class ActivationStore {
     const sql = `SELECT activation_id, doc FROM activations ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
       ORDER BY start DESC, seq DESC LIMIT ? OFFSET ?`;
     args.push(q.limit, q.skip);
-    return (this.db.prepare(sql).all(...args) as Row[]).map((r) => JSON.parse(r.doc) as ActivationRecord);
+    return (this.sql.filtered(sql).all(...args) as Row[]).map((r) => JSON.parse(r.doc) as ActivationRecord);
   }
 
   /** Newest first, filtered, paged by a (start, seq) cursor. */
@@ -171,7 +192,7 @@ export class ActivationStore {
       args.push(q.before.start, q.before.start, q.before.seq);
     }
     const sql = `SELECT seq, start, path, doc FROM activations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY start DESC, seq DESC LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...args, q.limit + 1) as Array<{ seq: number; start: number; path: string; doc: string }>;
+    const rows = this.sql.filtered(sql).all(...args, q.limit + 1) as Array<{ seq: number; start: number; path: string; doc: string }>;
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     return {
@@ -183,7 +204,7 @@ export class ActivationStore {
   /** One record with the path it ran. */
   withPath(id: string): { path: string; record: ActivationRecord } | undefined {
     this.flush();
-    const row = this.db.prepare('SELECT path, doc FROM activations WHERE activation_id = ?').get(id) as { path: string; doc: string } | undefined;
+    const row = this.sql.withPath.get(id) as { path: string; doc: string } | undefined;
     return row ? { path: row.path, record: JSON.parse(row.doc) as ActivationRecord } : undefined;
   }
 
@@ -195,9 +216,9 @@ export class ActivationStore {
 
   prune(now = Date.now()): void {
     this.flush();
-    this.db.prepare('DELETE FROM activations WHERE start < ?').run(now - this.retention.maxAgeMs);
-    const max = this.db.prepare('SELECT MAX(seq) AS m FROM activations').get() as { m: number | null };
-    if (max.m !== null) this.db.prepare('DELETE FROM activations WHERE seq <= ?').run(max.m - this.retention.maxCount);
+    this.sql.deleteStartedBefore.run(now - this.retention.maxAgeMs);
+    const max = this.sql.maxSeq.get() as { m: number | null };
+    if (max.m !== null) this.sql.deleteUpToSeq.run(max.m - this.retention.maxCount);
   }
 
   close(): void {

@@ -1,6 +1,7 @@
 /** The I/O Runtime module: actions of app.config.yaml, OpenWhisk REST + web actions. */
 import type { PlatformContext, PlatformModule } from '../core/types';
 import { loadAppConfig } from '../core/app-config';
+import { DIALECTS } from '../core/errors';
 import { LocalRuntime } from './runtime';
 import { registerRuntimeRoutes } from './routes';
 
@@ -19,6 +20,8 @@ export function runtimeModule(opts: RuntimeModuleOptions = {}): PlatformModule &
       mod.runtime = rt;
       ctx.runtime = rt;
       await rt.build();
+      ctx.errors.register('/api/v1', DIALECTS.openwhisk);
+      ctx.errors.register('/runtime', DIALECTS.openwhisk);
       await app.register(async (scope) => registerRuntimeRoutes(scope, ctx, rt as LocalRuntime));
     },
     async close() {

@@ -2,17 +2,16 @@
  * Adobe I/O Runtime's production caps, opt in (`--production-limits`): 600 activations per
  * minute and 100 concurrent activations per namespace (429 beyond), 1 MB payloads (413).
  */
+import type { PlatformError } from '../core/errors';
+import { runtimeError } from './errors';
+
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 export const MAX_PER_MINUTE = 600;
 export const MAX_CONCURRENT = 100;
 
-export class LimitError extends Error {
-  constructor(
-    readonly statusCode: 429 | 413,
-    message: string,
-  ) {
-    super(message);
-  }
+/** The 413 of a request body over the production cap. */
+export function payloadTooLarge(bytes: number, activationId?: string): PlatformError {
+  return runtimeError(413, `The request content was too large (${bytes} > ${MAX_PAYLOAD_BYTES} bytes).`, activationId);
 }
 
 /** Sliding one-minute window with per-second buckets; concurrency counter. */
@@ -34,10 +33,10 @@ export class NamespaceLimits {
       else total += n;
     }
     if (total >= this.perMinute) {
-      throw new LimitError(429, `Too many requests in the last minute (count: ${total}, allowed: ${this.perMinute}).`);
+      throw runtimeError(429, `Too many requests in the last minute (count: ${total}, allowed: ${this.perMinute}).`);
     }
     if (this.concurrent >= this.maxConcurrent) {
-      throw new LimitError(429, `Too many concurrent requests in flight (count: ${this.concurrent}, allowed: ${this.maxConcurrent}).`);
+      throw runtimeError(429, `Too many concurrent requests in flight (count: ${this.concurrent}, allowed: ${this.maxConcurrent}).`);
     }
     this.buckets.set(sec, (this.buckets.get(sec) ?? 0) + 1);
     this.concurrent++;

@@ -10,8 +10,10 @@ import { resolveInputs, type ActionSpec } from '../core/app-config';
 import { ActionBuilder } from './build';
 import { ActionPool, type RunOutcome } from './pool';
 import { ActivationStore } from './activations';
-import { NamespaceLimits, LimitError, MAX_PAYLOAD_BYTES } from './limits';
-import { renderWebResult, webParams, WebError } from './web';
+import { NamespaceLimits, MAX_PAYLOAD_BYTES } from './limits';
+import { renderWebResult, webParams } from './web';
+import { PlatformError } from '../core/errors';
+import { runtimeError } from './errors';
 
 const STATUS = {
   ok: { status: 'success', statusCode: 0 },
@@ -21,8 +23,6 @@ const STATUS = {
   crash: { status: 'action developer error', statusCode: 2 },
   init: { status: 'action developer error', statusCode: 2 },
 } as const;
-
-export class ActionNotFound extends Error {}
 
 /** 32 hex characters like OpenWhisk's; randomUUID draws from a cached entropy pool (cheap) */
 export function newActivationId(): string {
@@ -133,14 +133,14 @@ export class LocalRuntime implements Runtime {
     return p;
   }
 
-  /** Run one activation; record it; never throws except LimitError / ActionNotFound. */
+  /** Run one activation; record it; throws only a PlatformError (a limit hit, an unknown action). */
   async run(
     fullName: string,
     params: Record<string, unknown>,
     opts: InvokeOptions & { activationId?: string; merged?: boolean } = {},
   ): Promise<ActivationRecord> {
     const spec = this.specs.get(fullName);
-    if (!spec) throw new ActionNotFound(`The requested resource does not exist: action ${fullName}.`);
+    if (!spec) throw runtimeError(404, `The requested resource does not exist: action ${fullName}.`);
     const c = this.ctx.config;
     if (c.productionLimits) this.limits.acquire();
     const activationId = opts.activationId ?? newActivationId();
@@ -218,7 +218,7 @@ export class LocalRuntime implements Runtime {
     return this.run(fullName, params, opts);
   }
 
-  /** Prepare a web activation's params; throws WebError (4xx) for bad requests. */
+  /** Prepare a web activation's params; throws a PlatformError (400) for bad requests. */
   webParamsFor(spec: ActionSpec, req: WebRequest, bodyBuf?: Buffer): Record<string, unknown> {
     return webParams(req, this.resolvedInputs(spec.fullName), { rawHttp: spec.rawHttp, final: spec.final, ...(bodyBuf ? { bodyBuf } : {}) });
   }
@@ -244,18 +244,13 @@ export class LocalRuntime implements Runtime {
     if (spec.requireAdobeAuth && !/^Bearer\s+\S+/i.test(lower.authorization ?? '')) {
       return json(401, 'cannot authorize request, reason: missing authorization header');
     }
-    let params: Record<string, unknown>;
-    try {
-      params = this.webParamsFor(spec, r);
-    } catch (e) {
-      if (e instanceof WebError) return json(e.statusCode, e.message);
-      throw e;
-    }
+    // no HTTP reply here: the caller (event delivery) gets the refusal as a response object
     let rec: ActivationRecord;
     try {
+      const params = this.webParamsFor(spec, r);
       rec = await this.run(fullName, params, { ...opts, activationId, merged: true, ...(opts?.eventId ? {} : cloudEventIdOpt(params)) });
     } catch (e) {
-      if (e instanceof LimitError) return json(e.statusCode, e.message);
+      if (e instanceof PlatformError) return json(e.status, e.message);
       throw e;
     }
     const out = renderWebResult(rec, 'http');

@@ -1,17 +1,11 @@
 /**
  * Web actions: an HTTP request becomes the action's params, the action's result becomes
- * the HTTP response, by Apache OpenWhisk's rules (see PLATFORM.md §1).
+ * the HTTP response, by Apache OpenWhisk's rules: JSON and form bodies merge into the params
+ * (query first), other bodies arrive as `__ow_body` (base64 when binary), `raw-http` actions
+ * get the body and query untouched, `__ow_*` names and final inputs cannot be overridden.
  */
 import type { ActivationRecord, WebRequest } from '../core/types';
-
-export class WebError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { runtimeError } from './errors';
 
 const TEXT_TYPES = /^(text\/|application\/(json|.*\+json|x-www-form-urlencoded|xml|.*\+xml|javascript|graphql))/i;
 
@@ -55,7 +49,7 @@ export function webParams(
       try {
         parsed = JSON.parse(req.body);
       } catch {
-        if (type !== '') throw new WebError(400, 'The request content was malformed: invalid JSON body.');
+        if (type !== '') throw runtimeError(400, 'The request content was malformed: invalid JSON body.');
         parsed = undefined;
         owBody = req.body;
       }
@@ -68,9 +62,9 @@ export function webParams(
     }
   }
   for (const k of Object.keys(fromRequest)) {
-    if (k.startsWith('__ow_')) throw new WebError(400, `Request defines parameters that are not allowed (e.g., reserved properties): ${k}.`);
+    if (k.startsWith('__ow_')) throw runtimeError(400, `Request defines parameters that are not allowed (e.g., reserved properties): ${k}.`);
     if (opts.final && k in inputs) {
-      throw new WebError(400, `Request defines parameters that are not allowed (e.g., reserved properties): ${k} is a final input of the action.`);
+      throw runtimeError(400, `Request defines parameters that are not allowed (e.g., reserved properties): ${k} is a final input of the action.`);
     }
   }
   return { ...inputs, ...fromRequest, ...base, ...(owBody !== undefined ? { __ow_body: owBody } : {}) };

@@ -59,12 +59,27 @@ export function migrate(
   })();
 }
 
+/** The `platform_kv` table's statements, prepared once per database. */
+const kvStatements = new WeakMap<BetterSqlite3.Database, { get: BetterSqlite3.Statement; set: BetterSqlite3.Statement }>();
+
+function kv(db: BetterSqlite3.Database): { get: BetterSqlite3.Statement; set: BetterSqlite3.Statement } {
+  let s = kvStatements.get(db);
+  if (!s) {
+    s = {
+      get: db.prepare('SELECT value FROM platform_kv WHERE key = ?'),
+      set: db.prepare('INSERT INTO platform_kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    };
+    kvStatements.set(db, s);
+  }
+  return s;
+}
+
 /** Small key/value helpers on the platform_kv table (generated ids, keys). */
 export function kvGet(db: BetterSqlite3.Database, key: string): string | undefined {
-  const row = db.prepare('SELECT value FROM platform_kv WHERE key = ?').get(key) as { value: string } | undefined;
+  const row = kv(db).get.get(key) as { value: string } | undefined;
   return row?.value;
 }
 
 export function kvSet(db: BetterSqlite3.Database, key: string, value: string): void {
-  db.prepare('INSERT INTO platform_kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  kv(db).set.run(key, value);
 }

@@ -1,9 +1,10 @@
-import { NamespaceLimits, LimitError } from '../../platform/runtime/limits';
+import { NamespaceLimits } from '../../platform/runtime/limits';
+import { PlatformError } from '../../platform/core/errors';
 
 test('concurrency cap: the 101st concurrent activation is refused, a release frees a slot', () => {
   const l = new NamespaceLimits(10_000, 100);
   for (let i = 0; i < 100; i++) l.acquire(0);
-  expect(() => l.acquire(0)).toThrow(LimitError);
+  expect(() => l.acquire(0)).toThrow(PlatformError);
   l.release();
   expect(() => l.acquire(0)).not.toThrow();
 });

@@ -1,0 +1,73 @@
+/**
+ * `/api/v1/namespaces/{ns}/actions/{pkg}/{action}`: GET describes the action, POST invokes
+ * it (blocking or not); other methods are refused, as actions come from app.config.yaml.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ActivationRecord, PlatformContext } from '../../core/types';
+import { PlatformError } from '../../core/errors';
+import type { LocalRuntime } from '../runtime';
+import { newActivationId } from '../runtime';
+import { forActivation, NOT_FOUND, runtimeError } from '../errors';
+import { bodyJson, rawBody, type RestGuard } from './request';
+import type { EntityViews } from './entities';
+
+const BLOCKING_WAIT_MS = 60_000;
+const MIN_BLOCKING_WAIT_MS = 1000;
+
+/** The activation, or 'timeout' when it outlasts the blocking wait (it then goes on running). */
+async function waitBlocking(running: Promise<ActivationRecord>, waitMs: number): Promise<ActivationRecord | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((r) => {
+    timer = setTimeout(() => r('timeout'), waitMs);
+  });
+  try {
+    return await Promise.race([running, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function registerInvokeRoutes(app: FastifyInstance, ctx: PlatformContext, rt: LocalRuntime, guard: RestGuard, views: EntityViews): void {
+  const cfg = ctx.config;
+
+  const invoke = async (req: FastifyRequest, reply: FastifyReply, fullName: string): Promise<unknown> => {
+    const q = req.query as Record<string, string | undefined>;
+    const params = bodyJson(rawBody(req, cfg));
+    if (!params) throw runtimeError(400, 'The request content was malformed: the body must be a JSON object of parameters.');
+    const activationId = newActivationId();
+    reply.header('x-openwhisk-activation-id', activationId);
+    const running = rt.run(fullName, params, { activationId });
+    if (q.blocking !== 'true') {
+      running.catch((e: unknown) => ctx.log.warn('non-blocking activation failed', { activationId, error: String(e) }));
+      // a limit hit must still answer 429 synchronously: give the run a tick to throw
+      const early = await Promise.race([running.then(() => undefined, (e: unknown) => e), new Promise((r) => setImmediate(r, undefined))]);
+      if (early instanceof PlatformError) throw forActivation(early, activationId);
+      return reply.code(202).send({ activationId });
+    }
+    // the time scale compresses Adobe's schedules for demos and tests, but a blocking wait
+    // under a second would turn every ordinary consumer → handler call into a 202
+    const waitMs = Math.max(MIN_BLOCKING_WAIT_MS, BLOCKING_WAIT_MS * cfg.timeScale);
+    const rec = await waitBlocking(running, waitMs).catch((e: unknown) => {
+      throw forActivation(e, activationId);
+    });
+    if (rec === 'timeout') return reply.code(202).send({ activationId });
+    const ok = rec.response.statusCode === 0;
+    const status = ok ? 200 : rec.response.statusCode === 3 ? 500 : 502;
+    if (q.result === 'true') return reply.code(status).send(rec.response.result);
+    return reply.code(status).send(rec);
+  };
+
+  const actionRoute = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    guard.authorize(req);
+    const { ns, '*': rest } = req.params as { ns: string; '*': string };
+    guard.requireNamespace(ns);
+    const fullName = rest.includes('/') ? rest : `default/${rest}`;
+    if (!rt.spec(fullName)) throw runtimeError(404, NOT_FOUND);
+    if (req.method === 'GET') return views.action(fullName, true);
+    if (req.method !== 'POST') {
+      throw runtimeError(405, `Actions come from app.config.yaml on the local platform; ${req.method} is not supported (edit the file: actions are rebuilt on change).`);
+    }
+    return invoke(req, reply, fullName);
+  };
+  app.route({ method: ['GET', 'POST', 'PUT', 'DELETE'], url: '/api/v1/namespaces/:ns/actions/*', handler: actionRoute });
+}

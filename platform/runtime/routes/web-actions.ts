@@ -1,0 +1,76 @@
+/**
+ * Web actions, `/api/v1/web/{ns}/{pkg}/{action}[.ext][/path]`: the request becomes the
+ * action's params, its result the response (platform/runtime/web.ts). Errors carry the
+ * activation id as their `code`, as OpenWhisk's do.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ActivationRecord, PlatformConfig } from '../../core/types';
+import type { LocalRuntime } from '../runtime';
+import { newActivationId } from '../runtime';
+import { forActivation, NOT_FOUND, runtimeError } from '../errors';
+import { isTextContentType, renderWebResult } from '../web';
+import { headersOf, queryString, rawBody, type RestGuard } from './request';
+
+const WEB_EXTENSIONS = ['json', 'http', 'html', 'text', 'svg'];
+
+/** What OpenWhisk adds to web responses (and answers to OPTIONS) unless `web-custom-options`. */
+const CORS: Record<string, string> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'OPTIONS, GET, DELETE, POST, PUT, HEAD, PATCH',
+  'access-control-allow-headers': 'Authorization, Origin, X-Requested-With, Content-Type, Accept, User-Agent',
+};
+
+/** `pkg/action.ext/rest/of/path` (or `action` alone, in the default package) */
+function parseWebPath(rest: string): { fullName: string; ext: string; path: string } {
+  const segs = rest.split('/');
+  let pkg = segs[0] ?? '';
+  let action = segs[1] ?? '';
+  let restPath = segs.slice(2);
+  if (segs.length === 1) {
+    pkg = 'default';
+    action = segs[0] ?? '';
+    restPath = [];
+  }
+  let ext = 'http';
+  const dot = action.lastIndexOf('.');
+  if (dot > 0 && WEB_EXTENSIONS.includes(action.slice(dot + 1))) {
+    ext = action.slice(dot + 1);
+    action = action.slice(0, dot);
+  }
+  return { fullName: `${pkg}/${action}`, ext, path: restPath.length ? '/' + restPath.join('/') : '' };
+}
+
+export function registerWebActionRoutes(app: FastifyInstance, cfg: PlatformConfig, rt: LocalRuntime, guard: RestGuard): void {
+  const web = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const params = req.params as { ns: string; '*': string };
+    const { fullName, ext, path } = parseWebPath(params['*'] ?? '');
+    const spec = rt.spec(fullName);
+    const activationId = newActivationId();
+    reply.header('x-openwhisk-activation-id', activationId);
+    if (!guard.isOwnNamespace(params.ns) || !spec || !spec.web) throw runtimeError(404, NOT_FOUND, activationId);
+    if (!spec.webCustomOptions) {
+      reply.headers(CORS);
+      if (req.method === 'OPTIONS') return reply.code(200).send('');
+    }
+    const raw = rawBody(req, cfg, activationId);
+    const headers = headersOf(req);
+    if (spec.requireAdobeAuth && !/^Bearer\s+\S+/i.test(headers.authorization ?? '')) {
+      throw runtimeError(401, 'cannot authorize request, reason: missing authorization header', activationId);
+    }
+    const text = isTextContentType(headers['content-type']);
+    const webRequest = { method: req.method, headers, body: text ? raw.toString('utf8') : '', query: queryString(req.url), path };
+    let rec: ActivationRecord;
+    try {
+      const actParams = rt.webParamsFor(spec, webRequest, text ? undefined : raw);
+      rec = await rt.run(fullName, actParams, { activationId, merged: true });
+    } catch (e) {
+      // a malformed request or a limit hit: answered under this activation's id
+      throw forActivation(e, activationId);
+    }
+    const out = renderWebResult(rec, ext);
+    reply.code(out.statusCode);
+    for (const [k, v] of Object.entries(out.headers)) reply.header(k, v);
+    return reply.send(out.body);
+  };
+  app.all('/api/v1/web/:ns/*', web);
+}
