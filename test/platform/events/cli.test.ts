@@ -22,10 +22,10 @@ describe('events CLI', () => {
     mod = eventsModule({ verifyWebhooks: false });
     h = await startHarness([mod], { timeScale: 0.0001 });
     rx = await startReceiver((_req, _body, res) => res.writeHead(status).end(status === 200 ? 'ok' : '{"error":"invalid sku"}'));
-    const { catalog } = mod.handle();
-    providerId = catalog.createProvider(WS, { label: 'Backoffice' }).id;
-    catalog.createEventMetadata(providerId, { event_code: 'be-observer.catalog_product_create', label: 'created' });
-    catalog.createRegistration(WS, {
+    const { registrations } = mod.handle();
+    providerId = registrations.createProvider(WS, { label: 'Backoffice' }).id;
+    registrations.createEventMetadata(providerId, { event_code: 'be-observer.catalog_product_create', label: 'created' });
+    registrations.createRegistration(WS, {
       client_id: 'c',
       name: 'products',
       delivery_type: 'webhook',
