@@ -11,6 +11,7 @@ import path from 'node:path';
 import { openDatabase } from '../platform/store/db';
 import { DeliveryEngine } from '../platform/events/engine';
 import { migrate } from '../platform/events/schema';
+import { Providers } from '../platform/events/providers';
 import { Registrations } from '../platform/events/registrations';
 import { Signer } from '../platform/events/signing';
 import { EventsStore } from '../platform/events/store';
@@ -28,9 +29,10 @@ const db = openDatabase(dir);
 migrate(db);
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const store = new EventsStore(db);
-const registrations = new Registrations(store, () => 'http://127.0.0.1');
+const providers = new Providers(store);
+const registrations = new Registrations(store, providers, () => 'http://127.0.0.1');
 const engine = new DeliveryEngine({
-  store, registrations, signer: new Signer(store), log: quiet, bus: new EventEmitter(), runtime: () => undefined, timeScale: 1,
+  store, providers, registrations, signer: new Signer(store), log: quiet, bus: new EventEmitter(), runtime: () => undefined, timeScale: 1,
   webhookTimeoutMs: 10_000, actionTimeoutMs: 60_000, maxInFlight: BATCH, healthWindowMs: 1_800_000, batchMaxEvents: 20, batchMaxBytes: 2 << 20,
 });
 

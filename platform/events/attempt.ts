@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { CloudEvent } from '../../src/contract';
 import type { Runtime } from '../core/types';
 import { classifyOutcome, type AttemptResult, type Outcome } from './policy';
-import { CUSTOM_EVENTS_METADATA, type Registrations } from './registrations';
+import { CUSTOM_EVENTS_METADATA, type Providers } from './providers';
 import type { EventRow, RegistrationRow } from './rows';
 import type { Signer } from './signing';
 import { DeliveryFailed, type Transport } from './transports/transport';
@@ -31,7 +31,7 @@ export interface AttemptReport {
 }
 
 export interface AttemptOptions {
-  registrations: Registrations;
+  providers: Providers;
   signer: Signer;
   runtime: () => Runtime | undefined;
   webhookTimeoutMs: number;
@@ -42,13 +42,13 @@ export class Attempts {
   private readonly providerMeta = new Map<string, string>();
 
   constructor(private readonly o: AttemptOptions) {
-    o.registrations.onChange(() => this.providerMeta.clear());
+    o.providers.onChange(() => this.providerMeta.clear());
   }
 
   private providerMetadata(providerId: string): string {
     let m = this.providerMeta.get(providerId);
     if (m === undefined) {
-      m = this.o.registrations.getProvider(providerId)?.provider_metadata ?? CUSTOM_EVENTS_METADATA;
+      m = this.o.providers.getProvider(providerId)?.provider_metadata ?? CUSTOM_EVENTS_METADATA;
       this.providerMeta.set(providerId, m);
     }
     return m;

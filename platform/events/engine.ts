@@ -14,6 +14,7 @@ import { HealthTracker } from './health';
 import { Ingest, type IngestResult } from './ingest';
 import { Outcomes, type Delivered } from './outcomes';
 import type { Health } from './policy';
+import type { Providers } from './providers';
 import type { Registrations } from './registrations';
 import type { PickedRow, RegistrationRow } from './rows';
 import { Scheduler } from './scheduler';
@@ -25,6 +26,7 @@ export type { DeliveryStatus } from './rows';
 
 export interface EngineOptions {
   store: EventsStore;
+  providers: Providers;
   registrations: Registrations;
   signer: Signer;
   log: Logger;

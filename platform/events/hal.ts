@@ -3,11 +3,13 @@
  * management API answers them (and `@adobe/aio-lib-events` reads them).
  */
 import { webhookStatusFor } from './policy';
-import { CUSTOM_EVENTS_METADATA, type Registrations } from './registrations';
+import { CUSTOM_EVENTS_METADATA, type Providers } from './providers';
+import type { Registrations } from './registrations';
 import type { EventMetadataRow, InterestRef, ProviderRow, RegistrationRow } from './rows';
 
 export class Hal {
   constructor(
+    private readonly providers: Providers,
     private readonly registrations: Registrations,
     private readonly baseUrl: () => string,
   ) {}
@@ -31,7 +33,7 @@ export class Hal {
       },
     };
     if (withMetadata) {
-      out._embedded = { 'rel:eventmetadata': this.registrations.listEventMetadata(p.id).map((m) => this.metadata(p, m)) };
+      out._embedded = { 'rel:eventmetadata': this.providers.listEventMetadata(p.id).map((m) => this.metadata(p, m)) };
     }
     return out;
   }
@@ -56,8 +58,8 @@ export class Hal {
   registration(reg: RegistrationRow): Record<string, unknown> {
     const base = this.baseUrl();
     const interests = (JSON.parse(reg.events_of_interest) as InterestRef[]).map((ei) => {
-      const p = this.registrations.getProvider(ei.provider_id);
-      const m = p ? this.registrations.getEventMetadata(p.id, ei.event_code) : undefined;
+      const p = this.providers.getProvider(ei.provider_id);
+      const m = p ? this.providers.getEventMetadata(p.id, ei.event_code) : undefined;
       return {
         event_code: ei.event_code,
         event_label: m?.label ?? ei.event_code,

@@ -25,7 +25,8 @@ import { housekeeper } from './housekeeping';
 import type { TokenCheck } from './ims-auth';
 import { LocalViews } from './local-views';
 import { MINUTE_MS } from './policy';
-import { Registrations, type Workspace } from './registrations';
+import { Providers, type Workspace } from './providers';
+import { Registrations } from './registrations';
 import type { EventsRouteDeps } from './routes/deps';
 import { registerEventMetadata } from './routes/event-metadata';
 import { registerIngress } from './routes/ingress';
@@ -76,6 +77,7 @@ export function localWorkspace(env: Record<string, string>): Workspace {
 
 /** Handles the module hands to tests and to the CLI-less parts of the platform. */
 export interface EventsHandle {
+  providers: Providers;
   registrations: Registrations;
   engine: DeliveryEngine;
   signer: Signer;
@@ -114,13 +116,11 @@ function eventsConfigFile(ctx: PlatformContext, option: string | undefined): str
   return raw ? path.resolve(ctx.config.projectDir, raw) : undefined;
 }
 
-function createEngine(ctx: PlatformContext, opts: EventsModuleOptions, store: EventsStore, registrations: Registrations, signer: Signer): DeliveryEngine {
+function createEngine(ctx: PlatformContext, opts: EventsModuleOptions, parts: { store: EventsStore; providers: Providers; registrations: Registrations; signer: Signer }): DeliveryEngine {
   const env = ctx.config.env ?? {};
   const timeScale = ctx.config.timeScale > 0 ? ctx.config.timeScale : 1;
   return new DeliveryEngine({
-    store,
-    registrations,
-    signer,
+    ...parts,
     log: ctx.log,
     bus: ctx.bus,
     runtime: () => ctx.runtime,
@@ -169,23 +169,25 @@ export function eventsModule(opts: EventsModuleOptions = {}): PlatformModule & {
       const env = ctx.config.env ?? {};
       migrate(ctx.db);
       store = new EventsStore(ctx.db);
-      const registrations = new Registrations(store, () => ctx.config.baseUrl);
+      const providers = new Providers(store);
+      const registrations = new Registrations(store, providers, () => ctx.config.baseUrl);
       const signer = new Signer(store);
-      const engine = createEngine(ctx, opts, store, registrations, signer);
-      const hal = new Hal(registrations, () => ctx.config.baseUrl);
-      handle = { registrations, engine, signer };
-      ctx.events = eventsService(store, registrations, engine);
+      const engine = createEngine(ctx, opts, { store, providers, registrations, signer });
+      const hal = new Hal(providers, registrations, () => ctx.config.baseUrl);
+      handle = { providers, registrations, engine, signer };
+      ctx.events = eventsService(store, providers, engine);
       ctx.errors.register('/events', DIALECTS.ioEvents);
       ctx.errors.register('/ingress', DIALECTS.ioEvents);
 
       const configFile = eventsConfigFile(ctx, opts.configFile);
       if (configFile) {
-        const summary = applyEventsConfig(registrations, loadEventsConfig(configFile), localWorkspace(env), env.OAUTH_CLIENT_ID || 'local-client');
+        const summary = applyEventsConfig(providers, registrations, loadEventsConfig(configFile), localWorkspace(env), env.OAUTH_CLIENT_ID || 'local-client');
         ctx.log.info('events: applied the events config', { file: configFile, created: summary.created.length, updated: summary.updated.length });
       }
       const verify = opts.verifyWebhooks ?? env.PLATFORM_EVENTS_VERIFY_WEBHOOKS !== 'false';
       await registerRoutes(app, {
         store,
+        providers,
         registrations,
         hal,
         engine,

@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
-import type { InterestRef, Registrations, Workspace } from './registrations';
+import type { Providers, Workspace } from './providers';
+import type { InterestRef, Registrations } from './registrations';
 import { PlatformError } from '../core/errors';
 import { asRecord } from './fields';
 
@@ -46,21 +47,21 @@ export interface SeedSummary {
   updated: string[];
 }
 
-export function applyEventsConfig(registrations: Registrations, cfg: EventsConfigFile, ws: Workspace, clientId: string): SeedSummary {
+export function applyEventsConfig(providers: Providers, registrations: Registrations, cfg: EventsConfigFile, ws: Workspace, clientId: string): SeedSummary {
   const summary: SeedSummary = { providers: {}, created: [], updated: [] };
   for (const p of cfg.providers ?? []) {
     if (!p.label) throw new Error('events config: every provider needs a label');
-    let row = registrations.listProviders(ws.orgId, {}).find((x) => x.label === p.label);
+    let row = providers.listProviders(ws.orgId, {}).find((x) => x.label === p.label);
     if (!row) {
-      row = registrations.createProvider(ws, p);
+      row = providers.createProvider(ws, p);
       summary.created.push(`provider ${p.label}`);
     }
     summary.providers[p.label] = row.id;
     for (const m of p.event_metadata ?? []) {
-      if (registrations.getEventMetadata(row.id, m.event_code)) {
-        registrations.updateEventMetadata(row.id, m.event_code, m);
+      if (providers.getEventMetadata(row.id, m.event_code)) {
+        providers.updateEventMetadata(row.id, m.event_code, m);
       } else {
-        registrations.createEventMetadata(row.id, { ...m, label: m.label ?? m.event_code });
+        providers.createEventMetadata(row.id, { ...m, label: m.label ?? m.event_code });
         summary.created.push(`event ${m.event_code}`);
       }
     }
@@ -70,7 +71,7 @@ export function applyEventsConfig(registrations: Registrations, cfg: EventsConfi
     const interests: InterestRef[] = (r.events_of_interest ?? []).map((ei, i) => {
       let providerId = ei.provider_id;
       if (!providerId && ei.provider_label) {
-        providerId = summary.providers[ei.provider_label] ?? registrations.listProviders(ws.orgId, {}).find((x) => x.label === ei.provider_label)?.id;
+        providerId = summary.providers[ei.provider_label] ?? providers.listProviders(ws.orgId, {}).find((x) => x.label === ei.provider_label)?.id;
       }
       if (!providerId) throw new Error(`events config: registration ${r.name} events_of_interest[${i}] names no known provider`);
       return { provider_id: providerId, event_code: ei.event_code };

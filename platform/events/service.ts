@@ -2,12 +2,12 @@
 import { PlatformError } from '../core/errors';
 import type { EventsService, FailedReplayFilter, LastAttempt } from '../core/types';
 import type { DeliveryEngine } from './engine';
-import type { Registrations } from './registrations';
+import type { Providers } from './providers';
 import type { EventsStore } from './store';
 
-export function eventsService(store: EventsStore, registrations: Registrations, engine: DeliveryEngine): EventsService {
+export function eventsService(store: EventsStore, providers: Providers, engine: DeliveryEngine): EventsService {
   return {
-    eventCodes: () => registrations.eventCodes(),
+    eventCodes: () => providers.eventCodes(),
 
     registrations: () => store.s.registrationNames.all().map((r) => ({ registrationId: r.registration_id, name: r.name })),
 

@@ -4,12 +4,14 @@ import type { Runtime } from '../../core/types';
 import type { DeliveryEngine } from '../engine';
 import type { Hal } from '../hal';
 import type { TokenCheck } from '../ims-auth';
+import type { Providers } from '../providers';
 import type { Registrations } from '../registrations';
 import type { Signer } from '../signing';
 import type { EventsStore } from '../store';
 
 export interface EventsRouteDeps {
   store: EventsStore;
+  providers: Providers;
   registrations: Registrations;
   hal: Hal;
   engine: DeliveryEngine;

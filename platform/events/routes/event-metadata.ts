@@ -13,11 +13,11 @@ const metadataBody = (b: Record<string, unknown>) => ({
   sample_event_template: optString(b, 'sample_event_template'),
 });
 
-export function registerEventMetadata(app: FastifyInstance, deps: Pick<EventsRouteDeps, 'registrations' | 'hal' | 'baseUrl' | 'tokenCheck'>): void {
-  const { registrations, hal } = deps;
+export function registerEventMetadata(app: FastifyInstance, deps: Pick<EventsRouteDeps, 'providers' | 'hal' | 'baseUrl' | 'tokenCheck'>): void {
+  const { providers, hal } = deps;
   const h = halRoute(deps.tokenCheck);
   const provider = (id: string) => {
-    const p = registrations.getProvider(id);
+    const p = providers.getProvider(id);
     if (!p) throw notFound(`provider ${id} not found`, 'providerId');
     return p;
   };
@@ -28,7 +28,7 @@ export function registerEventMetadata(app: FastifyInstance, deps: Pick<EventsRou
       const pr = provider(p.providerId ?? '');
       return {
         _links: { self: { href: `${deps.baseUrl()}/events/providers/${pr.id}/eventmetadata` } },
-        _embedded: { eventmetadata: registrations.listEventMetadata(pr.id).map((m) => hal.metadata(pr, m)) },
+        _embedded: { eventmetadata: providers.listEventMetadata(pr.id).map((m) => hal.metadata(pr, m)) },
       };
     }),
   );
@@ -37,7 +37,7 @@ export function registerEventMetadata(app: FastifyInstance, deps: Pick<EventsRou
     '/events/providers/:providerId/eventmetadata/:eventCode',
     h((_req, _reply, p) => {
       const pr = provider(p.providerId ?? '');
-      const m = registrations.getEventMetadata(pr.id, p.eventCode ?? '');
+      const m = providers.getEventMetadata(pr.id, p.eventCode ?? '');
       if (!m) throw notFound(`event metadata ${p.eventCode} not found for provider ${pr.id}`, 'eventCode');
       return hal.metadata(pr, m);
     }),
@@ -47,7 +47,7 @@ export function registerEventMetadata(app: FastifyInstance, deps: Pick<EventsRou
     '/events/providers/:providerId/eventmetadata/:eventCode/sample_event',
     h((_req, _reply, p) => {
       const pr = provider(p.providerId ?? '');
-      const m = registrations.getEventMetadata(pr.id, p.eventCode ?? '');
+      const m = providers.getEventMetadata(pr.id, p.eventCode ?? '');
       if (!m || !m.sample_event_template) throw notFound(`no sample event for ${p.eventCode}`, 'eventCode');
       return { format: 'cloud_events_v1', sample_payload: m.sample_event_template, _links: { self: { href: `${deps.baseUrl()}/events/providers/${pr.id}/eventmetadata/${m.event_code}/sample_event` } } };
     }),
@@ -58,7 +58,7 @@ export function registerEventMetadata(app: FastifyInstance, deps: Pick<EventsRou
     h((req, reply, p) => {
       const b = bodyObject(req);
       const pr = provider(p.providerId ?? '');
-      const m = registrations.createEventMetadata(pr.id, { event_code: reqString(b, 'event_code'), ...metadataBody(b), label: reqString(b, 'label') });
+      const m = providers.createEventMetadata(pr.id, { event_code: reqString(b, 'event_code'), ...metadataBody(b), label: reqString(b, 'label') });
       reply.code(201);
       return hal.metadata(pr, m);
     }),
@@ -69,14 +69,14 @@ export function registerEventMetadata(app: FastifyInstance, deps: Pick<EventsRou
     h((req, _reply, p) => {
       const b = bodyObject(req);
       const pr = provider(p.providerId ?? '');
-      return hal.metadata(pr, registrations.updateEventMetadata(pr.id, p.eventCode ?? '', metadataBody(b)));
+      return hal.metadata(pr, providers.updateEventMetadata(pr.id, p.eventCode ?? '', metadataBody(b)));
     }),
   );
 
   app.delete(
     '/events/:consumerOrgId/:projectId/:workspaceId/providers/:providerId/eventmetadata/:eventCode',
     h((_req, _reply, p) => {
-      registrations.deleteEventMetadata(p.providerId ?? '', p.eventCode ?? '');
+      providers.deleteEventMetadata(p.providerId ?? '', p.eventCode ?? '');
       return undefined;
     }),
   );
@@ -84,7 +84,7 @@ export function registerEventMetadata(app: FastifyInstance, deps: Pick<EventsRou
   app.delete(
     '/events/:consumerOrgId/:projectId/:workspaceId/providers/:providerId/eventmetadata',
     h((_req, _reply, p) => {
-      registrations.deleteEventMetadata(p.providerId ?? '');
+      providers.deleteEventMetadata(p.providerId ?? '');
       return undefined;
     }),
   );

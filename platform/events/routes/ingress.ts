@@ -12,17 +12,17 @@ import { requireImsAuth } from '../ims-auth';
 import type { IngestResult } from '../ingest';
 import type { EventsRouteDeps } from './deps';
 
-export function registerIngress(app: FastifyInstance, deps: Pick<EventsRouteDeps, 'registrations' | 'engine' | 'tokenCheck'>): void {
+export function registerIngress(app: FastifyInstance, deps: Pick<EventsRouteDeps, 'providers' | 'engine' | 'tokenCheck'>): void {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     requireImsAuth(req, deps.tokenCheck);
     const ce = parseCloudEvent(req.body);
     const m = /^urn:uuid:(.+)$/.exec(ce.source);
     const providerId = m?.[1] ?? ce.source;
-    const provider = deps.registrations.getProvider(providerId);
+    const provider = deps.providers.getProvider(providerId);
     if (!provider) {
       throw new PlatformError(400, 'unknown_provider', `source ${ce.source} does not name a known provider (expected urn:uuid:{providerId})`, { field: 'source' });
     }
-    if (!deps.registrations.getEventMetadata(provider.id, ce.type)) {
+    if (!deps.providers.getEventMetadata(provider.id, ce.type)) {
       throw new PlatformError(400, 'unknown_event_code', `event code ${ce.type} is not defined for provider ${provider.label} (${provider.id})`, { field: 'type' });
     }
     let stored: IngestResult;

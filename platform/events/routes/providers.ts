@@ -22,11 +22,11 @@ const PROVIDER_METADATA = [
   { id: 'dx_commerce_events', label: 'Commerce Events', description: 'Events emitted by Adobe Commerce', has_multiple_providers: true, instantiable: true, event_delivery_format: 'cloud_events_v1' },
 ];
 
-export function registerProviders(app: FastifyInstance, deps: Pick<EventsRouteDeps, 'registrations' | 'hal' | 'baseUrl' | 'tokenCheck'>): void {
-  const { registrations, hal } = deps;
+export function registerProviders(app: FastifyInstance, deps: Pick<EventsRouteDeps, 'providers' | 'hal' | 'baseUrl' | 'tokenCheck'>): void {
+  const { providers, hal } = deps;
   const h = halRoute(deps.tokenCheck);
   const provider = (id: string) => {
-    const p = registrations.getProvider(id);
+    const p = providers.getProvider(id);
     if (!p) throw new PlatformError(404, 'not_found', `provider ${id} not found`, { field: 'providerId' });
     return p;
   };
@@ -38,7 +38,7 @@ export function registerProviders(app: FastifyInstance, deps: Pick<EventsRouteDe
       const ids = [...toArray(q.providerMetadataIds), ...toArray(q['providerMetadataIds[]']), ...toArray(q.providerMetadataId)];
       const instanceId = typeof q.instanceId === 'string' ? q.instanceId : undefined;
       const withMeta = q.eventmetadata === 'true';
-      const rows = registrations.listProviders(p.consumerOrgId ?? '', { providerMetadataIds: ids, instanceId });
+      const rows = providers.listProviders(p.consumerOrgId ?? '', { providerMetadataIds: ids, instanceId });
       return {
         _links: { self: { href: `${deps.baseUrl()}/events/${p.consumerOrgId}/providers` } },
         _embedded: { providers: rows.map((r) => hal.provider(r, withMeta)) },
@@ -58,7 +58,7 @@ export function registerProviders(app: FastifyInstance, deps: Pick<EventsRouteDe
     '/events/:consumerOrgId/:projectId/:workspaceId/providers',
     h((req, reply, p) => {
       const b = bodyObject(req);
-      const row = registrations.createProvider(ws(p), {
+      const row = providers.createProvider(ws(p), {
         label: reqString(b, 'label'),
         description: optString(b, 'description'),
         docs_url: optString(b, 'docs_url'),
@@ -74,7 +74,7 @@ export function registerProviders(app: FastifyInstance, deps: Pick<EventsRouteDe
     '/events/:consumerOrgId/:projectId/:workspaceId/providers/:providerId',
     h((req, _reply, p) => {
       const b = bodyObject(req);
-      const row = registrations.updateProvider(p.providerId ?? '', { label: optString(b, 'label'), description: optString(b, 'description'), docs_url: optString(b, 'docs_url') });
+      const row = providers.updateProvider(p.providerId ?? '', { label: optString(b, 'label'), description: optString(b, 'description'), docs_url: optString(b, 'docs_url') });
       return hal.provider(row, false);
     }),
   );
@@ -82,7 +82,7 @@ export function registerProviders(app: FastifyInstance, deps: Pick<EventsRouteDe
   app.delete(
     '/events/:consumerOrgId/:projectId/:workspaceId/providers/:providerId',
     h((_req, _reply, p) => {
-      registrations.deleteProvider(p.providerId ?? '');
+      providers.deleteProvider(p.providerId ?? '');
       return undefined;
     }),
   );

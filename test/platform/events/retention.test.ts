@@ -10,9 +10,9 @@ test('retention keeps at most N attempts, drops settled events past their age, a
   const h = await startHarness([mod]);
   const rx = await startReceiver((_req, _body, res) => res.writeHead(200).end());
   try {
-    const { registrations } = mod.handle();
-    const p = registrations.createProvider(WS, { label: 'P' });
-    registrations.createEventMetadata(p.id, { event_code: 'r.code', label: 'r' });
+    const { providers, registrations } = mod.handle();
+    const p = providers.createProvider(WS, { label: 'P' });
+    providers.createEventMetadata(p.id, { event_code: 'r.code', label: 'r' });
     registrations.createRegistration(WS, { client_id: 'c', name: 'hook', delivery_type: 'webhook', webhook_url: rx.url, events_of_interest: [{ provider_id: p.id, event_code: 'r.code' }] });
     const journal = registrations.createRegistration(WS, { client_id: 'c', name: 'journal', delivery_type: 'journal', events_of_interest: [{ provider_id: p.id, event_code: 'r.code' }] });
     const publish = (i: number) =>
@@ -41,9 +41,9 @@ test('an end date pauses the registration by itself, and the log says why', asyn
   const mod = eventsModule({ verifyWebhooks: false, housekeepingMs: 20 });
   const h = await startHarness([mod]);
   try {
-    const { registrations } = mod.handle();
-    const p = registrations.createProvider(WS, { label: 'P' });
-    registrations.createEventMetadata(p.id, { event_code: 'e.code', label: 'e' });
+    const { providers, registrations } = mod.handle();
+    const p = providers.createProvider(WS, { label: 'P' });
+    providers.createEventMetadata(p.id, { event_code: 'e.code', label: 'e' });
     const reg = registrations.createRegistration(WS, { client_id: 'c', name: 'temp', delivery_type: 'webhook', webhook_url: 'http://127.0.0.1:1/x', events_of_interest: [{ provider_id: p.id, event_code: 'e.code' }] });
     const r = await fetch(`${h.base}/events/_local/registrations/temp/end-date`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ endsAt: Date.now() + 100 }) });
     expect(r.status).toBe(200);
