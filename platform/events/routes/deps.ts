@@ -1,4 +1,4 @@
-/** What the events routes are given by the module (./../index.ts). */
+/** What the events routes are given by the module (../index.ts). */
 import type { EventEmitter } from 'node:events';
 import type { Runtime } from '../../core/types';
 import type { DeliveryEngine } from '../engine';

@@ -20,7 +20,7 @@ interface Ctx {
 async function setup(timeScale: number, codes: string[], webhookTimeoutMs = 1000, healthWindowMs?: number): Promise<Ctx> {
   const mod = eventsModule({ webhookTimeoutMs, verifyWebhooks: true, housekeepingMs: 20, ...(healthWindowMs !== undefined ? { healthWindowMs } : {}) });
   const h = await startHarness([mod], { timeScale });
-  const { providers, registrations } = mod.handle();
+  const { providers } = mod.handle();
   const p = providers.createProvider(WS, { label: 'Backoffice' });
   for (const c of codes) providers.createEventMetadata(p.id, { event_code: c, label: c });
   return { h, mod, providerId: p.id };
