@@ -9,10 +9,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../platform/store/db';
-import { Catalog } from '../platform/events/catalog';
 import { DeliveryEngine } from '../platform/events/engine';
 import { migrate } from '../platform/events/schema';
+import { Providers } from '../platform/events/providers';
+import { Registrations } from '../platform/events/registrations';
 import { Signer } from '../platform/events/signing';
+import { EventsStore } from '../platform/events/store';
 
 const PENDING = Number(process.argv[2] ?? 1_000_000);
 const BATCH = Number(process.argv[3] ?? 64);
@@ -26,9 +28,11 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scheduler-'));
 const db = openDatabase(dir);
 migrate(db);
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-const catalog = new Catalog(db, () => 'http://127.0.0.1');
+const store = new EventsStore(db);
+const providers = new Providers(store);
+const registrations = new Registrations(store, providers, () => 'http://127.0.0.1');
 const engine = new DeliveryEngine({
-  db, catalog, signer: new Signer(db), log: quiet, bus: new EventEmitter(), runtime: () => undefined, timeScale: 1,
+  store, providers, registrations, signer: new Signer(store), log: quiet, bus: new EventEmitter(), runtime: () => undefined, timeScale: 1,
   webhookTimeoutMs: 10_000, actionTimeoutMs: 60_000, maxInFlight: BATCH, healthWindowMs: 1_800_000, batchMaxEvents: 20, batchMaxBytes: 2 << 20,
 });
 

@@ -11,6 +11,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { DIALECTS, PlatformError } from '../core/errors';
 import type { PlatformContext, PlatformModule } from '../core/types';
 import { registerConsoleApi } from './api';
 
@@ -34,9 +35,7 @@ export function consoleModule(opts: ConsoleModuleOptions = {}): PlatformModule {
   const files = new Set(readdirSync(ASSETS_DIR).filter((f) => CONTENT_TYPES[path.extname(f)] !== undefined));
 
   const serve = (reply: FastifyReply, file: string): FastifyReply => {
-    if (!files.has(file)) {
-      return reply.code(404).type('application/json').send({ error_code: 'not_found', message: `no console asset ${file}`, field: 'path' });
-    }
+    if (!files.has(file)) throw new PlatformError(404, 'not_found', `no console asset ${file}`, { field: 'path' });
     let buf = opts.noCache ? undefined : cache.get(file);
     if (!buf) {
       buf = readFileSync(path.join(ASSETS_DIR, file));
@@ -52,6 +51,8 @@ export function consoleModule(opts: ConsoleModuleOptions = {}): PlatformModule {
   return {
     name: 'console',
     async register(app: FastifyInstance, ctx: PlatformContext) {
+      // the console's endpoints (and its asset 404s) speak the events API's error body
+      ctx.errors.register('/console', DIALECTS.ioEvents);
       await app.register(async (scope) => {
         scope.get('/console', async (_req, reply) => serve(reply, 'index.html'));
         scope.get('/console/', async (_req, reply) => serve(reply, 'index.html'));

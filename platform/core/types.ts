@@ -154,11 +154,53 @@ export interface PlatformContext {
   errors: DialectTable;
   /** set by the IMS module when it is loaded: whether a bearer token was issued by it */
   ims?: ImsService;
+  /** set by the events module when it is loaded: what the console asks of it */
+  events?: EventsService;
 }
 
 /** What the IMS module offers the other modules. */
 export interface ImsService {
   isValid(token: string): boolean;
+}
+
+/** What the events module offers the other modules (the console). */
+export interface EventsService {
+  /** every event code a provider defines, sorted */
+  eventCodes(): string[];
+  /** the registrations' ids and names, sorted by name */
+  registrations(): Array<{ registrationId: string; name: string }>;
+  /** per event id: its latest attempt (the latest failed one while it is not delivered everywhere) */
+  lastAttempts(eventIds: readonly string[]): Record<string, LastAttempt>;
+  /**
+   * Replay the failed (rejected, dead) deliveries of the chosen events, not the delivered
+   * ones; throws a 404 PlatformError for an unknown registration.
+   */
+  replayFailed(filter: FailedReplayFilter): { events: number; deliveries: number };
+}
+
+export interface LastAttempt {
+  type: string;
+  entityId: string | null;
+  registration: string | null;
+  attempt: number;
+  outcome: string;
+  responseStatus: number | null;
+  error: string | null;
+  at: number;
+  durationMs: number;
+}
+
+/** Which failed deliveries to replay: of given event ids, or of the events matching the rest. */
+export interface FailedReplayFilter {
+  /** 'rejected', 'dead' or both */
+  statuses: string[];
+  /** registration_id or name */
+  registration?: string | undefined;
+  eventIds?: string[] | undefined;
+  type?: string | undefined;
+  entity?: string | undefined;
+  since?: number | undefined;
+  until?: number | undefined;
 }
 
 export interface PlatformModule {

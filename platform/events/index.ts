@@ -1,7 +1,8 @@
 /**
  * The local Adobe I/O Events module: ingress (`POST /ingress`), management API
  * (`/events/...`), durable delivery with Adobe's retry policy, signatures, journal, and
- * the platform's own traces API (`/events/_local/...`).
+ * the platform's own traces API (`/events/_local/...`). It owns the `ev_*` tables (every
+ * statement in ./store.ts) and offers the console what it needs as `ctx.events`.
  *
  * Settings (module options, else the platform's env):
  * - PLATFORM_EVENTS_CONFIG: providers/registrations file applied at start (default: the
@@ -14,20 +15,35 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { DIALECTS, PlatformError } from '../core/errors';
+import { useJsonParser } from '../core/http';
 import type { PlatformContext, PlatformModule } from '../core/types';
-import { Catalog, type Workspace } from './catalog';
 import { DEFAULT_ENTITY_FIELDS } from './entity';
 import { DeliveryEngine } from './engine';
-import { ApiError, type TokenCheck } from './http';
-import { isValidImsToken } from '../ims';
-import { registerIngress } from './ingress';
-import { registerJournal } from './journal';
-import { pauseRegistration, registerLocalApi } from './local-api';
-import { registerManagement } from './management';
+import { Hal } from './hal';
+import { housekeeper } from './housekeeping';
+import type { TokenCheck } from './ims-auth';
+import { LocalViews } from './local-views';
 import { MINUTE_MS } from './policy';
+import { Providers, type Workspace } from './providers';
+import { Registrations } from './registrations';
+import type { EventsRouteDeps } from './routes/deps';
+import { registerEventMetadata } from './routes/event-metadata';
+import { registerIngress } from './routes/ingress';
+import { registerJournal } from './routes/journal';
+import { registerLocalEvents } from './routes/local/events';
+import { registerPublicKeys } from './routes/local/keys';
+import { registerLocalRegistrations } from './routes/local/registrations';
+import { registerLocalReplay } from './routes/local/replay';
+import { registerLocalStream } from './routes/local/stream';
+import { registerProviders } from './routes/providers';
+import { registerRegistrations } from './routes/registrations';
 import { migrate } from './schema';
 import { applyEventsConfig, loadEventsConfig } from './seed';
+import { eventsService } from './service';
 import { Signer } from './signing';
+import { EventsStore } from './store';
+import { verifyWebhook } from './verify-webhook';
 
 export interface EventsModuleOptions {
   configFile?: string | undefined;
@@ -61,20 +77,86 @@ export function localWorkspace(env: Record<string, string>): Workspace {
 
 /** Handles the module hands to tests and to the CLI-less parts of the platform. */
 export interface EventsHandle {
-  catalog: Catalog;
+  providers: Providers;
+  registrations: Registrations;
   engine: DeliveryEngine;
   signer: Signer;
 }
 
+const envNum = (env: Record<string, string>, name: string, dflt: number): number => {
+  const v = Number(env[name]);
+  return Number.isFinite(v) && v > 0 ? v : dflt;
+};
+
+/**
+ * Bearer tokens must come from the platform's IMS when that module is loaded (asked at
+ * request time); without it any non-empty bearer is accepted. A token found valid is
+ * remembered for a minute (the check is on every publish).
+ */
+function imsTokenCheck(ctx: PlatformContext): TokenCheck {
+  const valid = new Map<string, number>();
+  return (t) => {
+    if (!ctx.ims) return true;
+    const now = Date.now();
+    if ((valid.get(t) ?? 0) > now) return true;
+    if (!ctx.ims.isValid(t)) return false;
+    if (valid.size > 10_000) valid.clear();
+    valid.set(t, now + 60_000);
+    return true;
+  };
+}
+
+/** the option, else the env, else the project's events.config.(json|yaml) when it has one */
+function eventsConfigFile(ctx: PlatformContext, option: string | undefined): string | undefined {
+  const env = ctx.config.env ?? {};
+  const conventional = ['events.config.json', 'events.config.yaml', 'events.config.yml'].find((f) => fs.existsSync(path.join(ctx.config.projectDir, f)));
+  // PLATFORM_EVENTS_CONFIG=none: apply no config file (the app's onboarding hook wires events)
+  const fromEnv = env.PLATFORM_EVENTS_CONFIG === 'none' ? undefined : env.PLATFORM_EVENTS_CONFIG || conventional;
+  const raw = option ?? fromEnv;
+  return raw ? path.resolve(ctx.config.projectDir, raw) : undefined;
+}
+
+function createEngine(ctx: PlatformContext, opts: EventsModuleOptions, parts: { store: EventsStore; providers: Providers; registrations: Registrations; signer: Signer }): DeliveryEngine {
+  const env = ctx.config.env ?? {};
+  const timeScale = ctx.config.timeScale > 0 ? ctx.config.timeScale : 1;
+  return new DeliveryEngine({
+    ...parts,
+    log: ctx.log,
+    bus: ctx.bus,
+    runtime: () => ctx.runtime,
+    timeScale,
+    webhookTimeoutMs: opts.webhookTimeoutMs ?? envNum(env, 'PLATFORM_WEBHOOK_TIMEOUT_MS', 10_000),
+    actionTimeoutMs: opts.actionTimeoutMs ?? envNum(env, 'PLATFORM_ACTION_TIMEOUT_MS', 60_000),
+    maxInFlight: opts.maxInFlight ?? envNum(env, 'PLATFORM_EVENTS_MAX_IN_FLIGHT', 64),
+    healthWindowMs: opts.healthWindowMs !== undefined ? opts.healthWindowMs / timeScale : 30 * MINUTE_MS,
+    entityFields: opts.entityFields ?? (env.PLATFORM_EVENTS_ENTITY_FIELDS ? env.PLATFORM_EVENTS_ENTITY_FIELDS.split(',').map((s) => s.trim()) : DEFAULT_ENTITY_FIELDS),
+    batchMaxEvents: 20,
+    batchMaxBytes: 2 * 1024 * 1024,
+  });
+}
+
+async function registerRoutes(app: FastifyInstance, deps: EventsRouteDeps & { views: LocalViews }): Promise<void> {
+  await app.register(async (scope) => {
+    // bad JSON gets a 400 naming the body; the ingress reads CloudEvents as text itself
+    useJsonParser(scope, () => new PlatformError(400, 'invalid_body', 'the body is not valid JSON', { field: 'body' }));
+    scope.addContentTypeParser(['application/cloudevents+json', 'application/cloudevents-batch+json'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    registerIngress(scope, deps);
+    registerProviders(scope, deps);
+    registerEventMetadata(scope, deps);
+    registerRegistrations(scope, deps);
+    registerJournal(scope, deps);
+    registerPublicKeys(scope, deps);
+    registerLocalEvents(scope, deps);
+    registerLocalReplay(scope, deps);
+    registerLocalRegistrations(scope, deps);
+    registerLocalStream(scope, deps);
+  });
+}
+
 export function eventsModule(opts: EventsModuleOptions = {}): PlatformModule & { handle(): EventsHandle } {
   let handle: EventsHandle | undefined;
+  let store: EventsStore | undefined;
   let housekeeping: NodeJS.Timeout | undefined;
-  let ctxRef: PlatformContext | undefined;
-
-  const envNum = (env: Record<string, string>, name: string, dflt: number): number => {
-    const v = Number(env[name]);
-    return Number.isFinite(v) && v > 0 ? v : dflt;
-  };
 
   return {
     name: 'events',
@@ -84,110 +166,61 @@ export function eventsModule(opts: EventsModuleOptions = {}): PlatformModule & {
     },
 
     async register(app: FastifyInstance, ctx: PlatformContext) {
-      ctxRef = ctx;
       const env = ctx.config.env ?? {};
       migrate(ctx.db);
-      const catalog = new Catalog(ctx.db, () => ctx.config.baseUrl);
-      // bearer tokens must come from the platform's IMS when that module is loaded
-      const hasIms = () => ctx.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ims_tokens'").get() !== undefined;
-      let imsLoaded: boolean | undefined;
-      // a token found valid is remembered for a minute (the lookup is on every publish)
-      const valid = new Map<string, number>();
-      const tokenCheck: TokenCheck =
-        opts.tokenCheck ??
-        ((t) => {
-          if (!(imsLoaded ??= hasIms())) return true;
-          const now = Date.now();
-          if ((valid.get(t) ?? 0) > now) return true;
-          if (!isValidImsToken(ctx.db, t)) return false;
-          if (valid.size > 10_000) valid.clear();
-          valid.set(t, now + 60_000);
-          return true;
-        });
-      const signer = new Signer(ctx.db);
-      const entityFields = opts.entityFields ?? (env.PLATFORM_EVENTS_ENTITY_FIELDS ? env.PLATFORM_EVENTS_ENTITY_FIELDS.split(',').map((s) => s.trim()) : DEFAULT_ENTITY_FIELDS);
-      const engine = new DeliveryEngine({
-        db: ctx.db,
-        catalog,
-        signer,
-        log: ctx.log,
-        bus: ctx.bus,
-        runtime: () => ctx.runtime,
-        timeScale: ctx.config.timeScale > 0 ? ctx.config.timeScale : 1,
-        webhookTimeoutMs: opts.webhookTimeoutMs ?? envNum(env, 'PLATFORM_WEBHOOK_TIMEOUT_MS', 10_000),
-        actionTimeoutMs: opts.actionTimeoutMs ?? envNum(env, 'PLATFORM_ACTION_TIMEOUT_MS', 60_000),
-        maxInFlight: opts.maxInFlight ?? envNum(env, 'PLATFORM_EVENTS_MAX_IN_FLIGHT', 64),
-        healthWindowMs: opts.healthWindowMs !== undefined ? opts.healthWindowMs / (ctx.config.timeScale > 0 ? ctx.config.timeScale : 1) : 30 * MINUTE_MS,
-        entityFields,
-        batchMaxEvents: 20,
-        batchMaxBytes: 2 * 1024 * 1024,
-      });
-      handle = { catalog, engine, signer };
+      store = new EventsStore(ctx.db);
+      const providers = new Providers(store);
+      const registrations = new Registrations(store, providers, () => ctx.config.baseUrl);
+      const signer = new Signer(store);
+      const engine = createEngine(ctx, opts, { store, providers, registrations, signer });
+      const hal = new Hal(providers, registrations, () => ctx.config.baseUrl);
+      handle = { providers, registrations, engine, signer };
+      ctx.events = eventsService(store, providers, engine);
+      ctx.errors.register('/events', DIALECTS.ioEvents);
+      ctx.errors.register('/ingress', DIALECTS.ioEvents);
 
-      const verify = opts.verifyWebhooks ?? env.PLATFORM_EVENTS_VERIFY_WEBHOOKS !== 'false';
-      const verifyWebhook = async (url: string): Promise<void> => {
-        if (!verify) return;
-        const challenge = Math.random().toString(36).slice(2);
-        const u = new URL(url);
-        u.searchParams.set('challenge', challenge);
-        let text = '';
-        let status = 0;
-        try {
-          const res = await fetch(u, { signal: AbortSignal.timeout(10_000), headers: { 'user-agent': 'Adobe I/O Events (local platform)' } });
-          status = res.status;
-          text = await res.text();
-        } catch (e) {
-          throw new ApiError(400, 'webhook_verification_failed', `webhook_url did not answer the challenge GET ${u.origin}${u.pathname}?challenge=…: ${(e as Error).message}`, 'webhook_url');
-        }
-        if (status < 200 || status >= 300 || !text.includes(challenge)) {
-          throw new ApiError(400, 'webhook_verification_failed', `webhook_url must answer GET ?challenge=X with 200 and X in the body (got ${status})`, 'webhook_url');
-        }
-      };
-
-      // the flag/env, else the project's events.config.(json|yaml) when it has one
-      const conventional = ['events.config.json', 'events.config.yaml', 'events.config.yml'].find((f) => fs.existsSync(path.join(ctx.config.projectDir, f)));
-      // PLATFORM_EVENTS_CONFIG=none: apply no config file (the app's onboarding hook wires events)
-      const fromEnv = env.PLATFORM_EVENTS_CONFIG === 'none' ? undefined : env.PLATFORM_EVENTS_CONFIG || conventional;
-      const configFileRaw = opts.configFile ?? fromEnv;
-      const configFile = configFileRaw ? path.resolve(ctx.config.projectDir, configFileRaw) : undefined;
+      const configFile = eventsConfigFile(ctx, opts.configFile);
       if (configFile) {
-        const summary = applyEventsConfig(catalog, loadEventsConfig(configFile), localWorkspace(env), env.OAUTH_CLIENT_ID || 'local-client');
+        const summary = applyEventsConfig(providers, registrations, loadEventsConfig(configFile), localWorkspace(env), env.OAUTH_CLIENT_ID || 'local-client');
         ctx.log.info('events: applied the events config', { file: configFile, created: summary.created.length, updated: summary.updated.length });
       }
-
-      await app.register(async (scope) => {
-        // the ingress reads the raw body itself so that bad JSON gets a 400 naming the field
-        // Adobe's clients send `content-type: application/json` on DELETE with no body
-        scope.removeContentTypeParser('application/json');
-        scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-          const text = String(body);
-          if (text.trim() === '') return done(null, undefined);
-          try {
-            done(null, JSON.parse(text) as unknown);
-          } catch {
-            done(Object.assign(new ApiError(400, 'invalid_body', 'the body is not valid JSON', 'body'), { statusCode: 400 }), undefined);
-          }
-        });
-        scope.addContentTypeParser(['application/cloudevents+json', 'application/cloudevents-batch+json'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
-        registerIngress(scope, { catalog, engine, tokenCheck });
-        registerManagement(scope, { catalog, baseUrl: () => ctx.config.baseUrl, tokenCheck, verifyWebhook });
-        registerJournal(scope, { db: ctx.db, catalog, timeScale: ctx.config.timeScale, tokenCheck, floor: () => journalFloor(ctx) });
-        registerLocalApi(scope, { db: ctx.db, catalog, engine, signer, bus: ctx.bus, auth: ctx.config.auth, runtime: () => ctx.runtime });
+      const verify = opts.verifyWebhooks ?? env.PLATFORM_EVENTS_VERIFY_WEBHOOKS !== 'false';
+      await registerRoutes(app, {
+        store,
+        providers,
+        registrations,
+        hal,
+        engine,
+        signer,
+        bus: ctx.bus,
+        auth: ctx.config.auth,
+        baseUrl: () => ctx.config.baseUrl,
+        timeScale: ctx.config.timeScale,
+        runtime: () => ctx.runtime,
+        tokenCheck: opts.tokenCheck ?? imsTokenCheck(ctx),
+        verifyWebhook: verify ? verifyWebhook : async () => undefined,
+        views: new LocalViews(store, registrations, hal),
       });
     },
 
     start(ctx: PlatformContext) {
-      if (!handle) return;
-      const h = handle;
-      h.engine.start();
+      if (!handle || !store) return;
+      handle.engine.start();
       const env = ctx.config.env ?? {};
-      const maxAttempts = opts.traceMaxAttempts ?? envNum(env, 'PLATFORM_TRACE_MAX_ATTEMPTS', 100_000);
       const maxAge = opts.traceMaxAgeMs ?? envNum(env, 'PLATFORM_TRACE_MAX_AGE_DAYS', 7) * 24 * 60 * MINUTE_MS;
-      const eventMaxAge = opts.eventMaxAgeMs ?? maxAge;
-      const last = { retention: 0 };
+      const pass = housekeeper({
+        store,
+        registrations: handle.registrations,
+        engine: handle.engine,
+        bus: ctx.bus,
+        maxAttempts: opts.traceMaxAttempts ?? envNum(env, 'PLATFORM_TRACE_MAX_ATTEMPTS', 100_000),
+        maxAge,
+        eventMaxAge: opts.eventMaxAgeMs ?? maxAge,
+        every: opts.retentionEveryMs ?? 60_000,
+      });
       const tick = () => {
         try {
-          housekeep(ctx, h, { maxAttempts, maxAge, eventMaxAge, every: opts.retentionEveryMs ?? 60_000, last });
+          pass();
         } catch (e) {
           ctx.log.warn('events: housekeeping failed', { error: (e as Error).message });
         }
@@ -199,49 +232,6 @@ export function eventsModule(opts: EventsModuleOptions = {}): PlatformModule & {
     async close() {
       if (housekeeping) clearInterval(housekeeping);
       if (handle) await handle.engine.close();
-      void ctxRef;
     },
   };
-}
-
-function journalFloor(ctx: PlatformContext): number {
-  const row = ctx.db.prepare("SELECT value FROM ev_kv WHERE key = 'journal_floor'").get() as { value: string } | undefined;
-  return row ? Number(row.value) : 0;
-}
-
-/** End dates of temporary registrations, and retention of traces and events by count and age. */
-function housekeep(ctx: PlatformContext, h: EventsHandle, r: { maxAttempts: number; maxAge: number; eventMaxAge: number; every: number; last: { retention: number } }): void {
-  const now = Date.now();
-  const ending = ctx.db.prepare('SELECT * FROM ev_registrations WHERE ends_at IS NOT NULL AND ends_at <= ? AND paused = 0').all(now) as import('./catalog').RegistrationRow[];
-  for (const reg of ending) {
-    pauseRegistration(ctx.db, h.catalog, h.engine, reg, 'end date reached');
-    ctx.db.prepare('UPDATE ev_registrations SET ends_at = NULL WHERE id = ?').run(reg.id);
-    ctx.bus.emit('registration', { registrationId: reg.registration_id, paused: true, reason: 'end date reached' });
-  }
-  if (now - r.last.retention < r.every) return;
-  r.last.retention = now;
-  const db = ctx.db;
-  db.transaction(() => {
-    const maxId = (db.prepare('SELECT MAX(id) AS m FROM ev_attempts').get() as { m: number | null }).m ?? 0;
-    db.prepare('DELETE FROM ev_attempts WHERE id <= ?').run(maxId - r.maxAttempts);
-    db.prepare('DELETE FROM ev_attempts WHERE started_at < ?').run(now - r.maxAge);
-    // events whose deliveries are all settled, past their age
-    const old = db
-      .prepare(
-        `SELECT seq FROM ev_events WHERE received_at < ? AND status IN ('delivered','rejected','dead','dropped','received')
-         ORDER BY received_at LIMIT 10000`,
-      )
-      .all(now - r.eventMaxAge) as Array<{ seq: number }>;
-    let floor = 0;
-    for (const { seq } of old) {
-      db.prepare('DELETE FROM ev_deliveries WHERE event_seq = ?').run(seq);
-      db.prepare('DELETE FROM ev_journal WHERE event_seq = ?').run(seq);
-      db.prepare('DELETE FROM ev_attempts WHERE event_seq = ?').run(seq);
-      db.prepare('DELETE FROM ev_events WHERE seq = ?').run(seq);
-      floor = Math.max(floor, seq);
-    }
-    if (floor > 0) {
-      db.prepare("INSERT INTO ev_kv (key, value) VALUES ('journal_floor', ?) ON CONFLICT(key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))").run(String(floor));
-    }
-  })();
 }

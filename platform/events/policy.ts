@@ -6,6 +6,7 @@
  *
  * The delivery engine calls these; tests check them without a server.
  */
+import { outcomeOfStatus, type StatusOutcome } from '../../src/contract';
 
 /** What one attempt produced: an HTTP status, or no response at all. */
 export type AttemptResult =
@@ -13,19 +14,15 @@ export type AttemptResult =
   | { kind: 'timeout' }
   | { kind: 'no-response'; reason: string };
 
-export type Outcome = 'success' | 'retry' | 'final';
+export type Outcome = StatusOutcome;
 
 /**
- * Adobe's rule: 2xx is success; 429, 5xx other than 505, a timeout and no response
- * (connection refused, reset, DNS, TLS) are retried; any other status is final.
+ * Adobe's rule: a status follows the one retry rule (src/contract: 2xx success, 429 and
+ * 5xx other than 505 retried, any other status final); a timeout and no response
+ * (connection refused, reset, DNS, TLS) are retried.
  */
 export function classifyOutcome(result: AttemptResult): Outcome {
-  if (result.kind !== 'status') return 'retry';
-  const s = result.status;
-  if (s >= 200 && s < 300) return 'success';
-  if (s === 429) return 'retry';
-  if (s >= 500 && s < 600 && s !== 505) return 'retry';
-  return 'final';
+  return result.kind === 'status' ? outcomeOfStatus(result.status) : 'retry';
 }
 
 export const MINUTE_MS = 60_000;

@@ -6,8 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
-import type { Catalog, InterestRef, Workspace } from './catalog';
-import { ApiError, asRecord } from './http';
+import type { Providers, Workspace } from './providers';
+import type { InterestRef, Registrations } from './registrations';
+import { PlatformError } from '../core/errors';
+import { asRecord } from './fields';
 
 export interface EventsConfigFile {
   providers?: Array<{
@@ -45,21 +47,21 @@ export interface SeedSummary {
   updated: string[];
 }
 
-export function applyEventsConfig(catalog: Catalog, cfg: EventsConfigFile, ws: Workspace, clientId: string): SeedSummary {
+export function applyEventsConfig(providers: Providers, registrations: Registrations, cfg: EventsConfigFile, ws: Workspace, clientId: string): SeedSummary {
   const summary: SeedSummary = { providers: {}, created: [], updated: [] };
   for (const p of cfg.providers ?? []) {
     if (!p.label) throw new Error('events config: every provider needs a label');
-    let row = catalog.listProviders(ws.orgId, {}).find((x) => x.label === p.label);
+    let row = providers.listProviders(ws.orgId, {}).find((x) => x.label === p.label);
     if (!row) {
-      row = catalog.createProvider(ws, p);
+      row = providers.createProvider(ws, p);
       summary.created.push(`provider ${p.label}`);
     }
     summary.providers[p.label] = row.id;
     for (const m of p.event_metadata ?? []) {
-      if (catalog.getEventMetadata(row.id, m.event_code)) {
-        catalog.updateEventMetadata(row.id, m.event_code, m);
+      if (providers.getEventMetadata(row.id, m.event_code)) {
+        providers.updateEventMetadata(row.id, m.event_code, m);
       } else {
-        catalog.createEventMetadata(row.id, { ...m, label: m.label ?? m.event_code });
+        providers.createEventMetadata(row.id, { ...m, label: m.label ?? m.event_code });
         summary.created.push(`event ${m.event_code}`);
       }
     }
@@ -69,7 +71,7 @@ export function applyEventsConfig(catalog: Catalog, cfg: EventsConfigFile, ws: W
     const interests: InterestRef[] = (r.events_of_interest ?? []).map((ei, i) => {
       let providerId = ei.provider_id;
       if (!providerId && ei.provider_label) {
-        providerId = summary.providers[ei.provider_label] ?? catalog.listProviders(ws.orgId, {}).find((x) => x.label === ei.provider_label)?.id;
+        providerId = summary.providers[ei.provider_label] ?? providers.listProviders(ws.orgId, {}).find((x) => x.label === ei.provider_label)?.id;
       }
       if (!providerId) throw new Error(`events config: registration ${r.name} events_of_interest[${i}] names no known provider`);
       return { provider_id: providerId, event_code: ei.event_code };
@@ -84,17 +86,17 @@ export function applyEventsConfig(catalog: Catalog, cfg: EventsConfigFile, ws: W
       enabled: r.enabled,
       events_of_interest: interests,
     };
-    const existing = catalog.listRegistrations(ws).find((x) => x.name === r.name);
+    const existing = registrations.listRegistrations(ws).find((x) => x.name === r.name);
     try {
       if (existing) {
-        catalog.updateRegistration(existing, input);
+        registrations.updateRegistration(existing, input);
         summary.updated.push(`registration ${r.name}`);
       } else {
-        catalog.createRegistration(ws, input);
+        registrations.createRegistration(ws, input);
         summary.created.push(`registration ${r.name}`);
       }
     } catch (e) {
-      if (e instanceof ApiError) throw new Error(`events config: registration ${r.name}: ${e.message}`);
+      if (e instanceof PlatformError) throw new Error(`events config: registration ${r.name}: ${e.message}`);
       throw e;
     }
   }

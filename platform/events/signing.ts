@@ -5,7 +5,7 @@
  */
 import { createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import type BetterSqlite3 from 'better-sqlite3';
+import type { EventsStore } from './store';
 
 export interface SigningKey {
   kid: string;
@@ -21,13 +21,13 @@ export class Signer {
   readonly keys: [SigningKey, SigningKey];
   private readonly privateKeys: [KeyObject, KeyObject];
 
-  constructor(db: BetterSqlite3.Database) {
-    const row = db.prepare("SELECT value FROM ev_kv WHERE key = 'signing_keys'").get() as { value: string } | undefined;
+  constructor(store: EventsStore) {
+    const row = store.s.kv.get('signing_keys');
     if (row) {
       this.keys = JSON.parse(row.value) as [SigningKey, SigningKey];
     } else {
       this.keys = [Signer.generate(), Signer.generate()];
-      db.prepare("INSERT INTO ev_kv (key, value) VALUES ('signing_keys', ?)").run(JSON.stringify(this.keys));
+      store.s.insertKv.run('signing_keys', JSON.stringify(this.keys));
     }
     // parsed once: parsing a PEM costs more than the signature itself
     this.privateKeys = [createPrivateKey(this.keys[0].privatePem), createPrivateKey(this.keys[1].privatePem)];

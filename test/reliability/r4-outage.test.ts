@@ -112,8 +112,8 @@ describe('R4: the target is down for a while, then recovers', () => {
       try {
         target.decide = () => 503;
         const ids = await send(rp, token, providerId, n, 'long');
-        const reg = rp.events.catalog.listRegistrations().find((r) => r.name === 'outage-target');
-        const healthNow = () => rp.events.catalog.getRegistration(reg!.id)?.health;
+        const reg = rp.events.registrations.listRegistrations().find((r) => r.name === 'outage-target');
+        const healthNow = () => rp.events.registrations.getRegistration(reg!.id)?.health;
         // 503 until every event failed once or the registration was disabled, then refused connections for a while
         await waitFor('every event failed once, or the registration disabled', () => healthNow() === 'DISABLED' || ids.every((id) => target.of(id).length >= 1), 30_000);
         await target.down();

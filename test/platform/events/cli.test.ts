@@ -22,10 +22,10 @@ describe('events CLI', () => {
     mod = eventsModule({ verifyWebhooks: false });
     h = await startHarness([mod], { timeScale: 0.0001 });
     rx = await startReceiver((_req, _body, res) => res.writeHead(status).end(status === 200 ? 'ok' : '{"error":"invalid sku"}'));
-    const { catalog } = mod.handle();
-    providerId = catalog.createProvider(WS, { label: 'Backoffice' }).id;
-    catalog.createEventMetadata(providerId, { event_code: 'be-observer.catalog_product_create', label: 'created' });
-    catalog.createRegistration(WS, {
+    const { providers, registrations } = mod.handle();
+    providerId = providers.createProvider(WS, { label: 'Backoffice' }).id;
+    providers.createEventMetadata(providerId, { event_code: 'be-observer.catalog_product_create', label: 'created' });
+    registrations.createRegistration(WS, {
       client_id: 'c',
       name: 'products',
       delivery_type: 'webhook',

@@ -5,7 +5,7 @@
  */
 import { createPublicKey, verify } from 'node:crypto';
 import { eventsModule } from '../../../platform/events';
-import type { RegistrationRow } from '../../../platform/events/catalog';
+import type { RegistrationRow } from '../../../platform/events/registrations';
 import { startHarness, startReceiver, waitFor, type Harness, type Receiver } from './harness';
 
 const WS = { orgId: '000000', projectId: 'local-project', workspaceId: 'local-workspace' };
@@ -20,14 +20,14 @@ interface Ctx {
 async function setup(timeScale: number, codes: string[], webhookTimeoutMs = 1000, healthWindowMs?: number): Promise<Ctx> {
   const mod = eventsModule({ webhookTimeoutMs, verifyWebhooks: true, housekeepingMs: 20, ...(healthWindowMs !== undefined ? { healthWindowMs } : {}) });
   const h = await startHarness([mod], { timeScale });
-  const { catalog } = mod.handle();
-  const p = catalog.createProvider(WS, { label: 'Backoffice' });
-  for (const c of codes) catalog.createEventMetadata(p.id, { event_code: c, label: c });
+  const { providers } = mod.handle();
+  const p = providers.createProvider(WS, { label: 'Backoffice' });
+  for (const c of codes) providers.createEventMetadata(p.id, { event_code: c, label: c });
   return { h, mod, providerId: p.id };
 }
 
 function register(c: Ctx, name: string, target: { webhook_url?: string; runtime_action?: string }, codes: string[], deliveryType = 'webhook'): RegistrationRow {
-  return c.mod.handle().catalog.createRegistration(WS, {
+  return c.mod.handle().registrations.createRegistration(WS, {
     client_id: 'local-client',
     name,
     delivery_type: deliveryType,
@@ -133,7 +133,7 @@ describe('delivery outcome matrix (real HTTP)', () => {
     expect(got.slice(0, 3).map((r) => r.headers['x-adobe-retry-count'])).toEqual(['0', '1', '2']);
     expect(got[0]!.headers['x-adobe-event-code']).toBe('m.code');
     expect(got[0]!.headers['x-adobe-provider']).toBe('3rd_party_custom_events');
-    for (const reg of regs) c.mod.handle().catalog.deleteRegistration(reg);
+    for (const reg of regs) c.mod.handle().registrations.deleteRegistration(reg);
   });
 });
 
@@ -307,7 +307,7 @@ describe('retry schedule, dead letter, health, signatures, batch, pause, replay'
     void failing;
     const reg = register(c, 'health', { webhook_url: recovering.url }, ['s.health']);
     for (let i = 0; i < 12; i++) await publish(c, 's.health', { sku: `H-${i}` });
-    await waitFor(() => c.mod.handle().catalog.getRegistration(reg.id)?.health === 'DISABLED', 10_000, 'DISABLED');
+    await waitFor(() => c.mod.handle().registrations.getRegistration(reg.id)?.health === 'DISABLED', 10_000, 'DISABLED');
     const held = await waitFor(() => {
       const ds = deliveries(c, reg);
       return ds.every((x) => x.status === 'held' || x.status === 'dead') && ds;
@@ -327,7 +327,7 @@ describe('retry schedule, dead letter, health, signatures, batch, pause, replay'
     await waitFor(() => deliveries(c, reg).filter((x) => x.status === 'held' || x.status === 'retrying' || x.status === 'pending' || x.status === 'in_flight').length === 0, 10_000, 'delivered');
     const after = deliveries(c, reg);
     expect(after.filter((x) => x.status === 'delivered').length).toBeGreaterThanOrEqual(1);
-    expect(c.mod.handle().catalog.getRegistration(reg.id)?.health).toBe('ACTIVE');
+    expect(c.mod.handle().registrations.getRegistration(reg.id)?.health).toBe('ACTIVE');
     await failing.close();
     await recovering.close();
     await c.h.close();

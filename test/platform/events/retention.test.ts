@@ -10,11 +10,11 @@ test('retention keeps at most N attempts, drops settled events past their age, a
   const h = await startHarness([mod]);
   const rx = await startReceiver((_req, _body, res) => res.writeHead(200).end());
   try {
-    const { catalog } = mod.handle();
-    const p = catalog.createProvider(WS, { label: 'P' });
-    catalog.createEventMetadata(p.id, { event_code: 'r.code', label: 'r' });
-    catalog.createRegistration(WS, { client_id: 'c', name: 'hook', delivery_type: 'webhook', webhook_url: rx.url, events_of_interest: [{ provider_id: p.id, event_code: 'r.code' }] });
-    const journal = catalog.createRegistration(WS, { client_id: 'c', name: 'journal', delivery_type: 'journal', events_of_interest: [{ provider_id: p.id, event_code: 'r.code' }] });
+    const { providers, registrations } = mod.handle();
+    const p = providers.createProvider(WS, { label: 'P' });
+    providers.createEventMetadata(p.id, { event_code: 'r.code', label: 'r' });
+    registrations.createRegistration(WS, { client_id: 'c', name: 'hook', delivery_type: 'webhook', webhook_url: rx.url, events_of_interest: [{ provider_id: p.id, event_code: 'r.code' }] });
+    const journal = registrations.createRegistration(WS, { client_id: 'c', name: 'journal', delivery_type: 'journal', events_of_interest: [{ provider_id: p.id, event_code: 'r.code' }] });
     const publish = (i: number) =>
       fetch(`${h.base}/ingress`, {
         method: 'POST',
@@ -22,7 +22,7 @@ test('retention keeps at most N attempts, drops settled events past their age, a
         body: JSON.stringify({ specversion: '1.0', id: `r-${i}`, source: `urn:uuid:${p.id}`, type: 'r.code', data: {} }),
       });
     await publish(0);
-    const url = catalog.journalUrl(journal);
+    const url = registrations.journalUrl(journal);
     const first = await fetch(`${url}?limit=1`, { headers: AUTH });
     expect(first.status).toBe(200);
     const next = /<([^>]+)>/.exec(first.headers.get('link') ?? '')?.[1] ?? '';
@@ -41,14 +41,14 @@ test('an end date pauses the registration by itself, and the log says why', asyn
   const mod = eventsModule({ verifyWebhooks: false, housekeepingMs: 20 });
   const h = await startHarness([mod]);
   try {
-    const { catalog } = mod.handle();
-    const p = catalog.createProvider(WS, { label: 'P' });
-    catalog.createEventMetadata(p.id, { event_code: 'e.code', label: 'e' });
-    const reg = catalog.createRegistration(WS, { client_id: 'c', name: 'temp', delivery_type: 'webhook', webhook_url: 'http://127.0.0.1:1/x', events_of_interest: [{ provider_id: p.id, event_code: 'e.code' }] });
+    const { providers, registrations } = mod.handle();
+    const p = providers.createProvider(WS, { label: 'P' });
+    providers.createEventMetadata(p.id, { event_code: 'e.code', label: 'e' });
+    const reg = registrations.createRegistration(WS, { client_id: 'c', name: 'temp', delivery_type: 'webhook', webhook_url: 'http://127.0.0.1:1/x', events_of_interest: [{ provider_id: p.id, event_code: 'e.code' }] });
     const r = await fetch(`${h.base}/events/_local/registrations/temp/end-date`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ endsAt: Date.now() + 100 }) });
     expect(r.status).toBe(200);
-    await waitFor(() => catalog.getRegistration(reg.id)?.paused === 1, 5000, 'paused by its end date');
-    expect(catalog.registrationLog(reg.id).map((l) => l.reason)).toContain('end date reached');
+    await waitFor(() => registrations.getRegistration(reg.id)?.paused === 1, 5000, 'paused by its end date');
+    expect(registrations.registrationLog(reg.id).map((l) => l.reason)).toContain('end date reached');
   } finally {
     await h.close();
   }

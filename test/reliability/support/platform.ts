@@ -73,7 +73,7 @@ export async function imsToken(url: string, env: Record<string, string>): Promis
 
 export function providerIdByLabel(rp: RelPlatform, label: string): string {
   const ws = localWorkspace(rp.p.config.env);
-  const p = rp.events.catalog.listProviders(ws.orgId, {}).find((x) => x.label === label);
+  const p = rp.events.providers.listProviders(ws.orgId, {}).find((x) => x.label === label);
   if (!p) throw new Error(`no provider labelled ${label}`);
   return p.id;
 }

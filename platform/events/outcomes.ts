@@ -1,0 +1,139 @@
+/**
+ * Recording what attempts came to: each delivery's new state (delivered, rejected, retrying
+ * on Adobe's schedule, dead when the schedule is exhausted) and its trace, then the
+ * notifications. Outcomes that finish in one turn of the event loop are written in one
+ * transaction (group commit); a crash before the write leaves those deliveries leased, so
+ * they are delivered again after restart (at least once, as before).
+ */
+import type { EventEmitter } from 'node:events';
+import type { Logger } from '../core/types';
+import { isStoreFault } from '../store/faults';
+import type { AttemptReport } from './attempt';
+import { refreshEventStatus } from './event-status';
+import { nextAttemptAt } from './policy';
+import type { DeliveryStatus, EventRow, PickedRow, RegistrationRow } from './rows';
+import { retryAfterStoreFault } from './store-fault';
+import type { EventsStore } from './store';
+import { redactHeaders, trimBody } from './trace';
+
+export interface OutcomesOptions {
+  store: EventsStore;
+  log: Logger;
+  bus: EventEmitter;
+  timeScale: number;
+  closed: () => boolean;
+  /** after the outcome is written: feeds the registration's health */
+  settled: (reg: RegistrationRow, ok: boolean, now: number) => void;
+}
+
+export interface Delivered {
+  row: PickedRow;
+  ev: EventRow;
+}
+
+export class Outcomes {
+  private readonly queue: Array<{ write: () => void; after: () => void }> = [];
+  private flushQueued = false;
+
+  constructor(private readonly o: OutcomesOptions) {}
+
+  private nextState(row: PickedRow, a: AttemptReport, now: number): { status: DeliveryStatus; failures: number; next: number | null } {
+    if (a.outcome === 'success') return { status: 'delivered', failures: row.failures, next: null };
+    if (a.outcome === 'final') return { status: 'rejected', failures: row.failures + 1, next: null };
+    const failures = row.failures + 1;
+    const next = nextAttemptAt(now, failures, this.o.timeScale);
+    return { status: next === null ? 'dead' : 'retrying', failures, next };
+  }
+
+  private write(reg: RegistrationRow, row: PickedRow, a: AttemptReport, now: number): DeliveryStatus {
+    const { status, failures, next } = this.nextState(row, a, now);
+    const s = this.o.store.s;
+    s.finish.run({ id: row.id, status, failures, next, started: a.started, last_status: a.resStatus });
+    s.insertAttempt.run({
+      delivery_id: row.id,
+      event_seq: row.event_seq,
+      registration_pk: reg.id,
+      attempt: row.attempts + 1,
+      delivery_uuid: a.deliveryUuid,
+      started_at: a.started,
+      duration_ms: a.duration,
+      outcome: a.outcome,
+      target: a.target,
+      request_headers: JSON.stringify(redactHeaders(a.requestHeaders)),
+      request_body: trimBody(a.requestBody),
+      response_status: a.resStatus,
+      response_headers: a.resHeaders ? JSON.stringify(redactHeaders(a.resHeaders)) : null,
+      response_body: trimBody(a.resBody),
+      error: a.error,
+      activation_id: a.activationId,
+    });
+    refreshEventStatus(this.o.store, row.event_seq);
+    return status;
+  }
+
+  private announce(reg: RegistrationRow, live: Delivered[], a: AttemptReport, finals: Array<{ ev: EventRow; status: DeliveryStatus; attempt: number }>): void {
+    for (const f of finals) {
+      this.o.bus.emit('delivery', {
+        eventId: f.ev.event_id,
+        seq: f.ev.seq,
+        registrationId: reg.registration_id,
+        registration: reg.name,
+        attempt: f.attempt,
+        outcome: a.outcome,
+        status: f.status,
+        responseStatus: a.resStatus,
+        durationMs: a.duration,
+        at: a.started,
+      });
+    }
+    this.o.log.info(`events: delivery ${a.outcome}`, {
+      registration: reg.name,
+      target: a.target,
+      status: a.resStatus ?? a.error,
+      durationMs: a.duration,
+      activationId: a.activationId ?? undefined,
+      events: live.length,
+    });
+  }
+
+  /** queue the outcome of one attempt (of one or a batch of deliveries) for the next group commit */
+  record(reg: RegistrationRow, live: Delivered[], a: AttemptReport): void {
+    const finals: Array<{ ev: EventRow; status: DeliveryStatus; attempt: number }> = [];
+    let now = 0;
+    const write = () => {
+      now = Date.now();
+      for (const { row, ev } of live) finals.push({ ev, status: this.write(reg, row, a, now), attempt: row.attempts + 1 });
+    };
+    const after = () => {
+      this.announce(reg, live, a, finals);
+      this.o.settled(reg, a.outcome === 'success', now);
+    };
+    this.queue.push({ write, after });
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** write the queued outcomes in one transaction */
+  flush(): void {
+    this.flushQueued = false;
+    const jobs = this.queue.splice(0);
+    if (jobs.length === 0 || !this.o.store.open) return;
+    try {
+      this.o.store.batch(() => {
+        for (const j of jobs) j.write();
+      });
+    } catch (e) {
+      // the attempts happened but their outcomes cannot be written yet (disk full, read-only):
+      // keep them in memory and write them once the store accepts writes again; the deliveries
+      // stay leased meanwhile, so a crash before that only means one more delivery (at least once)
+      if (!isStoreFault(e)) throw e;
+      this.o.log.warn('events: cannot record delivery outcomes, the store cannot write; retrying', { error: e.message });
+      this.queue.unshift(...jobs);
+      retryAfterStoreFault(() => this.flush(), this.o.closed);
+      return;
+    }
+    for (const j of jobs) j.after();
+  }
+}

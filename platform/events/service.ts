@@ -1,0 +1,45 @@
+/** What the events module offers the other modules (`ctx.events`, see platform/core/types.ts). */
+import { PlatformError } from '../core/errors';
+import type { EventsService, FailedReplayFilter, LastAttempt } from '../core/types';
+import type { DeliveryEngine } from './engine';
+import type { Providers } from './providers';
+import type { EventsStore } from './store';
+
+export function eventsService(store: EventsStore, providers: Providers, engine: DeliveryEngine): EventsService {
+  return {
+    eventCodes: () => providers.eventCodes(),
+
+    registrations: () => store.s.registrationNames.all().map((r) => ({ registrationId: r.registration_id, name: r.name })),
+
+    lastAttempts(eventIds) {
+      const out: Record<string, LastAttempt> = {};
+      for (const id of eventIds) {
+        const row = store.s.lastAttemptOfEvent.get(id);
+        if (!row) continue;
+        out[id] = {
+          type: row.type,
+          entityId: row.entity_id,
+          registration: row.registration,
+          attempt: row.attempt,
+          outcome: row.outcome,
+          responseStatus: row.response_status,
+          error: row.error,
+          at: row.started_at,
+          durationMs: row.duration_ms,
+        };
+      }
+      return out;
+    },
+
+    replayFailed(f: FailedReplayFilter) {
+      const reg = f.registration ? store.s.registrationByIdOrName.get(f.registration, f.registration) : undefined;
+      if (f.registration && !reg) throw new PlatformError(404, 'not_found', `registration ${f.registration} not found`, { field: 'registration' });
+      if (f.eventIds && f.eventIds.length === 0) return { events: 0, deliveries: 0 };
+      const pairs = store.failedDeliveries({ ...f, registrationPk: reg?.id });
+      // each failed delivery is replayed on its own (one traced new series each)
+      let deliveries = 0;
+      for (const p of pairs) deliveries += engine.replay(p.seq, p.registration_pk);
+      return { events: new Set(pairs.map((p) => p.event_id)).size, deliveries };
+    },
+  };
+}
