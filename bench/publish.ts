@@ -44,7 +44,7 @@ export function updateMarkedFile(file: string, block: string): void {
   try {
     after = replaceMarked(before, block);
   } catch (e) {
-    throw new Error(`${path.basename(file)}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`${path.basename(file)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   writeAtomically(file, after);
 }

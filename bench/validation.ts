@@ -99,7 +99,6 @@ async function main(): Promise<void> {
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-validation-'));
 const bundled = path.join(tmp, 'ingestion.js');
 await bundleEntry(path.join(root, 'src', 'ingest', 'sources', 'backoffice.ts'), bundled, { root, trimsOf: 'ingestion/webhook' });
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { prepare } = require(bundled) as { prepare: typeof prepareFromSource };
 fs.rmSync(tmp, { recursive: true, force: true });
 

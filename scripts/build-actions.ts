@@ -15,7 +15,6 @@ import { build, type BuildOptions as BuildOptionsOfEsbuild, type Plugin } from '
 import YAML from 'yaml';
 import { writeValidators } from './generate-validators';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const trims = require('./bundle-trims.js') as { all: Record<string, string>; perAction: Record<string, Record<string, string>> };
 
 export interface ManifestAction {

@@ -39,7 +39,7 @@ export function generateNamespace(): string {
 /** Namespace and key: AIO_RUNTIME_NAMESPACE/AIO_RUNTIME_AUTH, else generated once in the data dir. */
 export function resolveCredentials(env: Record<string, string>, dataDir: string): { namespace: string; auth: string } {
   const file = path.join(dataDir, 'runtime-credentials.json');
-  let stored: { namespace?: string; auth?: string } = {};
+  let stored: { namespace?: string; auth?: string };
   try {
     stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { namespace?: string; auth?: string };
   } catch {

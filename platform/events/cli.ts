@@ -92,18 +92,66 @@ function time(iso: string): string {
   return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 }
 
-export async function run(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): Promise<number> {
-  const o = parseCliArgs(argv);
-  if (o.flags.help || !o.command || o.command === 'help') {
-    out(HELP);
-    return o.command || o.flags.help ? 0 : 1;
-  }
-  const base = (typeof o.flags.url === 'string' ? o.flags.url : process.env.PLATFORM_URL || `http://127.0.0.1:${process.env.PLATFORM_PORT || 3233}`).replace(/\/$/, '');
-  const headers = authHeader(o.flags);
-  const json = o.flags.json === true;
-  const str = (k: string): string | undefined => (typeof o.flags[k] === 'string' ? (o.flags[k] as string) : undefined);
+/** The parts of the `/events/_local/` replies the CLI prints: the API's JSON, not the platform's rows. */
+interface AttemptView {
+  attempt: number;
+  at: string;
+  durationMs: number;
+  outcome: string;
+  activationId: string | null;
+  request: { headers: Record<string, string | undefined> };
+  response: { status: number; body: string | null } | null;
+  error: string | null;
+}
 
-  const call = async <T>(method: string, p: string, body?: unknown): Promise<T> => {
+interface EventDetail {
+  event: {
+    type: string;
+    status: string;
+    eventId: string;
+    id: string;
+    entityId: string | null;
+    source: string;
+    receivedAt: string;
+    cloudEvent: { data?: unknown };
+  };
+  deliveries: Array<{
+    registration?: string;
+    target: string | null;
+    status: string;
+    attempts: number;
+    nextAttemptAt: string | null;
+    trace: AttemptView[];
+  }>;
+  journals?: Array<string | undefined>;
+  activations?: Array<{ activationId: string; name: string; response?: { status?: string }; duration: number; logs?: string[] }>;
+}
+
+interface RegistrationView {
+  name: string;
+  delivery_type: string;
+  target: string;
+  health: string;
+  paused: boolean;
+  pauseReason: string | null;
+  counts: Record<string, number | undefined>;
+}
+
+/** What every command gets: its arguments, how to reach the platform, and where to print. */
+interface Command {
+  o: CliOptions;
+  base: string;
+  headers: Record<string, string>;
+  json: boolean;
+  out: (s: string) => void;
+  /** a flag's value, when given with one */
+  str(k: string): string | undefined;
+  /** one JSON request to the platform; a non-2xx answer throws with its message */
+  call<T>(method: string, p: string, body?: unknown): Promise<T>;
+}
+
+function platformCaller(base: string, headers: Record<string, string>): Command['call'] {
+  return async <T>(method: string, p: string, body?: unknown): Promise<T> => {
     let res: Response;
     try {
       res = await fetch(`${base}${p}`, {
@@ -112,7 +160,7 @@ export async function run(argv: string[], out: (s: string) => void = (s) => proc
         body: body !== undefined ? JSON.stringify(body) : undefined,
       });
     } catch (e) {
-      throw new Error(`cannot reach the platform at ${base} (${(e as Error).message}); is it running? (npm start, or --url)`);
+      throw new Error(`cannot reach the platform at ${base} (${(e as Error).message}); is it running? (npm start, or --url)`, { cause: e });
     }
     const text = await res.text();
     if (!res.ok) {
@@ -126,144 +174,188 @@ export async function run(argv: string[], out: (s: string) => void = (s) => proc
     }
     return JSON.parse(text) as T;
   };
+}
 
-  const filterQuery = (): string => {
-    const q = new URLSearchParams();
-    for (const k of ['status', 'type', 'entity', 'registration', 'since', 'until', 'limit', 'before']) {
-      const v = str(k);
-      if (v !== undefined) q.set(k, v);
+function filterQuery(c: Command): string {
+  const q = new URLSearchParams();
+  for (const k of ['status', 'type', 'entity', 'registration', 'since', 'until', 'limit', 'before']) {
+    const v = c.str(k);
+    if (v !== undefined) q.set(k, v);
+  }
+  if (!q.has('limit')) q.set('limit', '20');
+  return q.toString();
+}
+
+async function listCommand(c: Command): Promise<void> {
+  const { out } = c;
+  const r = await c.call<{ events: Array<Record<string, string | null>>; next: string | null }>('GET', `/events/_local/events?${filterQuery(c)}`);
+  if (c.json) out(JSON.stringify(r, null, 2));
+  else {
+    out(table([['RECEIVED', 'STATUS', 'EVENT CODE', 'ENTITY', 'CLOUDEVENT ID', 'EVENT ID'], ...r.events.map((e) => [time(e.receivedAt ?? ''), e.status ?? '', e.type ?? '', e.entityId ?? '-', e.id ?? '', e.eventId ?? ''])], [20, 9, 44, 16, 24, 36]));
+    if (r.events.length === 0) out('(no events match)');
+    if (r.next) out(`more: --before ${r.next}`);
+  }
+}
+
+async function showCommand(c: Command): Promise<void> {
+  const { out } = c;
+  const id = c.o.positional[0];
+  if (!id) throw new Error('show needs an event id (event_id or CloudEvent id)');
+  const r = await c.call<EventDetail>('GET', `/events/_local/events/${encodeURIComponent(id)}`);
+  if (c.json) {
+    out(JSON.stringify(r, null, 2));
+    return;
+  }
+  const e = r.event;
+  out(`${e.type}  ${e.status.toUpperCase()}`);
+  out(`  event_id ${e.eventId}   id ${e.id}   entity ${e.entityId ?? '-'}`);
+  out(`  source ${e.source}   received ${time(e.receivedAt)}`);
+  out(`  data ${JSON.stringify(e.cloudEvent.data)}`);
+  for (const d of r.deliveries) {
+    out('');
+    out(`→ ${d.registration} (${d.target})  ${d.status}, ${d.attempts} attempt(s)${d.nextAttemptAt ? `, next at ${time(d.nextAttemptAt)}` : ''}`);
+    for (const a of d.trace) {
+      out(`  #${a.attempt} ${time(a.at)} ${a.durationMs} ms  ${a.response ? a.response.status : a.error}  → ${a.outcome}${a.activationId ? `  activation ${a.activationId}` : ''}`);
+      out(`     request  x-adobe-delivery-id ${a.request.headers['x-adobe-delivery-id']}  retry-count ${a.request.headers['x-adobe-retry-count']}`);
+      if (a.response) out(`     response ${String(a.response.body ?? '').slice(0, 300)}`);
     }
-    if (!q.has('limit')) q.set('limit', '20');
-    return q.toString();
+  }
+  if (r.journals?.length) out(`\njournals: ${r.journals.join(', ')}`);
+  if (r.activations?.length) {
+    out('\nactivations:');
+    for (const act of r.activations) {
+      out(`  ${act.activationId}  ${act.name}  ${act.response?.status ?? ''}  ${act.duration} ms`);
+      for (const l of (act.logs ?? []).slice(0, 20)) out(`     ${l}`);
+    }
+  }
+}
+
+async function replayCommand(c: Command): Promise<void> {
+  const id = c.o.positional[0];
+  const registration = c.str('registration');
+  if (id) {
+    const r = await c.call<{ replayed: number }>('POST', `/events/_local/events/${encodeURIComponent(id)}/replay`, registration ? { registration } : {});
+    c.out(c.json ? JSON.stringify(r) : `replayed ${r.replayed} deliver${r.replayed === 1 ? 'y' : 'ies'} of ${id}`);
+    return;
+  }
+  const body: Record<string, string> = {};
+  for (const k of ['status', 'type', 'entity', 'registration', 'since', 'until']) {
+    const v = c.str(k);
+    if (v !== undefined) body[k] = v;
+  }
+  if (!body.status) throw new Error('replay needs an event id or a filter with --status (e.g. --status rejected,dead)');
+  const r = await c.call<{ events: number; deliveries: number }>('POST', '/events/_local/replay', body);
+  c.out(c.json ? JSON.stringify(r) : `replayed ${r.deliveries} deliveries of ${r.events} events`);
+}
+
+async function pauseOrResumeCommand(c: Command, command: 'pause' | 'resume'): Promise<void> {
+  const reg = c.o.positional[0];
+  if (!reg) throw new Error(`${command} needs a registration (id or name)`);
+  const reason = c.str('reason');
+  if (command === 'pause' && !reason) throw new Error('pause needs --reason "why"');
+  const r = await c.call<RegistrationView>('POST', `/events/_local/registrations/${encodeURIComponent(reg)}/${command}`, reason ? { reason } : {});
+  c.out(c.json ? JSON.stringify(r, null, 2) : `${r.name}: ${r.paused ? `paused (${r.pauseReason})` : 'delivering'}, health ${r.health}`);
+}
+
+async function registrationsCommand(c: Command): Promise<void> {
+  const r = await c.call<{ registrations: RegistrationView[] }>('GET', '/events/_local/registrations');
+  if (c.json) c.out(JSON.stringify(r, null, 2));
+  else
+    c.out(
+      table(
+        [
+          ['NAME', 'TYPE', 'TARGET', 'HEALTH', 'PAUSED', 'DELIVERED', 'RETRYING', 'FAILED'],
+          ...r.registrations.map((x) => [
+            x.name,
+            x.delivery_type,
+            x.target,
+            x.health,
+            x.paused ? 'yes' : 'no',
+            String(x.counts.delivered ?? 0),
+            String(x.counts.retrying ?? 0),
+            String((x.counts.rejected ?? 0) + (x.counts.dead ?? 0)),
+          ]),
+        ],
+        [28, 13, 40, 8, 6, 9, 8, 6],
+      ),
+    );
+}
+
+/** one server-sent event of the stream, printed (or skipped when `--registration` filters it out) */
+function printStreamEvent(c: Command, block: string, only: string | undefined): void {
+  const { out } = c;
+  const name = /^event: (.+)$/m.exec(block)?.[1];
+  const data = /^data: (.+)$/m.exec(block)?.[1];
+  if (!name || !data) return;
+  const d = JSON.parse(data) as Record<string, unknown>;
+  if (only && name === 'delivery' && d.registration !== only && d.registrationId !== only) return;
+  if (c.json) out(JSON.stringify({ kind: name, ...d }));
+  else if (name === 'event') out(`${new Date(Number(d.receivedAt)).toISOString()}  IN    ${String(d.type)}  ${String(d.entityId ?? '-')}  ${String(d.eventId)}`);
+  else if (name === 'delivery')
+    out(`${new Date(Number(d.at)).toISOString()}  OUT   ${String(d.registration)} #${String(d.attempt)} ${String(d.responseStatus ?? 'no response')} → ${String(d.status)} (${String(d.durationMs)} ms)  ${String(d.eventId)}`);
+  else out(`${new Date().toISOString()}  REG   ${JSON.stringify(d)}`);
+}
+
+async function tailCommand(c: Command): Promise<void> {
+  const only = c.str('registration');
+  let res: Response;
+  try {
+    res = await fetch(`${c.base}/events/_local/stream`, { headers: c.headers });
+  } catch (e) {
+    throw new Error(`cannot reach the platform at ${c.base} (${(e as Error).message})`, { cause: e });
+  }
+  if (!res.ok || !res.body) throw new Error(`GET /events/_local/stream → ${res.status}`);
+  c.out(`following ${c.base} (Ctrl-C to stop)`);
+  const decoder = new TextDecoder();
+  let buf = '';
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buf += decoder.decode(chunk, { stream: true });
+    let i: number;
+    while ((i = buf.indexOf('\n\n')) >= 0) {
+      const block = buf.slice(0, i);
+      buf = buf.slice(i + 2);
+      printStreamEvent(c, block, only);
+    }
+  }
+}
+
+export async function run(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): Promise<number> {
+  const o = parseCliArgs(argv);
+  if (o.flags.help || !o.command || o.command === 'help') {
+    out(HELP);
+    return o.command || o.flags.help ? 0 : 1;
+  }
+  const base = (typeof o.flags.url === 'string' ? o.flags.url : process.env.PLATFORM_URL || `http://127.0.0.1:${process.env.PLATFORM_PORT || 3233}`).replace(/\/$/, '');
+  const headers = authHeader(o.flags);
+  const c: Command = {
+    o,
+    base,
+    headers,
+    json: o.flags.json === true,
+    out,
+    str: (k) => (typeof o.flags[k] === 'string' ? (o.flags[k] as string) : undefined),
+    call: platformCaller(base, headers),
   };
-
   switch (o.command) {
-    case 'list': {
-      const r = await call<{ events: Array<Record<string, string | null>>; next: string | null }>('GET', `/events/_local/events?${filterQuery()}`);
-      if (json) out(JSON.stringify(r, null, 2));
-      else {
-        out(table([['RECEIVED', 'STATUS', 'EVENT CODE', 'ENTITY', 'CLOUDEVENT ID', 'EVENT ID'], ...r.events.map((e) => [time(e.receivedAt ?? ''), e.status ?? '', e.type ?? '', e.entityId ?? '-', e.id ?? '', e.eventId ?? ''])], [20, 9, 44, 16, 24, 36]));
-        if (r.events.length === 0) out('(no events match)');
-        if (r.next) out(`more: --before ${r.next}`);
-      }
+    case 'list':
+      await listCommand(c);
       return 0;
-    }
-    case 'show': {
-      const id = o.positional[0];
-      if (!id) throw new Error('show needs an event id (event_id or CloudEvent id)');
-      const r = await call<any>('GET', `/events/_local/events/${encodeURIComponent(id)}`);
-      if (json) {
-        out(JSON.stringify(r, null, 2));
-        return 0;
-      }
-      const e = r.event;
-      out(`${e.type}  ${e.status.toUpperCase()}`);
-      out(`  event_id ${e.eventId}   id ${e.id}   entity ${e.entityId ?? '-'}`);
-      out(`  source ${e.source}   received ${time(e.receivedAt)}`);
-      out(`  data ${JSON.stringify(e.cloudEvent.data)}`);
-      for (const d of r.deliveries) {
-        out('');
-        out(`→ ${d.registration} (${d.target})  ${d.status}, ${d.attempts} attempt(s)${d.nextAttemptAt ? `, next at ${time(d.nextAttemptAt)}` : ''}`);
-        for (const a of d.trace) {
-          out(`  #${a.attempt} ${time(a.at)} ${a.durationMs} ms  ${a.response ? a.response.status : a.error}  → ${a.outcome}${a.activationId ? `  activation ${a.activationId}` : ''}`);
-          out(`     request  x-adobe-delivery-id ${a.request.headers['x-adobe-delivery-id']}  retry-count ${a.request.headers['x-adobe-retry-count']}`);
-          if (a.response) out(`     response ${String(a.response.body ?? '').slice(0, 300)}`);
-        }
-      }
-      if (r.journals?.length) out(`\njournals: ${r.journals.join(', ')}`);
-      if (r.activations?.length) {
-        out('\nactivations:');
-        for (const act of r.activations) {
-          out(`  ${act.activationId}  ${act.name}  ${act.response?.status ?? ''}  ${act.duration} ms`);
-          for (const l of (act.logs ?? []).slice(0, 20)) out(`     ${l}`);
-        }
-      }
+    case 'show':
+      await showCommand(c);
       return 0;
-    }
-    case 'replay': {
-      const id = o.positional[0];
-      const registration = str('registration');
-      if (id) {
-        const r = await call<{ replayed: number }>('POST', `/events/_local/events/${encodeURIComponent(id)}/replay`, registration ? { registration } : {});
-        out(json ? JSON.stringify(r) : `replayed ${r.replayed} deliver${r.replayed === 1 ? 'y' : 'ies'} of ${id}`);
-      } else {
-        const body: Record<string, string> = {};
-        for (const k of ['status', 'type', 'entity', 'registration', 'since', 'until']) {
-          const v = str(k);
-          if (v !== undefined) body[k] = v;
-        }
-        if (!body.status) throw new Error('replay needs an event id or a filter with --status (e.g. --status rejected,dead)');
-        const r = await call<{ events: number; deliveries: number }>('POST', '/events/_local/replay', body);
-        out(json ? JSON.stringify(r) : `replayed ${r.deliveries} deliveries of ${r.events} events`);
-      }
+    case 'replay':
+      await replayCommand(c);
       return 0;
-    }
     case 'pause':
-    case 'resume': {
-      const reg = o.positional[0];
-      if (!reg) throw new Error(`${o.command} needs a registration (id or name)`);
-      const reason = str('reason');
-      if (o.command === 'pause' && !reason) throw new Error('pause needs --reason "why"');
-      const r = await call<any>('POST', `/events/_local/registrations/${encodeURIComponent(reg)}/${o.command}`, reason ? { reason } : {});
-      out(json ? JSON.stringify(r, null, 2) : `${r.name}: ${r.paused ? `paused (${r.pauseReason})` : 'delivering'}, health ${r.health}`);
+    case 'resume':
+      await pauseOrResumeCommand(c, o.command);
       return 0;
-    }
-    case 'registrations': {
-      const r = await call<{ registrations: any[] }>('GET', '/events/_local/registrations');
-      if (json) out(JSON.stringify(r, null, 2));
-      else
-        out(
-          table(
-            [
-              ['NAME', 'TYPE', 'TARGET', 'HEALTH', 'PAUSED', 'DELIVERED', 'RETRYING', 'FAILED'],
-              ...r.registrations.map((x) => [
-                x.name,
-                x.delivery_type,
-                x.target,
-                x.health,
-                x.paused ? 'yes' : 'no',
-                String(x.counts.delivered ?? 0),
-                String(x.counts.retrying ?? 0),
-                String((x.counts.rejected ?? 0) + (x.counts.dead ?? 0)),
-              ]),
-            ],
-            [28, 13, 40, 8, 6, 9, 8, 6],
-          ),
-        );
+    case 'registrations':
+      await registrationsCommand(c);
       return 0;
-    }
-    case 'tail': {
-      const only = str('registration');
-      let res: Response;
-      try {
-        res = await fetch(`${base}/events/_local/stream`, { headers });
-      } catch (e) {
-        throw new Error(`cannot reach the platform at ${base} (${(e as Error).message})`);
-      }
-      if (!res.ok || !res.body) throw new Error(`GET /events/_local/stream → ${res.status}`);
-      out(`following ${base} (Ctrl-C to stop)`);
-      const decoder = new TextDecoder();
-      let buf = '';
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buf += decoder.decode(chunk, { stream: true });
-        let i: number;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const name = /^event: (.+)$/m.exec(block)?.[1];
-          const data = /^data: (.+)$/m.exec(block)?.[1];
-          if (!name || !data) continue;
-          const d = JSON.parse(data) as Record<string, unknown>;
-          if (only && name === 'delivery' && d.registration !== only && d.registrationId !== only) continue;
-          if (json) out(JSON.stringify({ kind: name, ...d }));
-          else if (name === 'event') out(`${new Date(Number(d.receivedAt)).toISOString()}  IN    ${String(d.type)}  ${String(d.entityId ?? '-')}  ${String(d.eventId)}`);
-          else if (name === 'delivery')
-            out(`${new Date(Number(d.at)).toISOString()}  OUT   ${String(d.registration)} #${String(d.attempt)} ${String(d.responseStatus ?? 'no response')} → ${String(d.status)} (${String(d.durationMs)} ms)  ${String(d.eventId)}`);
-          else out(`${new Date().toISOString()}  REG   ${JSON.stringify(d)}`);
-        }
-      }
+    case 'tail':
+      await tailCommand(c);
       return 0;
-    }
     default:
       out(`unknown command ${o.command}\n\n${HELP}`);
       return 1;

@@ -96,7 +96,7 @@ export function applyEventsConfig(providers: Providers, registrations: Registrat
         summary.created.push(`registration ${r.name}`);
       }
     } catch (e) {
-      if (e instanceof PlatformError) throw new Error(`events config: registration ${r.name}: ${e.message}`);
+      if (e instanceof PlatformError) throw new Error(`events config: registration ${r.name}: ${e.message}`, { cause: e });
       throw e;
     }
   }

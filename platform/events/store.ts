@@ -70,6 +70,7 @@ export type RegistrationChange = Pick<
 
 type Db = BetterSqlite3.Database;
 
+// eslint-disable-next-line max-lines-per-function -- declarative: the module's named statements, one per line
 function statements(db: Db) {
   const q = <P extends unknown[] | object, R = unknown>(sql: string) => db.prepare<P, R>(sql);
   return {
@@ -222,6 +223,18 @@ function statements(db: Db) {
 
 export type Statements = ReturnType<typeof statements>;
 
+/** The criteria both filters share, as conditions on the events table `e`, in this order. */
+function addEventCriteria(f: Pick<EventFilter, 'type' | 'entity' | 'since' | 'until'>, where: string[], args: unknown[]): void {
+  const add = (condition: string, value: unknown): void => {
+    where.push(condition);
+    args.push(value);
+  };
+  if (f.type !== undefined) add('e.type = ?', f.type);
+  if (f.entity !== undefined) add('e.entity_id = ?', f.entity);
+  if (f.since !== undefined) add('e.received_at >= ?', f.since);
+  if (f.until !== undefined) add('e.received_at <= ?', f.until);
+}
+
 export class EventsStore {
   /** the named statements, prepared once */
   readonly s: Statements;
@@ -307,17 +320,17 @@ export class EventsStore {
       where.push(`e.status IN (${marks(f.statuses)})`);
       args.push(...f.statuses);
     }
-    if (f.type !== undefined) (where.push('e.type = ?'), args.push(f.type));
-    if (f.entity !== undefined) (where.push('e.entity_id = ?'), args.push(f.entity));
-    if (f.since !== undefined) (where.push('e.received_at >= ?'), args.push(f.since));
-    if (f.until !== undefined) (where.push('e.received_at <= ?'), args.push(f.until));
+    addEventCriteria(f, where, args);
     return { where, args };
   }
 
   /** events newest first, `limit + 1` rows (the extra one says there is a next page) */
   listEvents(f: EventFilter, beforeSeq: number | undefined, limit: number): EventListRow[] {
     const { where, args } = this.eventWhere(f);
-    if (beforeSeq !== undefined) (where.push('e.seq < ?'), args.push(beforeSeq));
+    if (beforeSeq !== undefined) {
+      where.push('e.seq < ?');
+      args.push(beforeSeq);
+    }
     const sql = `SELECT e.seq, e.event_id, e.ce_id, e.source, e.provider_id, e.type, e.entity_id, e.status, e.received_at FROM ev_events e
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.seq DESC LIMIT ?`;
     return this.shaped<EventListRow>(sql).all(...args, limit + 1);
@@ -336,8 +349,14 @@ export class EventsStore {
     const args: unknown[] = [pk];
     if (outcome === 'success') where.push("outcome = 'success'");
     else if (outcome === 'failure' || outcome === 'failed') where.push("outcome != 'success'");
-    else if (outcome !== undefined && outcome !== '') (where.push('outcome = ?'), args.push(outcome));
-    if (beforeId !== undefined) (where.push('id < ?'), args.push(beforeId));
+    else if (outcome !== undefined && outcome !== '') {
+      where.push('outcome = ?');
+      args.push(outcome);
+    }
+    if (beforeId !== undefined) {
+      where.push('id < ?');
+      args.push(beforeId);
+    }
     return this.shaped<AttemptRow>(`SELECT * FROM ev_attempts WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(...args, limit + 1);
   }
 
@@ -346,13 +365,15 @@ export class EventsStore {
     const marks = (xs: readonly unknown[]) => xs.map(() => '?').join(',');
     const where = [`d.status IN (${marks(f.statuses)})`];
     const args: unknown[] = [...f.statuses];
-    if (f.registrationPk !== undefined) (where.push('d.registration_pk = ?'), args.push(f.registrationPk));
-    if (f.eventIds) (where.push(`e.event_id IN (${marks(f.eventIds)})`), args.push(...f.eventIds));
-    else {
-      if (f.type !== undefined) (where.push('e.type = ?'), args.push(f.type));
-      if (f.entity !== undefined) (where.push('e.entity_id = ?'), args.push(f.entity));
-      if (f.since !== undefined) (where.push('e.received_at >= ?'), args.push(f.since));
-      if (f.until !== undefined) (where.push('e.received_at <= ?'), args.push(f.until));
+    if (f.registrationPk !== undefined) {
+      where.push('d.registration_pk = ?');
+      args.push(f.registrationPk);
+    }
+    if (f.eventIds) {
+      where.push(`e.event_id IN (${marks(f.eventIds)})`);
+      args.push(...f.eventIds);
+    } else {
+      addEventCriteria(f, where, args);
     }
     const sql = `SELECT e.seq, e.event_id, d.registration_pk FROM ev_deliveries d JOIN ev_events e ON e.seq = d.event_seq JOIN ev_registrations r ON r.id = d.registration_pk
        WHERE ${where.join(' AND ')} ORDER BY e.seq LIMIT 10000`;

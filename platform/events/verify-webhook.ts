@@ -10,8 +10,8 @@ export async function verifyWebhook(url: string): Promise<void> {
   const challenge = Math.random().toString(36).slice(2);
   const u = new URL(url);
   u.searchParams.set('challenge', challenge);
-  let text = '';
-  let status = 0;
+  let text: string;
+  let status: number;
   try {
     const res = await fetch(u, { signal: AbortSignal.timeout(10_000), headers: { 'user-agent': 'Adobe I/O Events (local platform)' } });
     status = res.status;

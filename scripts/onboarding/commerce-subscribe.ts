@@ -97,7 +97,7 @@ class CommerceRest {
       const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
       throw new CommerceCallError(call, undefined, `${method} ${url}: ${err instanceof Error ? err.message : String(err)}${cause}`);
     }
-    let parsed: unknown = null;
+    let parsed: unknown;
     try {
       parsed = text ? (JSON.parse(text) as unknown) : null;
     } catch {
@@ -117,12 +117,24 @@ function eventBody(s: NonNullable<SubscriptionStep['desired']>): Record<string, 
   return event;
 }
 
-export async function runCommerceSubscribe(deps: SubscribeDeps): Promise<SubscribeResult> {
-  const io = deps.io ?? processIo(deps.env);
-  let args;
+interface SubscribeOptions {
+  dryRun: boolean;
+  yes: boolean;
+  prune: boolean;
+  configure: boolean;
+  workspaceConfig: string | undefined;
+  help: boolean;
+}
+
+/** A bad option or configuration: reported as `commerce:subscribe: <message>`, exit status 2. */
+class UsageError extends Error {}
+
+/** The command line's options; undefined (after saying why) when they do not parse. */
+function parseOptions(argv: string[], io: CliIo): SubscribeOptions | undefined {
+  let values;
   try {
-    args = parseArgs({
-      args: deps.argv,
+    values = parseArgs({
+      args: argv,
       options: {
         'dry-run': { type: 'boolean', default: false },
         yes: { type: 'boolean', short: 'y', default: false },
@@ -138,123 +150,168 @@ export async function runCommerceSubscribe(deps: SubscribeDeps): Promise<Subscri
   } catch (err) {
     io.err(`commerce:subscribe: ${err instanceof Error ? err.message : String(err)}`);
     io.err('Run with --help for the options.');
-    return { exitCode: EXIT.usage };
+    return undefined;
   }
-  if (args.help) {
-    io.out(SUBSCRIBE_HELP);
-    return { exitCode: EXIT.ok };
-  }
-  const env = deps.env;
-  const prune = args.prune === true;
-  const dryRun = args['dry-run'] === true;
+  return {
+    dryRun: values['dry-run'] === true,
+    yes: values.yes === true,
+    prune: values.prune === true,
+    configure: values.configure === true,
+    workspaceConfig: values['workspace-config'],
+    help: values.help === true,
+  };
+}
 
-  let client: CommerceRest;
+function commerceClient(env: Record<string, string | undefined>): CommerceRest {
   try {
     const base = env.COMMERCE_BASE_URL?.trim();
     if (!base) throw new Error('missing COMMERCE_BASE_URL (where the Commerce REST API is, e.g. https://shop.example.com/rest/)');
     const timeout = Number(env.TARGET_TIMEOUT_MS);
-    client = new CommerceRest(baseUrl(base), commerceAuthFromParams(env), Number.isInteger(timeout) && timeout > 0 ? timeout : 15_000);
+    return new CommerceRest(baseUrl(base), commerceAuthFromParams(env), Number.isInteger(timeout) && timeout > 0 ? timeout : 15_000);
   } catch (err) {
-    io.err(`commerce:subscribe: ${err instanceof Error ? err.message : String(err)}`);
-    return { exitCode: EXIT.usage };
+    throw new UsageError(err instanceof Error ? err.message : String(err), { cause: err });
   }
-  let configBody: Record<string, unknown> | undefined;
-  if (args.configure) {
-    const merchant = env.COMMERCE_ADOBE_IO_EVENTS_MERCHANT_ID?.trim();
-    if (!merchant) {
-      io.err('commerce:subscribe: --configure needs COMMERCE_ADOBE_IO_EVENTS_MERCHANT_ID (letters, digits and underscores)');
-      return { exitCode: EXIT.usage };
+}
+
+/** The body of `PUT V1/eventing/updateConfiguration` (`--configure`), or undefined without it. */
+function configurationBody(env: Record<string, string | undefined>, opts: SubscribeOptions): Record<string, unknown> | undefined {
+  if (!opts.configure) return undefined;
+  const merchant = env.COMMERCE_ADOBE_IO_EVENTS_MERCHANT_ID?.trim();
+  if (!merchant) throw new UsageError('--configure needs COMMERCE_ADOBE_IO_EVENTS_MERCHANT_ID (letters, digits and underscores)');
+  const config: Record<string, unknown> = {
+    enabled: true,
+    merchant_id: merchant,
+    environment_id: env.COMMERCE_ADOBE_IO_EVENTS_ENVIRONMENT_ID?.trim() || 'Stage',
+  };
+  const wsFile = opts.workspaceConfig;
+  if (wsFile) {
+    try {
+      config.workspace_configuration = JSON.stringify(JSON.parse(fs.readFileSync(path.resolve(wsFile), 'utf8')));
+    } catch (err) {
+      throw new UsageError(`cannot read --workspace-config ${wsFile}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
-    const config: Record<string, unknown> = {
-      enabled: true,
-      merchant_id: merchant,
-      environment_id: env.COMMERCE_ADOBE_IO_EVENTS_ENVIRONMENT_ID?.trim() || 'Stage',
-    };
-    const wsFile = args['workspace-config'];
-    if (wsFile) {
-      try {
-        config.workspace_configuration = JSON.stringify(JSON.parse(fs.readFileSync(path.resolve(wsFile), 'utf8')));
-      } catch (err) {
-        io.err(`commerce:subscribe: cannot read --workspace-config ${wsFile}: ${err instanceof Error ? err.message : String(err)}`);
-        return { exitCode: EXIT.usage };
-      }
+  }
+  return { config };
+}
+
+type ShownStep = SubscriptionStep | { what: string; kind: 'update'; name: string; changes: string[] };
+
+/** What one run works with: where to print, the Commerce client, the options, the configuration to PUT. */
+interface Subscribe {
+  io: CliIo;
+  client: CommerceRest;
+  opts: SubscribeOptions;
+  configBody: Record<string, unknown> | undefined;
+}
+
+async function applyStep({ client, opts, configBody }: Subscribe, step: ShownStep): Promise<ReportResult['outcome']> {
+  if (step.what === 'configuration' && configBody) {
+    await client.request('PUT V1/eventing/updateConfiguration', 'PUT', 'V1/eventing/updateConfiguration', configBody);
+    return 'updated';
+  }
+  if (step.kind === 'unchanged') return 'unchanged';
+  if (step.kind === 'delete-candidate') {
+    if (!opts.prune) return 'kept';
+    await client.request(`POST V1/eventing/eventUnsubscribe/${step.name}`, 'POST', `V1/eventing/eventUnsubscribe/${seg(step.name)}`);
+    return 'deleted';
+  }
+  if ('desired' in step && step.desired) {
+    const body = { event: eventBody(step.desired), ...(step.kind === 'update' ? { force: true } : {}) };
+    await client.request(`POST V1/eventing/eventSubscribe (${step.name})`, 'POST', 'V1/eventing/eventSubscribe', body);
+    return step.kind === 'update' ? 'updated' : 'created';
+  }
+  return 'unchanged';
+}
+
+/** Apply the shown steps in order, printing progress and the summary; the first failure skips the rest. */
+async function applySteps(s: Subscribe, shown: readonly ShownStep[]): Promise<CommerceCallError | undefined> {
+  const { io } = s;
+  io.out('Applying:');
+  const results: ReportResult[] = [];
+  const total = shown.length;
+  let failure: CommerceCallError | undefined;
+  for (const [i, step] of shown.entries()) {
+    if (failure) {
+      results.push({ step, outcome: 'skipped', ms: 0 });
+      continue;
     }
-    configBody = { config };
+    const started = Date.now();
+    let outcome: ReportResult['outcome'];
+    try {
+      outcome = await applyStep(s, step);
+    } catch (err) {
+      failure = err instanceof CommerceCallError ? err : new CommerceCallError(step.name, undefined, String(err));
+      outcome = 'failed';
+    }
+    const r: ReportResult = { step, outcome, ms: Date.now() - started };
+    results.push(r);
+    io.out(formatProgress(r, i, total));
+  }
+  for (const l of formatSummary(results)) io.out(l);
+  return failure;
+}
+
+/** List, plan, print the plan, confirm, apply. A failed listing throws its CommerceCallError. */
+async function subscribe(s: Subscribe, desired: ReturnType<typeof desiredSubscriptions>, providerId: string | undefined): Promise<SubscribeResult> {
+  const { io, client, opts, configBody } = s;
+  const listed = await client.request('GET V1/eventing/getEventSubscriptions', 'GET', 'V1/eventing/getEventSubscriptions');
+  const steps = planSubscriptions(desired, parseSubscriptions(listed), providerId);
+  const shown: ShownStep[] = [...steps];
+  if (configBody) shown.push({ what: 'configuration', kind: 'update', name: 'eventing configuration', changes: ['enabled', 'merchant_id', 'environment_id'] });
+  for (const l of formatPlan(shown, opts.prune)) io.out(l);
+
+  const changes = steps.some((x) => x.kind === 'create' || x.kind === 'update' || (opts.prune && x.kind === 'delete-candidate')) || configBody !== undefined;
+  if (!changes) {
+    io.out('Nothing to change: Commerce already has every subscription of the catalog.');
+    return { exitCode: EXIT.ok, steps };
+  }
+  if (opts.dryRun) {
+    io.out('Dry run: nothing was changed.');
+    return { exitCode: EXIT.ok, steps };
+  }
+  const decision = await confirmOrRefuse(io, opts.yes, 'Apply this plan?');
+  if (decision === 'refused') return { exitCode: EXIT.usage, steps };
+  if (decision === 'declined') {
+    io.out('Nothing was changed.');
+    return { exitCode: EXIT.ok, steps };
+  }
+  const failure = await applySteps(s, shown);
+  if (failure) {
+    reportError(io, failure);
+    return { exitCode: EXIT.failed, steps };
+  }
+  io.out('Commerce subscriptions done.');
+  return { exitCode: EXIT.ok, steps };
+}
+
+export async function runCommerceSubscribe(deps: SubscribeDeps): Promise<SubscribeResult> {
+  const io = deps.io ?? processIo(deps.env);
+  const opts = parseOptions(deps.argv, io);
+  if (!opts) return { exitCode: EXIT.usage };
+  if (opts.help) {
+    io.out(SUBSCRIBE_HELP);
+    return { exitCode: EXIT.ok };
+  }
+  const env = deps.env;
+  let s: Subscribe;
+  try {
+    const client = commerceClient(env);
+    s = { io, client, opts, configBody: configurationBody(env, opts) };
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err(`commerce:subscribe: ${err.message}`);
+    return { exitCode: EXIT.usage };
   }
 
   const providerId = env.COMMERCE_PROVIDER_ID?.trim() || undefined;
   const prefix = env.EVENT_PREFIX?.trim() || undefined;
   const catalog = deps.catalog ?? appCatalog;
   const desired = desiredSubscriptions(catalog, { ...(prefix ? { eventPrefix: prefix } : {}), ...(providerId ? { providerId } : {}) });
-  io.out(`Subscribing ${desired.length} Commerce event(s) at ${client.baseUrl}${dryRun ? ' [dry run]' : ''}`);
+  io.out(`Subscribing ${desired.length} Commerce event(s) at ${s.client.baseUrl}${opts.dryRun ? ' [dry run]' : ''}`);
   if (!providerId) io.out('(COMMERCE_PROVIDER_ID is not set: subscriptions use the instance\'s default provider, and --prune has nothing to prune.)');
 
   try {
-    const listed = await client.request('GET V1/eventing/getEventSubscriptions', 'GET', 'V1/eventing/getEventSubscriptions');
-    const steps = planSubscriptions(desired, parseSubscriptions(listed), providerId);
-    const shown: Array<SubscriptionStep | { what: string; kind: 'update'; name: string; changes: string[] }> = [...steps];
-    if (configBody) shown.push({ what: 'configuration', kind: 'update', name: 'eventing configuration', changes: ['enabled', 'merchant_id', 'environment_id'] });
-    for (const l of formatPlan(shown, prune)) io.out(l);
-
-    const changes = steps.some((s) => s.kind === 'create' || s.kind === 'update' || (prune && s.kind === 'delete-candidate')) || configBody !== undefined;
-    if (!changes) {
-      io.out('Nothing to change: Commerce already has every subscription of the catalog.');
-      return { exitCode: EXIT.ok, steps };
-    }
-    if (dryRun) {
-      io.out('Dry run: nothing was changed.');
-      return { exitCode: EXIT.ok, steps };
-    }
-    const decision = await confirmOrRefuse(io, args.yes === true, 'Apply this plan?');
-    if (decision === 'refused') return { exitCode: EXIT.usage, steps };
-    if (decision === 'declined') {
-      io.out('Nothing was changed.');
-      return { exitCode: EXIT.ok, steps };
-    }
-
-    io.out('Applying:');
-    const results: ReportResult[] = [];
-    const total = shown.length;
-    let failure: CommerceCallError | undefined;
-    for (const [i, step] of shown.entries()) {
-      if (failure) {
-        results.push({ step, outcome: 'skipped', ms: 0 });
-        continue;
-      }
-      const started = Date.now();
-      let outcome: ReportResult['outcome'] = 'unchanged';
-      try {
-        if (step.what === 'configuration' && configBody) {
-          const body = configBody;
-          await client.request('PUT V1/eventing/updateConfiguration', 'PUT', 'V1/eventing/updateConfiguration', body);
-          outcome = 'updated';
-        } else if (step.kind === 'unchanged') outcome = 'unchanged';
-        else if (step.kind === 'delete-candidate') {
-          if (!prune) outcome = 'kept';
-          else {
-            await client.request(`POST V1/eventing/eventUnsubscribe/${step.name}`, 'POST', `V1/eventing/eventUnsubscribe/${seg(step.name)}`);
-            outcome = 'deleted';
-          }
-        } else if ('desired' in step && step.desired) {
-          const body = { event: eventBody(step.desired), ...(step.kind === 'update' ? { force: true } : {}) };
-          await client.request(`POST V1/eventing/eventSubscribe (${step.name})`, 'POST', 'V1/eventing/eventSubscribe', body);
-          outcome = step.kind === 'update' ? 'updated' : 'created';
-        }
-      } catch (err) {
-        failure = err instanceof CommerceCallError ? err : new CommerceCallError(step.name, undefined, String(err));
-        outcome = 'failed';
-      }
-      const r: ReportResult = { step, outcome, ms: Date.now() - started };
-      results.push(r);
-      io.out(formatProgress(r, i, total));
-    }
-    for (const l of formatSummary(results)) io.out(l);
-    if (failure) {
-      reportError(io, failure);
-      return { exitCode: EXIT.failed, steps };
-    }
-    io.out('Commerce subscriptions done.');
-    return { exitCode: EXIT.ok, steps };
+    return await subscribe(s, desired, providerId);
   } catch (err) {
     if (err instanceof CommerceCallError) {
       reportError(io, err);

@@ -70,7 +70,6 @@ export interface OnboardResult {
 type EventsInit = (org: string, apiKey: string, token: string, httpOptions: { eventsBaseURL: string }) => Promise<unknown>;
 
 async function defaultApi(env: OnboardingEnv, token: string): Promise<ManagementApi> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { init } = require('@adobe/aio-lib-events') as { init: EventsInit };
   const client = await init(env.OAUTH_ORG_ID, env.OAUTH_CLIENT_ID, token, {
     eventsBaseURL: eventsBaseUrl(env.IO_MANAGEMENT_BASE_URL),

@@ -10,7 +10,7 @@
  * Our additions ride inside `body`: `code` (stable reason) and `details` (field paths).
  * Never a stack trace, never the payload echoed back.
  */
-import { ActionError, ErrorDetail, toActionError } from './errors';
+import { ErrorDetail, toActionError } from './errors';
 
 export interface SuccessResult<T = unknown> {
   statusCode: number;

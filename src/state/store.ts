@@ -29,7 +29,6 @@ let shared: Promise<AdobeStateLike> | undefined;
 export function aioStateStore(): StateStore {
   const client = (): Promise<AdobeStateLike> => {
     if (!shared) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const lib = require('@adobe/aio-lib-state') as AioLibState;
       shared = lib.init().catch((err: unknown) => {
         shared = undefined;

@@ -15,7 +15,6 @@ import type { RunningPlatform } from '../../platform/core/server';
 import { BACKOFFICE_PROVIDER, eventsOf, providerLabel } from '../../src/catalog';
 import { eventId } from '../../src/ingest/event-id';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const events = require('@adobe/aio-lib-events') as {
   init(org: string, apiKey: string, token: string, opts: Record<string, unknown>): Promise<{
     createProvider(org: string, proj: string, ws: string, body: Record<string, unknown>): Promise<{ id: string }>;

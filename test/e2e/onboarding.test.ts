@@ -190,7 +190,6 @@ describe('npm run onboard against the local platform', () => {
   });
 
   it('events published after onboarding reach exactly the right consumer', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { init } = require('@adobe/aio-lib-events') as {
       init(o: string, k: string, t: string, h: object): Promise<{ publishEvent(e: object): Promise<unknown> }>;
     };

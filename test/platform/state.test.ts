@@ -24,7 +24,6 @@ beforeAll(async () => {
   process.env.AIO_STATE_ENDPOINT = p.url;
   let lib: { init(cfg?: { ow?: { namespace: string; auth: string } }): Promise<StateStore> } | undefined;
   jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     lib = require('@adobe/aio-lib-state');
   });
   state = await lib!.init({ ow: { namespace: p.config.namespace, auth: p.config.auth } });

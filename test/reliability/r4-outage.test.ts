@@ -11,7 +11,7 @@
  * Nothing asserts an absolute time: only order, counts, and gaps not shorter than the schedule.
  */
 import { INITIAL_DELAYS_MIN, MINUTE_MS } from '../../platform/events/policy';
-import { SIZES, FULL, budget } from './support/sizes';
+import { FULL, budget } from './support/sizes';
 import { imsToken, providerIdByLabel, publish, startRelPlatform, waitFor, type RelPlatform } from './support/platform';
 import { Target } from './support/target';
 

@@ -86,7 +86,7 @@ export async function startCommerceServer(opts: { credentials?: CommerceCredenti
 
     // --- authentication
     const header = req.headers.authorization ?? '';
-    let auth: RecordedRequest['auth'] = 'none';
+    let auth: RecordedRequest['auth'];
     const params = parseOAuthHeader(header);
     if (params) {
       const { oauth_signature: signature, ...oauthData } = params;

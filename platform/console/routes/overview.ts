@@ -8,7 +8,7 @@ export function registerOverview(app: FastifyInstance, ctx: PlatformContext): vo
   app.get(
     '/console/api/overview',
     consoleRoute(ctx)(() => {
-      let actions: string[] = [];
+      let actions: string[];
       try {
         actions = ctx.runtime.actions().map((a) => a.fullName).sort();
       } catch {

@@ -9,7 +9,6 @@ import { waitFor } from './harness';
 
 const EVENTS_APP = path.join(__dirname, '..', '..', 'fixtures', 'events-app');
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdk = require('@adobe/aio-lib-events') as {
   init(org: string, apiKey: string, token: string, opts: Record<string, unknown>): Promise<EventsClient>;
 };

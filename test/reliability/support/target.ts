@@ -42,7 +42,7 @@ export class Target {
           res.end(challenge);
           return;
         }
-        let body: Record<string, unknown> = {};
+        let body: Record<string, unknown>;
         try {
           body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
         } catch {

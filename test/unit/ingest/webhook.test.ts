@@ -402,7 +402,6 @@ describe('ingestion/webhook: publish outcomes', () => {
 describe('eventId is UUID v5', () => {
   it('matches an independent RFC 9562 v5 computation over namespace bytes + UTF-8 name', () => {
     // reference: the textbook construction with Buffers and a Hash object
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { createHash } = require('node:crypto') as typeof import('node:crypto');
     const { ID_NAMESPACE } = jest.requireActual<typeof import('../../../src/ingest/event-id')>('../../../src/ingest/event-id');
     const v5 = (ns: string, name: string): string => {

@@ -56,7 +56,6 @@ describe('npm run build', () => {
   it('the built webhook publishes with the trimmed libraries and precompiled validators', async () => {
     const io = await new FakeIoEvents().start();
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { main } = require(path.join(outdir, 'ingestion', 'webhook.js')) as { main: (p: object) => Promise<{ statusCode?: number; error?: { statusCode: number; body: { details?: unknown[] } } }> };
       const ok = await main({
         ...io.inputs(),
@@ -93,7 +92,6 @@ describe('a built consumer with the trimmed openwhisk client', () => {
     Object.assign(process.env, ow.env());
     try {
       ow.define('product-backoffice/handler', () => ({ statusCode: 200, body: { success: true, message: 'Product created' } }));
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { main } = require(bundle) as { main: (p: object) => Promise<{ statusCode?: number; body?: unknown }> };
       const r = await main({
         LOG_LEVEL: 'error',
@@ -117,7 +115,6 @@ describe('ahead-of-time validators', () => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, generateValidatorsSource());
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const aot = require(file) as { precompiled: boolean; validatorFor(code: string): ((v: unknown) => boolean) & { errors?: unknown } };
       expect(aot.precompiled).toBe(true);
       const variants = (v: unknown): unknown[] => [v, {}, [], null, 'x', 42, Array.isArray(v) ? [{ ...(v[0] as object), sku: '' }] : { ...(v as object), id: -1, sku: '', email: 'x' }];
@@ -137,7 +134,6 @@ describe('ahead-of-time validators', () => {
 
 describe('aio app build (webpack-config.js)', () => {
   it('bundles the webhook with ts-loader the way the Adobe CLI does, and the bundle publishes', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { webpackBuild } = require('../../../scripts/webpack-build.js') as {
       webpackBuild(root: string, action: string, outdir: string): Promise<{ file: string; config: string; warnings: string[] }>;
     };
@@ -147,7 +143,6 @@ describe('aio app build (webpack-config.js)', () => {
     expect(r.warnings).toEqual([]);
     const io = await new FakeIoEvents().start();
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { main } = require(r.file) as { main: (p: object) => Promise<{ statusCode?: number }> };
       const res = await main({
         ...io.inputs(),

@@ -12,7 +12,7 @@ function details(d: LocalDeps, e: EventRow) {
   const { views } = d;
   const s = d.store.s;
   const attempts = s.attemptsOfEvent.all(e.seq);
-  let activations: unknown[] = [];
+  let activations: unknown[];
   try {
     activations = d.runtime()?.activationsForEvent(e.ce_id) ?? [];
   } catch {

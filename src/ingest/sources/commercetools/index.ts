@@ -13,7 +13,7 @@
  * retry-after, ingress trouble 503) → record the version.
  */
 import { findEvent, prefixedCode, type CatalogEntry } from '../../../catalog';
-import { notificationKind, resourceVersionOf, type CommercetoolsNotification } from '../../../catalog/commercetools';
+import { resourceVersionOf, type CommercetoolsNotification } from '../../../catalog/commercetools';
 import { validateValue } from '../../../catalog/validation';
 import type { EventDraft } from '../../../clients/io-events';
 import { FinalError, type ErrorDetail } from '../../../kernel/errors';
