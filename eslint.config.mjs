@@ -18,7 +18,11 @@ function srcLayerZones() {
     for (const folder of layer) {
       const siblings = layer.filter((f) => f !== folder);
       for (const from of [...above, ...siblings]) {
-        zones.push({ target: `./src/${folder}`, from: `./src/${from}`, message: `src/${folder} is below src/${from}: imports run downward only.` });
+        zones.push({
+          target: `./src/${folder}`,
+          from: `./src/${from}`,
+          message: `src/${folder} is below src/${from}: imports run downward only.`,
+        });
       }
     }
   });
@@ -27,25 +31,70 @@ function srcLayerZones() {
 
 function platformZones() {
   const zones = [
-    { target: './platform', from: './src', except: ['./contract'], message: 'platform/ may import only src/contract from the app.' },
-    { target: './platform', from: './actions', message: 'platform/ never imports the app\'s actions.' },
+    {
+      target: './platform',
+      from: './src',
+      except: ['./contract'],
+      message: 'platform/ may import only src/contract from the app.',
+    },
+    { target: './platform', from: './actions', message: "platform/ never imports the app's actions." },
     { target: './src', from: './platform', message: 'the app never imports the platform.' },
     { target: './actions', from: './platform', message: 'actions never import the platform.' },
-    { target: './platform/core', from: PLATFORM_MODULES.map((m) => `./platform/${m}`), message: 'platform/core is below every module.' },
+    {
+      target: './platform/core',
+      from: PLATFORM_MODULES.map((m) => `./platform/${m}`),
+      message: 'platform/core is below every module.',
+    },
   ];
   for (const m of PLATFORM_MODULES) {
     const others = PLATFORM_MODULES.filter((o) => o !== m).map((o) => `./platform/${o}`);
-    zones.push({ target: `./platform/${m}`, from: others, message: `platform/${m} reaches other modules through platform/core's interfaces (the context), not their files.` });
+    zones.push({
+      target: `./platform/${m}`,
+      from: others,
+      message: `platform/${m} reaches other modules through platform/core's interfaces (the context), not their files.`,
+    });
   }
   return zones;
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'coverage/**', 'test-artifacts/**', '**/*.d.ts', 'platform/console/assets/**', 'test/fixtures/**', 'test/**/fixture-app/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      '.data/**',
+      'coverage/**',
+      'test-artifacts/**',
+      '**/*.d.ts',
+      'platform/console/assets/**',
+      'test/fixtures/**',
+      'test/**/fixture-app/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', AbortController: 'readonly', fetch: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: 'module',
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setImmediate: 'readonly',
+        URL: 'readonly',
+        URLSearchParams: 'readonly',
+        AbortController: 'readonly',
+        fetch: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+      },
+    },
     plugins: { 'import-x': importX },
     settings: {
       'import-x/resolver': { node: { extensions: ['.ts', '.js', '.json'] } },
@@ -53,7 +102,10 @@ export default tseslint.config(
       'import-x/extensions': ['.ts', '.js'],
     },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/no-require-imports': 'off',
       'import-x/no-restricted-paths': ['error', { zones: [...srcLayerZones(), ...platformZones()] }],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],

@@ -32,7 +32,10 @@ const REPORT_RSS = 'process.stdout.write("\\nRSS " + process.resourceUsage().max
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -77,7 +80,11 @@ main(params).then((r) => {
 `,
   );
   const body = JSON.stringify({
-    data: { uid: 'cold-1', event: 'be-observer.catalog_product_create', value: { sku: 'SKU-1', name: 'Cold start', price: 1, description: 'd' } },
+    data: {
+      uid: 'cold-1',
+      event: 'be-observer.catalog_product_create',
+      value: { sku: 'SKU-1', name: 'Cold start', price: 1, description: 'd' },
+    },
   });
   const params = {
     ...io.inputs(),
@@ -90,11 +97,17 @@ main(params).then((r) => {
 
   const cases: Array<{ name: string; args: string[]; env?: NodeJS.ProcessEnv }> = [
     { name: 'bare node -e 0', args: ['-e', REPORT_RSS] },
-    { name: 'require("@adobe/aio-sdk")', args: ['-e', `require("@adobe/aio-sdk"); ${REPORT_RSS}`], env: { NODE_PATH: sdkModules } },
+    {
+      name: 'require("@adobe/aio-sdk")',
+      args: ['-e', `require("@adobe/aio-sdk"); ${REPORT_RSS}`],
+      env: { NODE_PATH: sdkModules },
+    },
     { name: 'webhook bundle: load + 1 request', args: [webhookScript], env: { BENCH_PARAMS: JSON.stringify(params) } },
   ];
   const results = new Map<string, Sample[]>(cases.map((c) => [c.name, []]));
-  log(`running each case ${runs} times, interleaved (${os.cpus().length} cores, load ${os.loadavg()[0]?.toFixed(2)}) ...`);
+  log(
+    `running each case ${runs} times, interleaved (${os.cpus().length} cores, load ${os.loadavg()[0]?.toFixed(2)}) ...`,
+  );
   await run(cases[2]?.args ?? [], cases[2]?.env); // warm the file cache once
   for (let i = 0; i < runs; i++) {
     for (const c of cases) results.get(c.name)?.push(await run(c.args, c.env));
@@ -119,15 +132,25 @@ main(params).then((r) => {
     log(`${name.padEnd(38)}${fmt(m.ms, 0).padStart(8)}${fmt(m.mb, 1).padStart(20)}`);
   }
   log('');
-  log(`webhook / aio-sdk time: ${fmt(hook.ms / sdk.ms, 3)} (goal ≤ 0.200)  ${hook.ms / sdk.ms <= 0.2 ? 'met' : 'NOT met'}`);
-  log(`webhook above bare node: ${fmt(hook.ms - bare.ms, 0)} ms; aio-sdk above bare node: ${fmt(sdk.ms - bare.ms, 0)} ms (ratio ${fmt((hook.ms - bare.ms) / (sdk.ms - bare.ms), 3)})`);
+  log(
+    `webhook / aio-sdk time: ${fmt(hook.ms / sdk.ms, 3)} (goal ≤ 0.200)  ${hook.ms / sdk.ms <= 0.2 ? 'met' : 'NOT met'}`,
+  );
+  log(
+    `webhook above bare node: ${fmt(hook.ms - bare.ms, 0)} ms; aio-sdk above bare node: ${fmt(sdk.ms - bare.ms, 0)} ms (ratio ${fmt((hook.ms - bare.ms) / (sdk.ms - bare.ms), 3)})`,
+  );
   const inner = results.get('webhook bundle: load + 1 request') ?? [];
   log(
     `inside the webhook process (medians): node boot ${fmt(median(inner.map((x) => x.boot ?? 0)), 0)} ms, bundle load ${fmt(median(inner.map((x) => x.load ?? 0)), 1)} ms, first request (IMS token, provider lookup, publish) ${fmt(median(inner.map((x) => x.req ?? 0)), 1)} ms`,
   );
-  log(`webhook peak RSS: ${fmt(hook.mb, 1)} MB (goal ≤ 60 MB)  ${hook.mb <= 60 ? 'met' : 'NOT met'}; bundle ${fmt(fs.statSync(bundle).size / 1024, 0)} KB`);
-  log(`BENCH ${JSON.stringify({ name: 'cold start: webhook bundle, load + 1 request', value: hook.ms, unit: 'ms', baseline: 'require("@adobe/aio-sdk")', baselineValue: sdk.ms, ratio: hook.ms / sdk.ms, goal: '<= 0.2x' })}`);
-  log(`BENCH ${JSON.stringify({ name: 'cold start: webhook peak RSS', value: hook.mb, unit: 'MB', baseline: 'require("@adobe/aio-sdk")', baselineValue: sdk.mb, ratio: hook.mb / sdk.mb, goal: '<= 60 MB' })}`);
+  log(
+    `webhook peak RSS: ${fmt(hook.mb, 1)} MB (goal ≤ 60 MB)  ${hook.mb <= 60 ? 'met' : 'NOT met'}; bundle ${fmt(fs.statSync(bundle).size / 1024, 0)} KB`,
+  );
+  log(
+    `BENCH ${JSON.stringify({ name: 'cold start: webhook bundle, load + 1 request', value: hook.ms, unit: 'ms', baseline: 'require("@adobe/aio-sdk")', baselineValue: sdk.ms, ratio: hook.ms / sdk.ms, goal: '<= 0.2x' })}`,
+  );
+  log(
+    `BENCH ${JSON.stringify({ name: 'cold start: webhook peak RSS', value: hook.mb, unit: 'MB', baseline: 'require("@adobe/aio-sdk")', baselineValue: sdk.mb, ratio: hook.mb / sdk.mb, goal: '<= 60 MB' })}`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -55,15 +55,20 @@ async function target(onArrive: (id: string) => void): Promise<{ url: string; cl
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
 /** 10 senders in a closed loop for `seconds`; latency from send to `done(id)` */
-async function drive(name: string, send: (id: string) => Promise<void>, waitDone: Map<string, (t: number) => void>): Promise<Result> {
+async function drive(
+  name: string,
+  send: (id: string) => Promise<void>,
+  waitDone: Map<string, (t: number) => void>,
+): Promise<Result> {
   const lat: number[] = [];
   let stop = false;
   let seq = 0;
@@ -113,10 +118,14 @@ async function baseline(): Promise<Result> {
   const tgt = await target((id) => waits.get(id)?.(performance.now()));
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const forward = (id: string, body: string) => {
-    const r = http.request(tgt.url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => done.run(id));
-    });
+    const r = http.request(
+      tgt.url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => done.run(id));
+      },
+    );
     r.on('error', () => undefined); // closing at the end of the run
     r.end(body);
   };
@@ -133,10 +142,18 @@ async function baseline(): Promise<Result> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const r = await drive('baseline', async (id) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ specversion: '1.0', id, source: 's', type: 't', data: { sku: id } }) });
-    await res.text();
-  }, waits);
+  const r = await drive(
+    'baseline',
+    async (id) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ specversion: '1.0', id, source: 's', type: 't', data: { sku: id } }),
+      });
+      await res.text();
+    },
+    waits,
+  );
   server.closeAllConnections();
   server.close();
   await tgt.close();
@@ -153,16 +170,36 @@ async function platform(kind: 'webhook' | 'action'): Promise<Result> {
   const p = await startPlatform({ projectDir: FIXTURE, port: 0, quiet: true, dataDir, envFile });
   const waits = new Map<string, (t: number) => void>();
   const tgt = await target((id) => waits.get(id)?.(performance.now()));
-  const tok = ((await (await fetch(`${p.url}/ims/token/v3`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=a&client_secret=b' })).json()) as { access_token: string }).access_token;
+  const tok = (
+    (await (
+      await fetch(`${p.url}/ims/token/v3`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials&client_id=a&client_secret=b',
+      })
+    ).json()) as { access_token: string }
+  ).access_token;
   const auth = { authorization: `Bearer ${tok}`, 'x-api-key': 'bench' };
   const ws = `${p.url}/events/000000/local-project/local-workspace`;
-  const prov = (await (await fetch(`${ws}/providers`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ label: 'Bench' }) })).json()) as { id: string };
-  await fetch(`${ws}/providers/${prov.id}/eventmetadata`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ event_code: 'bench.event', label: 'bench' }) });
+  const prov = (await (
+    await fetch(`${ws}/providers`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ label: 'Bench' }),
+    })
+  ).json()) as { id: string };
+  await fetch(`${ws}/providers/${prov.id}/eventmetadata`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ event_code: 'bench.event', label: 'bench' }),
+  });
   const reg = await fetch(`${ws}/registrations`, {
     method: 'POST',
     headers: { ...auth, 'content-type': 'application/json' },
     body: JSON.stringify({
-      client_id: 'bench', name: `bench-${kind}`, delivery_type: 'webhook',
+      client_id: 'bench',
+      name: `bench-${kind}`,
+      delivery_type: 'webhook',
       ...(kind === 'webhook' ? { webhook_url: tgt.url } : { runtime_action: 'product-backoffice/consumer' }),
       events_of_interest: [{ provider_id: prov.id, event_code: 'bench.event' }],
     }),
@@ -171,15 +208,32 @@ async function platform(kind: 'webhook' | 'action'): Promise<Result> {
   if (kind === 'action') {
     p.ctx.bus.on('delivery', (d: { outcome: string; eventId: string }) => {
       if (d.outcome !== 'success') return;
-      const row = p.ctx.db.prepare('SELECT ce_id FROM ev_events WHERE event_id = ?').get(d.eventId) as { ce_id: string } | undefined;
+      const row = p.ctx.db.prepare('SELECT ce_id FROM ev_events WHERE event_id = ?').get(d.eventId) as
+        { ce_id: string } | undefined;
       if (row) waits.get(row.ce_id)?.(performance.now());
     });
   }
-  const body = (id: string) => JSON.stringify({ specversion: '1.0', id, source: `urn:uuid:${prov.id}`, type: 'bench.event', datacontenttype: 'application/json', data: { name: id } });
-  const r = await drive(kind, async (id) => {
-    const res = await fetch(`${p.url}/ingress`, { method: 'POST', headers: { ...auth, 'content-type': 'application/cloudevents+json' }, body: body(id) });
-    await res.text();
-  }, waits);
+  const body = (id: string) =>
+    JSON.stringify({
+      specversion: '1.0',
+      id,
+      source: `urn:uuid:${prov.id}`,
+      type: 'bench.event',
+      datacontenttype: 'application/json',
+      data: { name: id },
+    });
+  const r = await drive(
+    kind,
+    async (id) => {
+      const res = await fetch(`${p.url}/ingress`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/cloudevents+json' },
+        body: body(id),
+      });
+      await res.text();
+    },
+    waits,
+  );
   await tgt.close();
   await p.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
@@ -192,11 +246,21 @@ async function platform(kind: 'webhook' | 'action'): Promise<Result> {
   results.push(await platform('webhook'));
   results.push(await platform('action'));
   const base = results[0] as Result;
-  console.log(`${SENDERS} concurrent senders, ${SECONDS} s each, ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(1)}`);
+  console.log(
+    `${SENDERS} concurrent senders, ${SECONDS} s each, ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(1)}`,
+  );
   for (const r of results) {
-    console.log(`${r.name.padEnd(9)} ${r.rate.toFixed(0).padStart(6)} events/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  (${r.n} events)  ${r === base ? '' : `${((r.rate / base.rate) * 100).toFixed(0)}% of baseline`}`);
-    if (r !== base) console.log(`BENCH ${JSON.stringify({ name: `end-to-end events/s (${r.name} target)`, value: r.rate, unit: 'events/s', baseline: 'bare HTTP + SQLite pipeline', baselineValue: base.rate, ratio: r.rate / base.rate, goal: '>= 1,300 events/s' })}`);
-    if (r !== base) console.log(`BENCH ${JSON.stringify({ name: `end-to-end p99 (${r.name} target)`, value: r.p99, unit: 'ms', baseline: 'bare HTTP + SQLite pipeline', baselineValue: base.p99, ratio: r.p99 / base.p99, goal: '<= 100 ms' })}`);
+    console.log(
+      `${r.name.padEnd(9)} ${r.rate.toFixed(0).padStart(6)} events/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  (${r.n} events)  ${r === base ? '' : `${((r.rate / base.rate) * 100).toFixed(0)}% of baseline`}`,
+    );
+    if (r !== base)
+      console.log(
+        `BENCH ${JSON.stringify({ name: `end-to-end events/s (${r.name} target)`, value: r.rate, unit: 'events/s', baseline: 'bare HTTP + SQLite pipeline', baselineValue: base.rate, ratio: r.rate / base.rate, goal: '>= 1,300 events/s' })}`,
+      );
+    if (r !== base)
+      console.log(
+        `BENCH ${JSON.stringify({ name: `end-to-end p99 (${r.name} target)`, value: r.p99, unit: 'ms', baseline: 'bare HTTP + SQLite pipeline', baselineValue: base.p99, ratio: r.p99 / base.p99, goal: '<= 100 ms' })}`,
+      );
   }
   process.exit(0);
 })().catch((e: unknown) => {

@@ -14,18 +14,28 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 async function main(): Promise<void> {
   const i = process.argv.indexOf('--project-dir');
-  const projectDir = i > 0 ? path.resolve(process.argv[i + 1] as string) : fs.existsSync(path.join(ROOT, 'app.config.yaml')) ? ROOT : TRIVIAL_APP;
+  const projectDir =
+    i > 0
+      ? path.resolve(process.argv[i + 1] as string)
+      : fs.existsSync(path.join(ROOT, 'app.config.yaml'))
+        ? ROOT
+        : TRIVIAL_APP;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-bare-'));
   const bare = await startScript(bareServerCode(path.join(tmp, 'bare.sqlite')));
   const idleMs = 3000;
-  const plat = await startPlatformProcess({ projectDir, env: { PLATFORM_WORKER_IDLE_MS: String(idleMs), LOG_LEVEL: 'warn' } });
+  const plat = await startPlatformProcess({
+    projectDir,
+    env: { PLATFORM_WORKER_IDLE_MS: String(idleMs), LOG_LEVEL: 'warn' },
+  });
   try {
     await fetch(bare.url, { method: 'POST', body: '{}' });
     await sleep(2000);
     const bareRss = rssMb(bare.child.pid as number);
     const startRss = rssMb(plat.child.pid as number);
     const auth = `Basic ${Buffer.from(plat.auth).toString('base64')}`;
-    const list = (await (await fetch(`${plat.url}/api/v1/namespaces/_/actions?limit=0`, { headers: { authorization: auth } })).json()) as Array<{
+    const list = (await (
+      await fetch(`${plat.url}/api/v1/namespaces/_/actions?limit=0`, { headers: { authorization: auth } })
+    ).json()) as Array<{
       name: string;
       namespace: string;
     }>;
@@ -44,11 +54,17 @@ async function main(): Promise<void> {
     const reapedRss = rssMb(plat.child.pid as number);
     console.log(`\napp: ${path.relative(ROOT, projectDir) || '.'} (${list.length} actions)`);
     console.log(`bare http + SQLite server         ${bareRss.toFixed(1)} MB`);
-    console.log(`platform idle after start         ${startRss.toFixed(1)} MB  (${(startRss / bareRss).toFixed(2)}× bare; goal ≤ 120 MB)`);
+    console.log(
+      `platform idle after start         ${startRss.toFixed(1)} MB  (${(startRss / bareRss).toFixed(2)}× bare; goal ≤ 120 MB)`,
+    );
     console.log(`platform with ${String(list.length).padEnd(3)} warm workers     ${warmRss.toFixed(1)} MB`);
     console.log(`platform after idle workers reaped ${reapedRss.toFixed(1)} MB`);
-    console.log(`BENCH ${JSON.stringify({ name: 'platform RSS idle, app loaded', value: startRss, unit: 'MB', baseline: 'bare http + SQLite server', baselineValue: bareRss, ratio: startRss / bareRss, goal: '<= 120 MB' })}`);
-    console.log(`BENCH ${JSON.stringify({ name: `platform RSS loaded, ${list.length} warm workers`, value: warmRss, unit: 'MB', baseline: 'bare http + SQLite server', baselineValue: bareRss, ratio: warmRss / bareRss })}`);
+    console.log(
+      `BENCH ${JSON.stringify({ name: 'platform RSS idle, app loaded', value: startRss, unit: 'MB', baseline: 'bare http + SQLite server', baselineValue: bareRss, ratio: startRss / bareRss, goal: '<= 120 MB' })}`,
+    );
+    console.log(
+      `BENCH ${JSON.stringify({ name: `platform RSS loaded, ${list.length} warm workers`, value: warmRss, unit: 'MB', baseline: 'bare http + SQLite server', baselineValue: bareRss, ratio: warmRss / bareRss })}`,
+    );
   } finally {
     await stop(plat.child);
     await stop(bare.child);

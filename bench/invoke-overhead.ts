@@ -14,10 +14,14 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 function post(url: string, body: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -53,7 +57,9 @@ async function main(): Promise<void> {
     console.log(
       `overhead over bare: p50 +${fmt(percentile(p, 50) - percentile(b, 50))} (${(percentile(p, 50) / percentile(b, 50)).toFixed(2)}×), p99 +${fmt(percentile(p, 99) - percentile(b, 99))}`,
     );
-    console.log(`BENCH ${JSON.stringify({ name: 'invoke overhead p99, empty action (REST, blocking)', value: percentile(p, 99), unit: 'ms', baseline: 'bare http + SQLite insert', baselineValue: percentile(b, 99), ratio: percentile(p, 99) / percentile(b, 99) })}`);
+    console.log(
+      `BENCH ${JSON.stringify({ name: 'invoke overhead p99, empty action (REST, blocking)', value: percentile(p, 99), unit: 'ms', baseline: 'bare http + SQLite insert', baselineValue: percentile(b, 99), ratio: percentile(p, 99) / percentile(b, 99) })}`,
+    );
   } finally {
     await stop(plat.child);
     await stop(bare.child);

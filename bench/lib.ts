@@ -29,9 +29,13 @@ export function aioSdkDir(log: (l: string) => void): string {
   const dir = path.join(root, '.bench-cache', 'aio-sdk');
   if (!fs.existsSync(path.join(dir, 'node_modules', '@adobe', 'aio-sdk', 'package.json'))) {
     fs.mkdirSync(dir, { recursive: true });
-    if (!fs.existsSync(path.join(dir, 'package.json'))) fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}\n');
+    if (!fs.existsSync(path.join(dir, 'package.json')))
+      fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}\n');
     log('installing @adobe/aio-sdk into .bench-cache/aio-sdk (the yardstick, once; about 200 MB)...');
-    const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '@adobe/aio-sdk'], { cwd: dir, stdio: 'inherit' });
+    const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '@adobe/aio-sdk'], {
+      cwd: dir,
+      stdio: 'inherit',
+    });
     if (r.status !== 0) throw new Error('could not install @adobe/aio-sdk for the comparison');
   }
   return path.join(dir, 'node_modules');

@@ -15,12 +15,30 @@ export interface Started {
 }
 
 /** Start `tsx platform/cli.ts start` on a random port; resolve once it printed its URL and /healthz is 200. */
-export async function startPlatformProcess(opts: { projectDir: string; env?: Record<string, string>; args?: string[] }): Promise<Started & { namespace: string; auth: string; dataDir: string }> {
+export async function startPlatformProcess(opts: {
+  projectDir: string;
+  env?: Record<string, string>;
+  args?: string[];
+}): Promise<Started & { namespace: string; auth: string; dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-platform-'));
   const child = spawn(
     process.execPath,
     // as `npm start` does: one process (the tsx CLI would add a second), CommonJS hooks only
-    ['--require', 'tsx/cjs', path.join(ROOT, 'platform', 'cli.ts'), 'start', '--port', '0', '--project-dir', opts.projectDir, '--data-dir', dataDir, '--no-watch', '--no-hooks', ...(opts.args ?? [])],
+    [
+      '--require',
+      'tsx/cjs',
+      path.join(ROOT, 'platform', 'cli.ts'),
+      'start',
+      '--port',
+      '0',
+      '--project-dir',
+      opts.projectDir,
+      '--data-dir',
+      dataDir,
+      '--no-watch',
+      '--no-hooks',
+      ...(opts.args ?? []),
+    ],
     { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'ignore'] },
   );
   let stdout = '';
@@ -57,7 +75,11 @@ export async function waitHealthy(url: string): Promise<void> {
 
 /** Start a standalone script as a child process that prints its URL on the first stdout line. */
 export async function startScript(code: string, env: Record<string, string> = {}): Promise<Started> {
-  const child = spawn(process.execPath, ['-e', code], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', code], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let stdout = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (c: Buffer) => {

@@ -38,8 +38,12 @@ async function main(): Promise<void> {
     console.log(row('bare http + SQLite insert', b));
     console.log(row('platform web action', p));
     const ratio = p.requests.average / b.requests.average;
-    console.log(`ratio platform/bare: ${(ratio * 100).toFixed(1)}% (goal ≥ 40%); platform vs 1,050 req/s of aio app dev: ${(p.requests.average / 1050).toFixed(1)}× (goal ≥ 10×)`);
-    console.log(`BENCH ${JSON.stringify({ name: 'web action req/s (trivial action)', value: p.requests.average, unit: 'req/s', baseline: 'bare http + SQLite insert', baselineValue: b.requests.average, ratio, goal: '>= 0.4x and >= 10,500 req/s' })}`);
+    console.log(
+      `ratio platform/bare: ${(ratio * 100).toFixed(1)}% (goal ≥ 40%); platform vs 1,050 req/s of aio app dev: ${(p.requests.average / 1050).toFixed(1)}× (goal ≥ 10×)`,
+    );
+    console.log(
+      `BENCH ${JSON.stringify({ name: 'web action req/s (trivial action)', value: p.requests.average, unit: 'req/s', baseline: 'bare http + SQLite insert', baselineValue: b.requests.average, ratio, goal: '>= 0.4x and >= 10,500 req/s' })}`,
+    );
   } finally {
     await stop(plat.child);
     await stop(bare.child);

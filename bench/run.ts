@@ -46,7 +46,14 @@ export function machine(): Machine {
 export function discover(dir: string = BENCH_DIR): string[] {
   return fs
     .readdirSync(dir)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('-lib.ts') && !f.startsWith('_') && !NOT_BENCHMARKS.has(f))
+    .filter(
+      (f) =>
+        f.endsWith('.ts') &&
+        !f.endsWith('.d.ts') &&
+        !f.endsWith('-lib.ts') &&
+        !f.startsWith('_') &&
+        !NOT_BENCHMARKS.has(f),
+    )
     .sort();
 }
 
@@ -62,18 +69,28 @@ export function parseArgs(argv: string[]): Args {
   const a: Args = { only: [], list: false, quick: false, timeoutS: 900, updateReadme: false };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i];
-    if (f === '--only') a.only = (argv[++i] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (f === '--only')
+      a.only = (argv[++i] ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (f === '--list') a.list = true;
     else if (f === '--quick') a.quick = true;
     else if (f === '--timeout') a.timeoutS = Number(argv[++i]) || a.timeoutS;
     else if (f === '--update-readme') a.updateReadme = true;
     else if (f === '-h' || f === '--help') {
-      process.stdout.write(fs.readFileSync(__filename, 'utf8').split('*/')[0]?.replace(/^\/\*\*?|^ \* ?/gm, '') ?? '');
+      process.stdout.write(
+        fs
+          .readFileSync(__filename, 'utf8')
+          .split('*/')[0]
+          ?.replace(/^\/\*\*?|^ \* ?/gm, '') ?? '',
+      );
       process.exit(0);
     } else throw new Error(`unknown option ${f}`);
   }
   // the published tables show every benchmark at full size, never a partial or quick run
-  if (a.updateReadme && (a.only.length > 0 || a.quick)) throw new Error('--update-readme needs a full run: drop --only and --quick');
+  if (a.updateReadme && (a.only.length > 0 || a.quick))
+    throw new Error('--update-readme needs a full run: drop --only and --quick');
   return a;
 }
 
@@ -126,7 +143,13 @@ function runOne(file: string, a: Args): Promise<BenchRun> {
       clearTimeout(timer);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const ok = code === 0 && !timedOut && figures.length > 0;
-      const why = timedOut ? `timed out after ${a.timeoutS} s` : code !== 0 ? `exit code ${code}` : figures.length === 0 ? 'printed no BENCH line' : undefined;
+      const why = timedOut
+        ? `timed out after ${a.timeoutS} s`
+        : code !== 0
+          ? `exit code ${code}`
+          : figures.length === 0
+            ? 'printed no BENCH line'
+            : undefined;
       resolve({
         file,
         ok,
@@ -141,7 +164,11 @@ function runOne(file: string, a: Args): Promise<BenchRun> {
 
 function gitCommit(): string | undefined {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return undefined;
   }
@@ -160,17 +187,23 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const m = machine();
-  process.stdout.write(`Running ${files.length} benchmark(s) on ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, Node ${m.node}\n`);
+  process.stdout.write(
+    `Running ${files.length} benchmark(s) on ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, Node ${m.node}\n`,
+  );
   const runs: BenchRun[] = [];
   for (const [i, file] of files.entries()) {
     process.stdout.write(`\n[${i + 1}/${files.length}] bench/${file}\n`);
     const r = await runOne(file, a);
-    process.stdout.write(`[${i + 1}/${files.length}] bench/${file}: ${r.ok ? 'done' : 'FAILED'} in ${r.seconds} s, ${r.figures.length} figure(s)\n`);
+    process.stdout.write(
+      `[${i + 1}/${files.length}] bench/${file}: ${r.ok ? 'done' : 'FAILED'} in ${r.seconds} s, ${r.figures.length} figure(s)\n`,
+    );
     runs.push(r);
   }
   const date = new Date().toISOString();
   const rows = tableRows(runs);
-  process.stdout.write(`\n${textTable(rows)}\n\nMachine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, Node ${m.node}, ${m.os}; load average ${m.loadAverage} at the start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end\n`);
+  process.stdout.write(
+    `\n${textTable(rows)}\n\nMachine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, Node ${m.node}, ${m.os}; load average ${m.loadAverage} at the start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end\n`,
+  );
   const commit = gitCommit();
   const results = {
     date,
@@ -183,7 +216,8 @@ async function main(): Promise<void> {
   const written = writeResults(RESULTS_DIR, results, markdownTable(rows, m, date));
   process.stdout.write(`Wrote ${written.map((f) => path.relative(ROOT, f)).join(' and ')}\n`);
   if (a.updateReadme) {
-    if (runs.some((r) => !r.ok)) throw new Error('a benchmark failed: README.md and docs/performance.md left as they were');
+    if (runs.some((r) => !r.ok))
+      throw new Error('a benchmark failed: README.md and docs/performance.md left as they were');
     updateMarkedFile(path.join(ROOT, 'README.md'), readmeTable(rows, m, date));
     updateMarkedFile(path.join(ROOT, 'docs', 'performance.md'), markdownTable(rows, m, date));
     process.stdout.write('Updated the benchmark tables of README.md and docs/performance.md\n');

@@ -32,13 +32,27 @@ const store = new EventsStore(db);
 const providers = new Providers(store);
 const registrations = new Registrations(store, providers, () => 'http://127.0.0.1');
 const engine = new DeliveryEngine({
-  store, providers, registrations, signer: new Signer(store), log: quiet, bus: new EventEmitter(), runtime: () => undefined, timeScale: 1,
-  webhookTimeoutMs: 10_000, actionTimeoutMs: 60_000, maxInFlight: BATCH, healthWindowMs: 1_800_000, batchMaxEvents: 20, batchMaxBytes: 2 << 20,
+  store,
+  providers,
+  registrations,
+  signer: new Signer(store),
+  log: quiet,
+  bus: new EventEmitter(),
+  runtime: () => undefined,
+  timeScale: 1,
+  webhookTimeoutMs: 10_000,
+  actionTimeoutMs: 60_000,
+  maxInFlight: BATCH,
+  healthWindowMs: 1_800_000,
+  batchMaxEvents: 20,
+  batchMaxBytes: 2 << 20,
 });
 
 const now = Date.now();
 let t0 = performance.now();
-const ins = db.prepare('INSERT INTO ev_deliveries (event_seq, registration_pk, status, next_attempt_at, created_at) VALUES (?, 1, ?, ?, ?)');
+const ins = db.prepare(
+  'INSERT INTO ev_deliveries (event_seq, registration_pk, status, next_attempt_at, created_at) VALUES (?, 1, ?, ?, ?)',
+);
 db.transaction(() => {
   for (let i = 1; i <= PENDING; i++) {
     // 10% due now, the rest spread over the next 24 h (retries waiting for their time)
@@ -50,7 +64,9 @@ db.pragma('optimize');
 // setup leaves a large WAL: fold it into the file now so that picks measure picks
 db.pragma('wal_checkpoint(TRUNCATE)');
 for (let i = 0; i < 10; i++) engine.pickDue(Date.now(), BATCH); // warm the page cache
-console.log(`inserted ${PENDING.toLocaleString()} pending deliveries in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+console.log(
+  `inserted ${PENDING.toLocaleString()} pending deliveries in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);
 
 const picks: number[] = [];
 let picked = 0;
@@ -90,18 +106,30 @@ for (let i = 0; i < 5; i++) {
   scan.all({ now: Date.now(), lease: Date.now() + 120_000, n: BATCH });
   scans.push(performance.now() - t0);
 }
-const plan = db.prepare("EXPLAIN QUERY PLAN SELECT id FROM ev_deliveries WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 64").all(Date.now()) as Array<{ detail: string }>;
+const plan = db
+  .prepare(
+    'EXPLAIN QUERY PLAN SELECT id FROM ev_deliveries WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT 64',
+  )
+  .all(Date.now()) as Array<{ detail: string }>;
 
 const p50 = pct(picks, 50);
 const p99 = pct(picks, 99);
 const s50 = pct(scans, 50);
 console.log(`plan: ${plan.map((r) => r.detail).join(' / ')}`);
-console.log(`pick ${BATCH} due of ${PENDING.toLocaleString()} pending (indexed): p50 ${p50.toFixed(3)} ms  p99 ${p99.toFixed(3)} ms  (${picked} picked; goal <= 5 ms)`);
-console.log(`pick alone (automatic checkpoint off):        p50 ${pct(picksNoCkpt, 50).toFixed(3)} ms  p99 ${pct(picksNoCkpt, 99).toFixed(3)} ms`);
-console.log(`  distribution with checkpoints: p90 ${pct(picks, 90).toFixed(3)} ms  p95 ${pct(picks, 95).toFixed(3)} ms  max ${Math.max(...picks).toFixed(1)} ms; ${picks.filter((x) => x > 5).length} of ${picks.length} picks over 5 ms (WAL checkpoints)`);
+console.log(
+  `pick ${BATCH} due of ${PENDING.toLocaleString()} pending (indexed): p50 ${p50.toFixed(3)} ms  p99 ${p99.toFixed(3)} ms  (${picked} picked; goal <= 5 ms)`,
+);
+console.log(
+  `pick alone (automatic checkpoint off):        p50 ${pct(picksNoCkpt, 50).toFixed(3)} ms  p99 ${pct(picksNoCkpt, 99).toFixed(3)} ms`,
+);
+console.log(
+  `  distribution with checkpoints: p90 ${pct(picks, 90).toFixed(3)} ms  p95 ${pct(picks, 95).toFixed(3)} ms  max ${Math.max(...picks).toFixed(1)} ms; ${picks.filter((x) => x > 5).length} of ${picks.length} picks over 5 ms (WAL checkpoints)`,
+);
 console.log(`earliest-due lookup for the timer:              p50 ${pct(mins, 50).toFixed(3)} ms`);
 console.log(`baseline, same pick forced to scan:             p50 ${s50.toFixed(1)} ms`);
 console.log(`ratio scan / indexed: ${(s50 / p50).toFixed(0)}x`);
-console.log(`BENCH ${JSON.stringify({ name: `scheduler pick of ${BATCH} due at ${PENDING.toLocaleString('en-US')} pending, p50`, value: p50, unit: 'ms', baseline: 'the same pick forced to scan', baselineValue: s50, ratio: p50 / s50, goal: '<= 5 ms' })}`);
+console.log(
+  `BENCH ${JSON.stringify({ name: `scheduler pick of ${BATCH} due at ${PENDING.toLocaleString('en-US')} pending, p50`, value: p50, unit: 'ms', baseline: 'the same pick forced to scan', baselineValue: s50, ratio: p50 / s50, goal: '<= 5 ms' })}`,
+);
 db.close();
 fs.rmSync(dir, { recursive: true, force: true });

@@ -48,7 +48,13 @@ export function tableRows(runs: BenchRun[]): TableRow[] {
   const rows: TableRow[] = [];
   for (const r of runs) {
     if (r.figures.length === 0) {
-      rows.push({ benchmark: r.file, figure: r.ok ? '(no figure)' : `FAILED: ${r.error?.split('\n')[0] ?? ''}`, baseline: '', ratio: '', goal: '' });
+      rows.push({
+        benchmark: r.file,
+        figure: r.ok ? '(no figure)' : `FAILED: ${r.error?.split('\n')[0] ?? ''}`,
+        baseline: '',
+        ratio: '',
+        goal: '',
+      });
       continue;
     }
     for (const f of r.figures) {
@@ -60,7 +66,14 @@ export function tableRows(runs: BenchRun[]): TableRow[] {
         goal: f.goal ?? '',
       });
     }
-    if (!r.ok) rows.push({ benchmark: r.file, figure: `FAILED: ${r.error?.split('\n')[0] ?? ''}`, baseline: '', ratio: '', goal: '' });
+    if (!r.ok)
+      rows.push({
+        benchmark: r.file,
+        figure: `FAILED: ${r.error?.split('\n')[0] ?? ''}`,
+        baseline: '',
+        ratio: '',
+        goal: '',
+      });
   }
   return rows;
 }
@@ -75,8 +88,16 @@ const COLS: Array<[keyof TableRow, string]> = [
 
 export function textTable(rows: TableRow[]): string {
   const w = COLS.map(([k, h]) => Math.max(h.length, ...rows.map((r) => r[k].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i] ?? 0)).join('  ').trimEnd();
-  return [line(COLS.map(([, h]) => h)), line(w.map((n) => '-'.repeat(n))), ...rows.map((r) => line(COLS.map(([k]) => r[k])))].join('\n');
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(w[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(COLS.map(([, h]) => h)),
+    line(w.map((n) => '-'.repeat(n))),
+    ...rows.map((r) => line(COLS.map(([k]) => r[k]))),
+  ].join('\n');
 }
 
 const esc = (s: string) => s.replace(/\|/g, '\\|');

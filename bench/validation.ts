@@ -39,7 +39,12 @@ const body = JSON.stringify({
   data: {
     uid: 'bench-0001',
     event: entry.code,
-    value: { sku: 'SKU-EXT-0001', name: 'Product Created Externally', price: 99.99, description: 'This is a sample product created externally' },
+    value: {
+      sku: 'SKU-EXT-0001',
+      name: 'Product Created Externally',
+      price: 99.99,
+      description: 'This is a sample product created externally',
+    },
   },
 });
 const msgId = 'msg_bench';
@@ -96,35 +101,46 @@ const kitPattern = (): unknown => {
 };
 
 async function main(): Promise<void> {
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-validation-'));
-const bundled = path.join(tmp, 'ingestion.js');
-await bundleEntry(path.join(root, 'src', 'ingest', 'sources', 'backoffice.ts'), bundled, { root, trimsOf: 'ingestion/webhook' });
-const { prepare } = require(bundled) as { prepare: typeof prepareFromSource };
-fs.rmSync(tmp, { recursive: true, force: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-validation-'));
+  const bundled = path.join(tmp, 'ingestion.js');
+  await bundleEntry(path.join(root, 'src', 'ingest', 'sources', 'backoffice.ts'), bundled, {
+    root,
+    trimsOf: 'ingestion/webhook',
+  });
+  const { prepare } = require(bundled) as { prepare: typeof prepareFromSource };
+  fs.rmSync(tmp, { recursive: true, force: true });
 
-const ours = (): unknown => prepare(params, at);
-const oursFromSource = (): unknown => prepareFromSource(params, at);
+  const ours = (): unknown => prepare(params, at);
+  const oursFromSource = (): unknown => prepareFromSource(params, at);
 
-// sanity: every case accepts the body
-floor();
-kitPattern();
-for (const p of [prepare, prepareFromSource]) {
-  if (p(params, at).event.type !== code) throw new Error('prepare did not accept the body');
-}
+  // sanity: every case accepts the body
+  floor();
+  kitPattern();
+  for (const p of [prepare, prepareFromSource]) {
+    if (p(params, at).event.type !== code) throw new Error('prepare did not accept the body');
+  }
 
-process.stdout.write(`warm handling of a ${body.length}-byte signed ${code} body, ${SECONDS} s per case in interleaved rounds (medians)\n\n`);
-const [rFloor = 0, rOurs = 0, rSource = 0] = rates([floor, ours, oursFromSource]);
-// the kit pattern is ~1000x slower: a few rounds are enough
-const [rKit = 0] = rates([kitPattern], 2);
-process.stdout.write('case                                                     requests/s\n');
-process.stdout.write(`floor: JSON.parse + one HMAC-SHA256 verify (node:crypto)  ${fmt(rFloor).padStart(10)}\n`);
-process.stdout.write(`starter kit pattern: ajv compile per call                  ${fmt(rKit).padStart(10)}\n`);
-process.stdout.write(`webhook: auth + parse + envelope + validate + CloudEvent   ${fmt(rOurs).padStart(10)}\n`);
-process.stdout.write(`  the same from source (not bundled, no trims)             ${fmt(rSource).padStart(10)}\n\n`);
-process.stdout.write(`webhook / floor: ${fmt(rOurs / rFloor, 3)} (goal ≥ 0.500)  ${rOurs / rFloor >= 0.5 ? 'met' : 'NOT met'}\n`);
-process.stdout.write(`webhook / kit pattern: ${fmt(rOurs / rKit, 1)}x\n`);
-process.stdout.write(`BENCH ${JSON.stringify({ name: 'warm webhook handling req/s (auth, parse, validate, CloudEvent)', value: rOurs, unit: 'req/s', baseline: 'starter kit: ajv compile per call', baselineValue: rKit, ratio: rOurs / rKit })}\n`);
-process.stdout.write(`BENCH ${JSON.stringify({ name: 'warm webhook handling vs its floor', value: rOurs, unit: 'req/s', baseline: 'JSON.parse + one HMAC-SHA256', baselineValue: rFloor, ratio: rOurs / rFloor, goal: '>= 0.5x' })}\n`);
+  process.stdout.write(
+    `warm handling of a ${body.length}-byte signed ${code} body, ${SECONDS} s per case in interleaved rounds (medians)\n\n`,
+  );
+  const [rFloor = 0, rOurs = 0, rSource = 0] = rates([floor, ours, oursFromSource]);
+  // the kit pattern is ~1000x slower: a few rounds are enough
+  const [rKit = 0] = rates([kitPattern], 2);
+  process.stdout.write('case                                                     requests/s\n');
+  process.stdout.write(`floor: JSON.parse + one HMAC-SHA256 verify (node:crypto)  ${fmt(rFloor).padStart(10)}\n`);
+  process.stdout.write(`starter kit pattern: ajv compile per call                  ${fmt(rKit).padStart(10)}\n`);
+  process.stdout.write(`webhook: auth + parse + envelope + validate + CloudEvent   ${fmt(rOurs).padStart(10)}\n`);
+  process.stdout.write(`  the same from source (not bundled, no trims)             ${fmt(rSource).padStart(10)}\n\n`);
+  process.stdout.write(
+    `webhook / floor: ${fmt(rOurs / rFloor, 3)} (goal ≥ 0.500)  ${rOurs / rFloor >= 0.5 ? 'met' : 'NOT met'}\n`,
+  );
+  process.stdout.write(`webhook / kit pattern: ${fmt(rOurs / rKit, 1)}x\n`);
+  process.stdout.write(
+    `BENCH ${JSON.stringify({ name: 'warm webhook handling req/s (auth, parse, validate, CloudEvent)', value: rOurs, unit: 'req/s', baseline: 'starter kit: ajv compile per call', baselineValue: rKit, ratio: rOurs / rKit })}\n`,
+  );
+  process.stdout.write(
+    `BENCH ${JSON.stringify({ name: 'warm webhook handling vs its floor', value: rOurs, unit: 'req/s', baseline: 'JSON.parse + one HMAC-SHA256', baselineValue: rFloor, ratio: rOurs / rFloor, goal: '>= 0.5x' })}\n`,
+  );
 }
 
 main().catch((err: unknown) => {

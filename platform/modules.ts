@@ -16,5 +16,13 @@ export interface DefaultModuleOptions {
 }
 
 export function defaultModules(opts: DefaultModuleOptions = {}): PlatformModule[] {
-  return [runtimeModule({ watch: opts.watch ?? false }), stateModule(), imsModule(), eventsModule(), commerceModule(), consoleModule(), lookupModule()];
+  return [
+    runtimeModule({ watch: opts.watch ?? false }),
+    stateModule(),
+    imsModule(),
+    eventsModule(),
+    commerceModule(),
+    consoleModule(),
+    lookupModule(),
+  ];
 }

@@ -62,7 +62,9 @@ async function run(): Promise<void> {
     ...(token ? { token } : {}),
     ...(endsAt !== undefined ? { endsAt } : {}),
   });
-  process.stdout.write(`batch sink listening: ${sink.url} → ${dir} (files close at ${writer.maxBytes} bytes or ${writer.maxAgeMs} ms)\n`);
+  process.stdout.write(
+    `batch sink listening: ${sink.url} → ${dir} (files close at ${writer.maxBytes} bytes or ${writer.maxAgeMs} ms)\n`,
+  );
   const stop = () => {
     void sink.close(true).then(() => process.exit(0));
   };

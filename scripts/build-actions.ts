@@ -15,7 +15,10 @@ import { build, type BuildOptions as BuildOptionsOfEsbuild, type Plugin } from '
 import YAML from 'yaml';
 import { writeValidators } from './generate-validators';
 
-const trims = require('./bundle-trims.js') as { all: Record<string, string>; perAction: Record<string, Record<string, string>> };
+const trims = require('./bundle-trims.js') as {
+  all: Record<string, string>;
+  perAction: Record<string, Record<string, string>>;
+};
 
 export interface ManifestAction {
   /** `package/action` */
@@ -35,7 +38,10 @@ const isMap = (v: unknown): v is YamlMap => typeof v === 'object' && v !== null 
 export function readManifest(root: string): ManifestAction[] {
   const appFile = path.join(root, 'app.config.yaml');
   const app = YAML.parse(fs.readFileSync(appFile, 'utf8')) as unknown;
-  const packages = isMap(app) && isMap(app.application) && isMap(app.application.runtimeManifest) ? app.application.runtimeManifest.packages : undefined;
+  const packages =
+    isMap(app) && isMap(app.application) && isMap(app.application.runtimeManifest)
+      ? app.application.runtimeManifest.packages
+      : undefined;
   if (!isMap(packages)) throw new Error('app.config.yaml has no application.runtimeManifest.packages');
   const out: ManifestAction[] = [];
   for (const [pkg, def] of Object.entries(packages)) {
@@ -173,7 +179,10 @@ export async function buildActions(opts: BuildOptions = {}): Promise<{ built: Bu
       ...esbuildOptions(opts.minify ?? true),
       entryPoints: Object.fromEntries(group.map((a) => [`${a.package}/${a.action}`, a.source])),
       outdir,
-      plugins: [trimPlugin({ ...trims.all, ...(JSON.parse(key) as Record<string, string>) }), precompiledValidatorsPlugin(generated)],
+      plugins: [
+        trimPlugin({ ...trims.all, ...(JSON.parse(key) as Record<string, string>) }),
+        precompiledValidatorsPlugin(generated),
+      ],
     });
     const ms = Date.now() - started;
     for (const a of group) {
@@ -182,7 +191,8 @@ export async function buildActions(opts: BuildOptions = {}): Promise<{ built: Bu
     }
   }
   built.sort((x, y) => todo.findIndex((a) => a.name === x.name) - todo.findIndex((a) => a.name === y.name));
-  for (const b of built) log(`  ${(b.bytes / 1024).toFixed(0).padStart(5)} KB  ${b.name}  → ${path.relative(root, b.file)}`);
+  for (const b of built)
+    log(`  ${(b.bytes / 1024).toFixed(0).padStart(5)} KB  ${b.name}  → ${path.relative(root, b.file)}`);
   return { built, missing };
 }
 
@@ -203,9 +213,12 @@ if (require.main === module) {
     skipMissing: !args.includes('--strict'),
   })
     .then(({ built, missing }) => {
-      if (missing.length > 0) process.stderr.write(`warning: ${missing.length} action(s) have no source yet and were not built\n`);
+      if (missing.length > 0)
+        process.stderr.write(`warning: ${missing.length} action(s) have no source yet and were not built\n`);
       const total = built.reduce((s, b) => s + b.bytes, 0);
-      process.stdout.write(`built ${built.length} action(s), ${(total / 1024).toFixed(0)} KB in all, in ${Date.now() - started} ms\n`);
+      process.stdout.write(
+        `built ${built.length} action(s), ${(total / 1024).toFixed(0)} KB in all, in ${Date.now() - started} ms\n`,
+      );
     })
     .catch((err: unknown) => {
       process.stderr.write(`build failed: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -10,7 +10,11 @@ import path from 'node:path';
 import { BACKOFFICE_PROVIDER, catalog, COMMERCE_PROVIDER, packages } from '../src/catalog';
 
 export interface EventsConfig {
-  providers: Array<{ label: string; description: string; event_metadata: Array<{ event_code: string; label: string; description: string }> }>;
+  providers: Array<{
+    label: string;
+    description: string;
+    event_metadata: Array<{ event_code: string; label: string; description: string }>;
+  }>;
   registrations: Array<{
     name: string;
     description: string;

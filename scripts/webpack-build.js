@@ -38,7 +38,10 @@ function webpackBuild(root, actionFile, outdir) {
   config.resolve = resolve;
   config.plugins = [
     ...(user.plugins || []),
-    new webpack.DefinePlugin({ WEBPACK_ACTION_BUILD: 'true', 'process.env.AIO_CLI_ENV': JSON.stringify(process.env.AIO_CLI_ENV || 'prod') }),
+    new webpack.DefinePlugin({
+      WEBPACK_ACTION_BUILD: 'true',
+      'process.env.AIO_CLI_ENV': JSON.stringify(process.env.AIO_CLI_ENV || 'prod'),
+    }),
   ];
   return new Promise((resolvePromise, reject) => {
     webpack(config).run((err, stats) => {
@@ -64,7 +67,10 @@ if (require.main === module) {
   }
   const started = Date.now();
   webpackBuild(process.cwd(), actionFile, path.resolve(outdir)).then(
-    (r) => process.stdout.write(`${r.file} (${(fs.statSync(r.file).size / 1024).toFixed(0)} KB, config ${path.relative(process.cwd(), r.config || '-')}, ${Date.now() - started} ms)${r.warnings.length ? `\nwarnings:\n${r.warnings.join('\n')}` : ''}\n`),
+    (r) =>
+      process.stdout.write(
+        `${r.file} (${(fs.statSync(r.file).size / 1024).toFixed(0)} KB, config ${path.relative(process.cwd(), r.config || '-')}, ${Date.now() - started} ms)${r.warnings.length ? `\nwarnings:\n${r.warnings.join('\n')}` : ''}\n`,
+      ),
     (e) => {
       process.stderr.write(`${e.message}\n`);
       process.exit(1);

@@ -40,12 +40,15 @@ export function summary(p: RunningPlatform): string {
     const w = Math.max(...actions.map((a) => a.fullName.length), 6);
     lines.push(`  ${pad('action', w)}  url`);
     for (const a of actions) {
-      const url = a.webUrl ?? `POST ${config.baseUrl}/api/v1/namespaces/${config.namespace}/actions/${a.fullName}?blocking=true`;
+      const url =
+        a.webUrl ?? `POST ${config.baseUrl}/api/v1/namespaces/${config.namespace}/actions/${a.fullName}?blocking=true`;
       lines.push(`  ${pad(a.fullName, w)}  ${url}`);
     }
   }
   lines.push('');
-  lines.push(`  aio rt:  AIO_RUNTIME_APIHOST=${config.baseUrl} AIO_RUNTIME_NAMESPACE=${config.namespace} AIO_RUNTIME_AUTH=${config.auth} aio rt action list`);
+  lines.push(
+    `  aio rt:  AIO_RUNTIME_APIHOST=${config.baseUrl} AIO_RUNTIME_NAMESPACE=${config.namespace} AIO_RUNTIME_AUTH=${config.auth} aio rt action list`,
+  );
   const ingestion = actions.find((a) => a.web && /ingestion|webhook/i.test(a.fullName));
   if (ingestion?.webUrl) {
     const sample = findSample(config.projectDir, config.env);
@@ -59,7 +62,9 @@ export function summary(p: RunningPlatform): string {
       ? ` --data @${rel}`
       : ` --data '{"data":{"uid":"sample-'"$(date +%s)"'","event":"be-observer.catalog_product_create",` +
         `"value":{"sku":"SAMPLE-1","name":"Sample product","price":1,"description":"A sample product"}}}'`;
-    lines.push(`  curl -sS -X POST '${ingestion.webUrl}' -H 'content-type: application/json'${key ? ` -H 'x-api-key: ${key}'` : ''}${data}`);
+    lines.push(
+      `  curl -sS -X POST '${ingestion.webUrl}' -H 'content-type: application/json'${key ? ` -H 'x-api-key: ${key}'` : ''}${data}`,
+    );
   }
   lines.push('');
   return lines.join('\n');

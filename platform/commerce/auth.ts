@@ -28,8 +28,13 @@ function checkOAuthSignature(req: FastifyRequest, o: Record<string, string>, env
   const cs = env.COMMERCE_CONSUMER_SECRET;
   const at = env.COMMERCE_ACCESS_TOKEN;
   const ats = env.COMMERCE_ACCESS_TOKEN_SECRET;
-  if (!ck || !cs || !at || !ats) throw commerceError(401, 'The stand-in has no COMMERCE_CONSUMER_KEY/SECRET and COMMERCE_ACCESS_TOKEN/SECRET to check against');
-  if (o.oauth_consumer_key !== ck || o.oauth_token !== at) throw commerceError(401, NOT_AUTHORIZED, { resources: 'unknown consumer key or token' });
+  if (!ck || !cs || !at || !ats)
+    throw commerceError(
+      401,
+      'The stand-in has no COMMERCE_CONSUMER_KEY/SECRET and COMMERCE_ACCESS_TOKEN/SECRET to check against',
+    );
+  if (o.oauth_consumer_key !== ck || o.oauth_token !== at)
+    throw commerceError(401, NOT_AUTHORIZED, { resources: 'unknown consumer key or token' });
   const method = o.oauth_signature_method ?? 'HMAC-SHA256';
   const algo = method === 'HMAC-SHA1' ? 'sha1' : method === 'HMAC-SHA256' ? 'sha256' : undefined;
   if (!algo) throw commerceError(401, `unsupported oauth_signature_method ${method}`);

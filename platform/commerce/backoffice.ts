@@ -13,12 +13,18 @@ import { commerceError } from './rest/route';
 
 const pathOf = (req: FastifyRequest): string => (req.url.split('?')[0] ?? '').replace(/^\/backoffice\/?/, '');
 
-export function registerBackoffice(scope: FastifyInstance, ctx: PlatformContext, store: CommerceStore, standIn: StandIn): void {
+export function registerBackoffice(
+  scope: FastifyInstance,
+  ctx: PlatformContext,
+  store: CommerceStore,
+  standIn: StandIn,
+): void {
   scope.post('/backoffice/_control/fail', standIn.control('backoffice'));
   const write = standIn.wrap('backoffice', true, (req) => {
     const key = String(header(req, 'x-api-key') ?? '');
     const expected = ctx.config.env.BACKOFFICE_API_KEY;
-    if (!key || (expected && key !== expected)) throw commerceError(401, 'x-api-key header is required (BACKOFFICE_API_KEY when set)');
+    if (!key || (expected && key !== expected))
+      throw commerceError(401, 'x-api-key header is required (BACKOFFICE_API_KEY when set)');
     const path = pathOf(req);
     const id = String(store.nextId('backoffice'));
     const body = (req.body ?? null) as unknown;
@@ -35,7 +41,8 @@ export function registerBackoffice(scope: FastifyInstance, ctx: PlatformContext,
     if (!rec) throw commerceError(404, `nothing was stored at /backoffice/${path}`);
     return rec;
   });
-  for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) scope.route({ method, url: '/backoffice/*', handler: write });
+  for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const)
+    scope.route({ method, url: '/backoffice/*', handler: write });
   scope.get('/backoffice/*', read);
   scope.get('/backoffice', read);
 }

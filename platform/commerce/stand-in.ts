@@ -25,7 +25,11 @@ export interface StandIn {
   /** `POST /{system}/_control/fail {status, delayMs, count, reads?}` */
   control(system: StandInSystem): (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
   /** a route handler: header, failure switch, request log, the value answered as JSON */
-  wrap(system: StandInSystem, write: boolean, fn: (req: FastifyRequest, p: Record<string, string>) => unknown): (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+  wrap(
+    system: StandInSystem,
+    write: boolean,
+    fn: (req: FastifyRequest, p: Record<string, string>) => unknown,
+  ): (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
 
 export function standIn(store: CommerceStore, log: Logger): StandIn {
@@ -38,13 +42,20 @@ export function standIn(store: CommerceStore, log: Logger): StandIn {
     f.count--;
     if (f.count === 0) failures[system] = undefined;
     if (f.delayMs > 0) await new Promise((r) => setTimeout(r, f.delayMs));
-    return f.status >= 400 ? commerceError(f.status, `${system} stand-in: failure injected by /${system}/_control/fail`) : undefined;
+    return f.status >= 400
+      ? commerceError(f.status, `${system} stand-in: failure injected by /${system}/_control/fail`)
+      : undefined;
   };
 
   return {
     control: (system) => async (req, reply) => {
       const b = (req.body && typeof req.body === 'object' ? req.body : {}) as Json;
-      const f: Failure = { status: Number(b.status ?? 500), delayMs: Math.max(0, Number(b.delayMs ?? 0)), count: Math.max(0, Number(b.count ?? 1)), reads: b.reads === true };
+      const f: Failure = {
+        status: Number(b.status ?? 500),
+        delayMs: Math.max(0, Number(b.delayMs ?? 0)),
+        count: Math.max(0, Number(b.count ?? 1)),
+        reads: b.reads === true,
+      };
       failures[system] = f.count > 0 ? f : undefined;
       log.info(`${system} stand-in: failure switch set`, { ...f });
       return reply.header(STAND_IN_HEADER, system).send({ [system]: 'stand-in', failNext: f });
@@ -53,7 +64,14 @@ export function standIn(store: CommerceStore, log: Logger): StandIn {
       reply.header(STAND_IN_HEADER, system);
       const path = req.url.split('?')[0] ?? req.url;
       const record = (status: number): void => {
-        if (write) store.logRequest({ system, method: req.method, path, body: req.body === undefined ? null : JSON.stringify(req.body).slice(0, 65536), status });
+        if (write)
+          store.logRequest({
+            system,
+            method: req.method,
+            path,
+            body: req.body === undefined ? null : JSON.stringify(req.body).slice(0, 65536),
+            status,
+          });
       };
       const failure = await injectedFailure(system, write);
       let out: unknown;
@@ -67,7 +85,10 @@ export function standIn(store: CommerceStore, log: Logger): StandIn {
       }
       record(200);
       // Commerce answers scalars as JSON too (e.g. a shipment id is "12", true for deletes)
-      return reply.code(200).type('application/json').send(JSON.stringify(out === undefined ? true : out));
+      return reply
+        .code(200)
+        .type('application/json')
+        .send(JSON.stringify(out === undefined ? true : out));
     },
   };
 }

@@ -40,7 +40,9 @@ export function commerceStore(db: BetterSqlite3.Database): CommerceStore {
   );
   const delS = db.prepare('DELETE FROM cm_entities WHERE kind = ? AND key = ?');
   const listS = db.prepare('SELECT body FROM cm_entities WHERE kind = ? ORDER BY created_at, key');
-  const seqS = db.prepare('INSERT INTO cm_seq (kind, next) VALUES (?, 2) ON CONFLICT(kind) DO UPDATE SET next = next + 1 RETURNING next - 1 AS id');
+  const seqS = db.prepare(
+    'INSERT INTO cm_seq (kind, next) VALUES (?, 2) ON CONFLICT(kind) DO UPDATE SET next = next + 1 RETURNING next - 1 AS id',
+  );
   const logS = db.prepare('INSERT INTO cm_requests (system, method, path, body, status, at) VALUES (?, ?, ?, ?, ?, ?)');
   return {
     get(kind, key) {

@@ -11,5 +11,10 @@ export function authorizeConsole(req: FastifyRequest, auth: string): void {
   if (isLoopback(req.socket.remoteAddress)) return;
   const given = req.headers.authorization ?? '';
   if (given === `Basic ${Buffer.from(auth).toString('base64')}`) return;
-  throw new PlatformError(401, 'unauthorized', 'the console answers loopback callers; others use the namespace key (Basic auth)', { field: 'authorization' });
+  throw new PlatformError(
+    401,
+    'unauthorized',
+    'the console answers loopback callers; others use the namespace key (Basic auth)',
+    { field: 'authorization' },
+  );
 }

@@ -33,10 +33,15 @@ export function renderHttpObject(r: Record<string, unknown>): HttpOut {
   }
   const body = r.body;
   let statusCode: number;
-  if (r.statusCode === undefined || r.statusCode === null) statusCode = body === undefined || body === null || body === '' ? 204 : 200;
+  if (r.statusCode === undefined || r.statusCode === null)
+    statusCode = body === undefined || body === null || body === '' ? 204 : 200;
   else statusCode = Number(r.statusCode);
   if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
-    return { statusCode: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: 'The action produced an invalid HTTP status code.' }) };
+    return {
+      statusCode: 400,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ error: 'The action produced an invalid HTTP status code.' }),
+    };
   }
   if (body === undefined || body === null) return { statusCode, headers, body: '' };
   if (typeof body === 'object') {
@@ -89,7 +94,10 @@ export function renderWebResult(rec: ActivationRecord, ext: string, renderFor: R
   }
   if (rec.response.statusCode === 2) {
     const err = result.error;
-    return json(502, { error: typeof err === 'string' ? err : 'The action did not produce a valid response.', code: rec.activationId });
+    return json(502, {
+      error: typeof err === 'string' ? err : 'The action did not produce a valid response.',
+      code: rec.activationId,
+    });
   }
   return json(500, { error: 'Internal server error.', code: rec.activationId });
 }

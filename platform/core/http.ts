@@ -43,7 +43,13 @@ export interface SseTopic {
  * Relay bus notifications to the caller as server-sent events until it disconnects, with a
  * ping every 15 s so that proxies keep the connection open.
  */
-export function streamEvents(req: FastifyRequest, reply: FastifyReply, bus: EventEmitter, topics: SseTopic[], retryMs?: number): void {
+export function streamEvents(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  bus: EventEmitter,
+  topics: SseTopic[],
+  retryMs?: number,
+): void {
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });

@@ -109,17 +109,28 @@ export async function assemblePlatform(opts: StartOptions, modules: PlatformModu
 export function installErrorHandling(app: FastifyInstance, ctx: Pick<PlatformContext, 'errors' | 'log'>): void {
   const { errors, log } = ctx;
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send({ error: `The requested resource does not exist: ${req.method} ${req.url.split('?')[0]}`, code: requestId() });
+    void reply.code(404).send({
+      error: `The requested resource does not exist: ${req.method} ${req.url.split('?')[0]}`,
+      code: requestId(),
+    });
   });
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     if (isStoreFault(err)) {
       // the disk is full or read-only: the caller's request was fine and nothing was stored
       // by it; whatever route it reached, it may send again once the store writes again
-      log.warn('request refused: the store cannot write', { method: req.method, url: req.url.split('?')[0], error: err.message });
+      log.warn('request refused: the store cannot write', {
+        method: req.method,
+        url: req.url.split('?')[0],
+        error: err.message,
+      });
       void reply
         .code(503)
         .header('retry-after', String(STORE_FAULT_RETRY_AFTER_S))
-        .send({ error: `the store cannot write (${err.code}); send again later`, error_code: 'store_unavailable', code: requestId() });
+        .send({
+          error: `the store cannot write (${err.code}); send again later`,
+          error_code: 'store_unavailable',
+          code: requestId(),
+        });
       return;
     }
     if (err instanceof PlatformError) {
@@ -128,7 +139,8 @@ export function installErrorHandling(app: FastifyInstance, ctx: Pick<PlatformCon
       return;
     }
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-    if (status >= 500) log.error('request failed', { method: req.method, url: req.url.split('?')[0], error: err.message });
+    if (status >= 500)
+      log.error('request failed', { method: req.method, url: req.url.split('?')[0], error: err.message });
     void reply.code(status).send({ error: status >= 500 ? 'Internal server error.' : err.message, code: requestId() });
   });
 }

@@ -70,7 +70,9 @@ export class Attempts {
   async run(reg: RegistrationRow, events: EventRow[], retryCount: number): Promise<AttemptReport> {
     const first = events[0] as EventRow;
     const batch = reg.delivery_type === 'webhook_batch';
-    const body = batch ? JSON.stringify(events.map((ev) => this.payload(ev, reg))) : JSON.stringify(this.payload(first, reg));
+    const body = batch
+      ? JSON.stringify(events.map((ev) => this.payload(ev, reg)))
+      : JSON.stringify(this.payload(first, reg));
     const deliveryUuid = randomUUID();
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -90,13 +92,30 @@ export class Attempts {
     try {
       const res = await transport.send({ headers, body, eventId });
       result = { kind: 'status', status: res.status };
-      const done = { resStatus: res.status, resHeaders: res.headers, resBody: res.body, error: null, activationId: res.activationId };
+      const done = {
+        resStatus: res.status,
+        resHeaders: res.headers,
+        resBody: res.body,
+        error: null,
+        activationId: res.activationId,
+      };
       return { ...report, ...done, outcome: classifyOutcome(result), duration: Date.now() - started };
     } catch (e) {
       if (!(e instanceof DeliveryFailed)) throw e;
       const f = e.failure;
-      result = f.kind === 'status' ? { kind: 'status', status: f.status } : f.kind === 'timeout' ? { kind: 'timeout' } : { kind: 'no-response', reason: f.reason };
-      const failed = { resStatus: f.kind === 'status' ? f.status : null, resHeaders: null, resBody: null, error: e.message, activationId: null };
+      result =
+        f.kind === 'status'
+          ? { kind: 'status', status: f.status }
+          : f.kind === 'timeout'
+            ? { kind: 'timeout' }
+            : { kind: 'no-response', reason: f.reason };
+      const failed = {
+        resStatus: f.kind === 'status' ? f.status : null,
+        resHeaders: null,
+        resBody: null,
+        error: e.message,
+        activationId: null,
+      };
       return { ...report, ...failed, outcome: classifyOutcome(result), duration: Date.now() - started };
     }
   }

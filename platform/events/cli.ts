@@ -71,7 +71,9 @@ function authHeader(flags: Record<string, string | true>): Record<string, string
   if (!auth) {
     const dir = typeof flags['data-dir'] === 'string' ? flags['data-dir'] : process.env.PLATFORM_DATA_DIR || '.data';
     try {
-      const stored = JSON.parse(fs.readFileSync(path.join(dir, 'runtime-credentials.json'), 'utf8')) as { auth?: string };
+      const stored = JSON.parse(fs.readFileSync(path.join(dir, 'runtime-credentials.json'), 'utf8')) as {
+        auth?: string;
+      };
       auth = stored.auth;
     } catch {
       auth = undefined;
@@ -85,7 +87,14 @@ function pad(s: string, n: number): string {
 }
 
 function table(rows: string[][], widths: number[]): string {
-  return rows.map((r) => r.map((c, i) => pad(c, widths[i] ?? 20)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => pad(c, widths[i] ?? 20))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function time(iso: string): string {
@@ -124,7 +133,13 @@ interface EventDetail {
     trace: AttemptView[];
   }>;
   journals?: Array<string | undefined>;
-  activations?: Array<{ activationId: string; name: string; response?: { status?: string }; duration: number; logs?: string[] }>;
+  activations?: Array<{
+    activationId: string;
+    name: string;
+    response?: { status?: string };
+    duration: number;
+    logs?: string[];
+  }>;
 }
 
 interface RegistrationView {
@@ -160,7 +175,10 @@ function platformCaller(base: string, headers: Record<string, string>): Command[
         body: body !== undefined ? JSON.stringify(body) : undefined,
       });
     } catch (e) {
-      throw new Error(`cannot reach the platform at ${base} (${(e as Error).message}); is it running? (npm start, or --url)`, { cause: e });
+      throw new Error(
+        `cannot reach the platform at ${base} (${(e as Error).message}); is it running? (npm start, or --url)`,
+        { cause: e },
+      );
     }
     const text = await res.text();
     if (!res.ok) {
@@ -188,10 +206,28 @@ function filterQuery(c: Command): string {
 
 async function listCommand(c: Command): Promise<void> {
   const { out } = c;
-  const r = await c.call<{ events: Array<Record<string, string | null>>; next: string | null }>('GET', `/events/_local/events?${filterQuery(c)}`);
+  const r = await c.call<{ events: Array<Record<string, string | null>>; next: string | null }>(
+    'GET',
+    `/events/_local/events?${filterQuery(c)}`,
+  );
   if (c.json) out(JSON.stringify(r, null, 2));
   else {
-    out(table([['RECEIVED', 'STATUS', 'EVENT CODE', 'ENTITY', 'CLOUDEVENT ID', 'EVENT ID'], ...r.events.map((e) => [time(e.receivedAt ?? ''), e.status ?? '', e.type ?? '', e.entityId ?? '-', e.id ?? '', e.eventId ?? ''])], [20, 9, 44, 16, 24, 36]));
+    out(
+      table(
+        [
+          ['RECEIVED', 'STATUS', 'EVENT CODE', 'ENTITY', 'CLOUDEVENT ID', 'EVENT ID'],
+          ...r.events.map((e) => [
+            time(e.receivedAt ?? ''),
+            e.status ?? '',
+            e.type ?? '',
+            e.entityId ?? '-',
+            e.id ?? '',
+            e.eventId ?? '',
+          ]),
+        ],
+        [20, 9, 44, 16, 24, 36],
+      ),
+    );
     if (r.events.length === 0) out('(no events match)');
     if (r.next) out(`more: --before ${r.next}`);
   }
@@ -213,10 +249,16 @@ async function showCommand(c: Command): Promise<void> {
   out(`  data ${JSON.stringify(e.cloudEvent.data)}`);
   for (const d of r.deliveries) {
     out('');
-    out(`→ ${d.registration} (${d.target})  ${d.status}, ${d.attempts} attempt(s)${d.nextAttemptAt ? `, next at ${time(d.nextAttemptAt)}` : ''}`);
+    out(
+      `→ ${d.registration} (${d.target})  ${d.status}, ${d.attempts} attempt(s)${d.nextAttemptAt ? `, next at ${time(d.nextAttemptAt)}` : ''}`,
+    );
     for (const a of d.trace) {
-      out(`  #${a.attempt} ${time(a.at)} ${a.durationMs} ms  ${a.response ? a.response.status : a.error}  → ${a.outcome}${a.activationId ? `  activation ${a.activationId}` : ''}`);
-      out(`     request  x-adobe-delivery-id ${a.request.headers['x-adobe-delivery-id']}  retry-count ${a.request.headers['x-adobe-retry-count']}`);
+      out(
+        `  #${a.attempt} ${time(a.at)} ${a.durationMs} ms  ${a.response ? a.response.status : a.error}  → ${a.outcome}${a.activationId ? `  activation ${a.activationId}` : ''}`,
+      );
+      out(
+        `     request  x-adobe-delivery-id ${a.request.headers['x-adobe-delivery-id']}  retry-count ${a.request.headers['x-adobe-retry-count']}`,
+      );
       if (a.response) out(`     response ${String(a.response.body ?? '').slice(0, 300)}`);
     }
   }
@@ -234,7 +276,11 @@ async function replayCommand(c: Command): Promise<void> {
   const id = c.o.positional[0];
   const registration = c.str('registration');
   if (id) {
-    const r = await c.call<{ replayed: number }>('POST', `/events/_local/events/${encodeURIComponent(id)}/replay`, registration ? { registration } : {});
+    const r = await c.call<{ replayed: number }>(
+      'POST',
+      `/events/_local/events/${encodeURIComponent(id)}/replay`,
+      registration ? { registration } : {},
+    );
     c.out(c.json ? JSON.stringify(r) : `replayed ${r.replayed} deliver${r.replayed === 1 ? 'y' : 'ies'} of ${id}`);
     return;
   }
@@ -253,8 +299,16 @@ async function pauseOrResumeCommand(c: Command, command: 'pause' | 'resume'): Pr
   if (!reg) throw new Error(`${command} needs a registration (id or name)`);
   const reason = c.str('reason');
   if (command === 'pause' && !reason) throw new Error('pause needs --reason "why"');
-  const r = await c.call<RegistrationView>('POST', `/events/_local/registrations/${encodeURIComponent(reg)}/${command}`, reason ? { reason } : {});
-  c.out(c.json ? JSON.stringify(r, null, 2) : `${r.name}: ${r.paused ? `paused (${r.pauseReason})` : 'delivering'}, health ${r.health}`);
+  const r = await c.call<RegistrationView>(
+    'POST',
+    `/events/_local/registrations/${encodeURIComponent(reg)}/${command}`,
+    reason ? { reason } : {},
+  );
+  c.out(
+    c.json
+      ? JSON.stringify(r, null, 2)
+      : `${r.name}: ${r.paused ? `paused (${r.pauseReason})` : 'delivering'}, health ${r.health}`,
+  );
 }
 
 async function registrationsCommand(c: Command): Promise<void> {
@@ -290,9 +344,14 @@ function printStreamEvent(c: Command, block: string, only: string | undefined): 
   const d = JSON.parse(data) as Record<string, unknown>;
   if (only && name === 'delivery' && d.registration !== only && d.registrationId !== only) return;
   if (c.json) out(JSON.stringify({ kind: name, ...d }));
-  else if (name === 'event') out(`${new Date(Number(d.receivedAt)).toISOString()}  IN    ${String(d.type)}  ${String(d.entityId ?? '-')}  ${String(d.eventId)}`);
+  else if (name === 'event')
+    out(
+      `${new Date(Number(d.receivedAt)).toISOString()}  IN    ${String(d.type)}  ${String(d.entityId ?? '-')}  ${String(d.eventId)}`,
+    );
   else if (name === 'delivery')
-    out(`${new Date(Number(d.at)).toISOString()}  OUT   ${String(d.registration)} #${String(d.attempt)} ${String(d.responseStatus ?? 'no response')} → ${String(d.status)} (${String(d.durationMs)} ms)  ${String(d.eventId)}`);
+    out(
+      `${new Date(Number(d.at)).toISOString()}  OUT   ${String(d.registration)} #${String(d.attempt)} ${String(d.responseStatus ?? 'no response')} → ${String(d.status)} (${String(d.durationMs)} ms)  ${String(d.eventId)}`,
+    );
   else out(`${new Date().toISOString()}  REG   ${JSON.stringify(d)}`);
 }
 
@@ -319,13 +378,20 @@ async function tailCommand(c: Command): Promise<void> {
   }
 }
 
-export async function run(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): Promise<number> {
+export async function run(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+): Promise<number> {
   const o = parseCliArgs(argv);
   if (o.flags.help || !o.command || o.command === 'help') {
     out(HELP);
     return o.command || o.flags.help ? 0 : 1;
   }
-  const base = (typeof o.flags.url === 'string' ? o.flags.url : process.env.PLATFORM_URL || `http://127.0.0.1:${process.env.PLATFORM_PORT || 3233}`).replace(/\/$/, '');
+  const base = (
+    typeof o.flags.url === 'string'
+      ? o.flags.url
+      : process.env.PLATFORM_URL || `http://127.0.0.1:${process.env.PLATFORM_PORT || 3233}`
+  ).replace(/\/$/, '');
   const headers = authHeader(o.flags);
   const c: Command = {
     o,

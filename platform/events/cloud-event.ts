@@ -3,7 +3,8 @@ import type { CloudEvent } from '../../src/contract';
 import { PlatformError } from '../core/errors';
 import { asRecord } from './fields';
 
-const bad = (code: string, message: string, field: string): PlatformError => new PlatformError(400, code, message, { field });
+const bad = (code: string, message: string, field: string): PlatformError =>
+  new PlatformError(400, code, message, { field });
 
 export function parseCloudEvent(body: unknown): CloudEvent {
   let obj: unknown = body;
@@ -18,9 +19,11 @@ export function parseCloudEvent(body: unknown): CloudEvent {
   if (!ce) throw bad('invalid_body', 'the body must be one CloudEvent JSON object', 'body');
   for (const f of ['id', 'source', 'type', 'specversion']) {
     const v = ce[f];
-    if (typeof v !== 'string' || v === '') throw bad('missing_field', `CloudEvent attribute ${f} is required (a non-empty string)`, f);
+    if (typeof v !== 'string' || v === '')
+      throw bad('missing_field', `CloudEvent attribute ${f} is required (a non-empty string)`, f);
   }
-  if (ce.specversion !== '1.0') throw bad('invalid_field', `specversion must be "1.0", got ${String(ce.specversion)}`, 'specversion');
+  if (ce.specversion !== '1.0')
+    throw bad('invalid_field', `specversion must be "1.0", got ${String(ce.specversion)}`, 'specversion');
   if (ce.datacontenttype !== undefined && typeof ce.datacontenttype === 'string' && !/json/i.test(ce.datacontenttype)) {
     throw bad('invalid_field', 'only JSON data (datacontenttype application/json) is accepted', 'datacontenttype');
   }

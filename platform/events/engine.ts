@@ -61,8 +61,16 @@ export class DeliveryEngine {
       leaseMs: Math.max(o.webhookTimeoutMs, o.actionTimeoutMs) + 60_000,
       attempt: (reg, rows) => this.attempt(reg, rows),
     });
-    this.health = new HealthTracker({ ...o, windowMs: o.healthWindowMs * o.timeScale, holdAll: (pk) => this.holdAll(pk) });
-    this.outcomes = new Outcomes({ ...o, closed: () => this.scheduler.closed, settled: (reg, ok, now) => this.health.settled(reg, ok, now) });
+    this.health = new HealthTracker({
+      ...o,
+      windowMs: o.healthWindowMs * o.timeScale,
+      holdAll: (pk) => this.holdAll(pk),
+    });
+    this.outcomes = new Outcomes({
+      ...o,
+      closed: () => this.scheduler.closed,
+      settled: (reg, ok, now) => this.health.settled(reg, ok, now),
+    });
     this.ingestion = new Ingest({ ...o, kick: () => this.kick() });
   }
 
@@ -136,13 +144,15 @@ export class DeliveryEngine {
 
   /** hold every scheduled delivery of a registration (pause, disable) */
   holdAll(registrationPk: number): void {
-    for (const { event_seq } of this.o.store.s.holdRegistration.all(registrationPk)) refreshEventStatus(this.o.store, event_seq);
+    for (const { event_seq } of this.o.store.s.holdRegistration.all(registrationPk))
+      refreshEventStatus(this.o.store, event_seq);
   }
 
   /** deliver every held delivery of a registration now (resume, re-enable) */
   releaseAll(registrationPk: number): void {
     this.health.forget(registrationPk);
-    for (const { event_seq } of this.o.store.s.releaseRegistration.all(Date.now(), registrationPk)) refreshEventStatus(this.o.store, event_seq);
+    for (const { event_seq } of this.o.store.s.releaseRegistration.all(Date.now(), registrationPk))
+      refreshEventStatus(this.o.store, event_seq);
     this.kick();
   }
 
@@ -150,7 +160,8 @@ export class DeliveryEngine {
   replay(seq: number, registrationPk?: number): number {
     const now = Date.now();
     const s = this.o.store.s;
-    const r = registrationPk === undefined ? s.replayEvent.run(now, seq) : s.replayDelivery.run(now, seq, registrationPk);
+    const r =
+      registrationPk === undefined ? s.replayEvent.run(now, seq) : s.replayDelivery.run(now, seq, registrationPk);
     refreshEventStatus(this.o.store, seq);
     this.kick();
     return r.changes;

@@ -5,7 +5,16 @@
  */
 import type { EventsStore } from './store';
 
-const STATUS_RANK: Record<string, number> = { dead: 7, rejected: 6, retrying: 5, in_flight: 4, pending: 4, held: 3, delivered: 2, dropped: 1 };
+const STATUS_RANK: Record<string, number> = {
+  dead: 7,
+  rejected: 6,
+  retrying: 5,
+  in_flight: 4,
+  pending: 4,
+  held: 3,
+  delivered: 2,
+  dropped: 1,
+};
 
 export function refreshEventStatus(store: EventsStore, seq: number): void {
   const rows = store.s.deliveryStatuses.all(seq);

@@ -14,7 +14,8 @@ export function optString(obj: Record<string, unknown>, key: string): string | u
 
 export function reqString(obj: Record<string, unknown>, key: string): string {
   const v = optString(obj, key);
-  if (v === undefined || v.trim() === '') throw new PlatformError(400, 'missing_field', `${key} is required`, { field: key });
+  if (v === undefined || v.trim() === '')
+    throw new PlatformError(400, 'missing_field', `${key} is required`, { field: key });
   return v;
 }
 

@@ -28,7 +28,9 @@ export class Hal {
       event_delivery_format: 'cloud_events_v1',
       _links: {
         'rel:eventmetadata': { href: `${base}/events/providers/${p.id}/eventmetadata` },
-        'rel:update': { href: `${base}/events/${p.org_id}/${p.project_id ?? '-'}/${p.workspace_id ?? '-'}/providers/${p.id}` },
+        'rel:update': {
+          href: `${base}/events/${p.org_id}/${p.project_id ?? '-'}/${p.workspace_id ?? '-'}/providers/${p.id}`,
+        },
         self: { href: `${base}/events/providers/${p.id}` },
       },
     };
@@ -45,12 +47,16 @@ export class Hal {
       label: m.label,
       description: m.description ?? '',
       _links: {
-        'rel:update': { href: `${base}/events/${p.org_id}/${p.project_id ?? '-'}/${p.workspace_id ?? '-'}/providers/${p.id}/eventmetadata/${m.event_code}` },
+        'rel:update': {
+          href: `${base}/events/${p.org_id}/${p.project_id ?? '-'}/${p.workspace_id ?? '-'}/providers/${p.id}/eventmetadata/${m.event_code}`,
+        },
         self: { href: `${base}/events/providers/${p.id}/eventmetadata/${m.event_code}` },
       },
     };
     if (m.sample_event_template) {
-      (out._links as Record<string, unknown>)['rel:sample_event'] = { href: `${base}/events/providers/${p.id}/eventmetadata/${m.event_code}/sample_event` };
+      (out._links as Record<string, unknown>)['rel:sample_event'] = {
+        href: `${base}/events/providers/${p.id}/eventmetadata/${m.event_code}/sample_event`,
+      };
     }
     return out;
   }

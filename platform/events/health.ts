@@ -34,7 +34,11 @@ export class HealthTracker {
     if (!current || current.health === 'DISABLED') return;
     const health: Health = registrationHealth(list.map((x) => x.ok));
     if (health === current.health) return;
-    this.set(current, health, health === 'DISABLED' ? `${list.filter((x) => !x.ok).length} of the last ${list.length} attempts failed` : null);
+    this.set(
+      current,
+      health,
+      health === 'DISABLED' ? `${list.filter((x) => !x.ok).length} of the last ${list.length} attempts failed` : null,
+    );
   }
 
   set(reg: RegistrationRow, health: Health, reason: string | null): void {

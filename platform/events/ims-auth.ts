@@ -6,7 +6,8 @@ import { header } from '../core/http';
 /** Decides whether a bearer token was issued by the platform (IMS). */
 export type TokenCheck = (token: string) => boolean;
 
-const unauthorized = (message: string, field: string): PlatformError => new PlatformError(401, 'unauthorized', message, { field });
+const unauthorized = (message: string, field: string): PlatformError =>
+  new PlatformError(401, 'unauthorized', message, { field });
 
 /**
  * Adobe's I/O Events APIs want `Authorization: Bearer <IMS token>` and `x-api-key`.
@@ -17,5 +18,9 @@ export function requireImsAuth(req: FastifyRequest, isIssued?: TokenCheck): void
   const m = /^Bearer\s+(\S+)$/i.exec(header(req, 'authorization') ?? '');
   if (!m || !m[1]) throw unauthorized('Authorization header with a Bearer token is required', 'authorization');
   if (!header(req, 'x-api-key')) throw unauthorized('x-api-key header is required', 'x-api-key');
-  if (isIssued && !isIssued(m[1])) throw unauthorized('the bearer token was not issued by this platform (get one from /ims/token/v3)', 'authorization');
+  if (isIssued && !isIssued(m[1]))
+    throw unauthorized(
+      'the bearer token was not issued by this platform (get one from /ims/token/v3)',
+      'authorization',
+    );
 }

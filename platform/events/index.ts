@@ -65,7 +65,11 @@ export interface EventsModuleOptions {
   retentionEveryMs?: number;
 }
 
-export const LOCAL_IDS = { consumerOrgId: '000000', projectId: 'local-project', workspaceId: 'local-workspace' } as const;
+export const LOCAL_IDS = {
+  consumerOrgId: '000000',
+  projectId: 'local-project',
+  workspaceId: 'local-workspace',
+} as const;
 
 export function localWorkspace(env: Record<string, string>): Workspace {
   return {
@@ -109,14 +113,20 @@ function imsTokenCheck(ctx: PlatformContext): TokenCheck {
 /** the option, else the env, else the project's events.config.(json|yaml) when it has one */
 function eventsConfigFile(ctx: PlatformContext, option: string | undefined): string | undefined {
   const env = ctx.config.env ?? {};
-  const conventional = ['events.config.json', 'events.config.yaml', 'events.config.yml'].find((f) => fs.existsSync(path.join(ctx.config.projectDir, f)));
+  const conventional = ['events.config.json', 'events.config.yaml', 'events.config.yml'].find((f) =>
+    fs.existsSync(path.join(ctx.config.projectDir, f)),
+  );
   // PLATFORM_EVENTS_CONFIG=none: apply no config file (the app's onboarding hook wires events)
   const fromEnv = env.PLATFORM_EVENTS_CONFIG === 'none' ? undefined : env.PLATFORM_EVENTS_CONFIG || conventional;
   const raw = option ?? fromEnv;
   return raw ? path.resolve(ctx.config.projectDir, raw) : undefined;
 }
 
-function createEngine(ctx: PlatformContext, opts: EventsModuleOptions, parts: { store: EventsStore; providers: Providers; registrations: Registrations; signer: Signer }): DeliveryEngine {
+function createEngine(
+  ctx: PlatformContext,
+  opts: EventsModuleOptions,
+  parts: { store: EventsStore; providers: Providers; registrations: Registrations; signer: Signer },
+): DeliveryEngine {
   const env = ctx.config.env ?? {};
   const timeScale = ctx.config.timeScale > 0 ? ctx.config.timeScale : 1;
   return new DeliveryEngine({
@@ -129,7 +139,11 @@ function createEngine(ctx: PlatformContext, opts: EventsModuleOptions, parts: { 
     actionTimeoutMs: opts.actionTimeoutMs ?? envNum(env, 'PLATFORM_ACTION_TIMEOUT_MS', 60_000),
     maxInFlight: opts.maxInFlight ?? envNum(env, 'PLATFORM_EVENTS_MAX_IN_FLIGHT', 64),
     healthWindowMs: opts.healthWindowMs !== undefined ? opts.healthWindowMs / timeScale : 30 * MINUTE_MS,
-    entityFields: opts.entityFields ?? (env.PLATFORM_EVENTS_ENTITY_FIELDS ? env.PLATFORM_EVENTS_ENTITY_FIELDS.split(',').map((s) => s.trim()) : DEFAULT_ENTITY_FIELDS),
+    entityFields:
+      opts.entityFields ??
+      (env.PLATFORM_EVENTS_ENTITY_FIELDS
+        ? env.PLATFORM_EVENTS_ENTITY_FIELDS.split(',').map((s) => s.trim())
+        : DEFAULT_ENTITY_FIELDS),
     batchMaxEvents: 20,
     batchMaxBytes: 2 * 1024 * 1024,
   });
@@ -139,7 +153,11 @@ async function registerRoutes(app: FastifyInstance, deps: EventsRouteDeps & { vi
   await app.register(async (scope) => {
     // bad JSON gets a 400 naming the body; the ingress reads CloudEvents as text itself
     useJsonParser(scope, () => new PlatformError(400, 'invalid_body', 'the body is not valid JSON', { field: 'body' }));
-    scope.addContentTypeParser(['application/cloudevents+json', 'application/cloudevents-batch+json'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser(
+      ['application/cloudevents+json', 'application/cloudevents-batch+json'],
+      { parseAs: 'string' },
+      (_req, body, done) => done(null, body),
+    );
     registerIngress(scope, deps);
     registerProviders(scope, deps);
     registerEventMetadata(scope, deps);
@@ -181,8 +199,18 @@ export function eventsModule(opts: EventsModuleOptions = {}): PlatformModule & {
 
       const configFile = eventsConfigFile(ctx, opts.configFile);
       if (configFile) {
-        const summary = applyEventsConfig(providers, registrations, loadEventsConfig(configFile), localWorkspace(env), env.OAUTH_CLIENT_ID || 'local-client');
-        ctx.log.info('events: applied the events config', { file: configFile, created: summary.created.length, updated: summary.updated.length });
+        const summary = applyEventsConfig(
+          providers,
+          registrations,
+          loadEventsConfig(configFile),
+          localWorkspace(env),
+          env.OAUTH_CLIENT_ID || 'local-client',
+        );
+        ctx.log.info('events: applied the events config', {
+          file: configFile,
+          created: summary.created.length,
+          updated: summary.updated.length,
+        });
       }
       const verify = opts.verifyWebhooks ?? env.PLATFORM_EVENTS_VERIFY_WEBHOOKS !== 'false';
       await registerRoutes(app, {

@@ -32,7 +32,8 @@ interface IngestJob {
 }
 
 export class Ingest {
-  private readonly queue: Array<{ job: IngestJob; resolve: (r: IngestResult) => void; reject: (e: Error) => void }> = [];
+  private readonly queue: Array<{ job: IngestJob; resolve: (r: IngestResult) => void; reject: (e: Error) => void }> =
+    [];
   private queued = false;
 
   constructor(private readonly o: IngestOptions) {}
@@ -117,7 +118,15 @@ export class Ingest {
       after: () => {
         const result = job.result;
         if (!result || result.duplicate) return;
-        this.o.bus.emit('event', { eventId: result.eventId, seq: result.seq, id: ce.id, source: ce.source, type: ce.type, entityId: entity, receivedAt: now });
+        this.o.bus.emit('event', {
+          eventId: result.eventId,
+          seq: result.seq,
+          id: ce.id,
+          source: ce.source,
+          type: ce.type,
+          entityId: entity,
+          receivedAt: now,
+        });
         if (pushed > 0) this.o.kick();
       },
     };

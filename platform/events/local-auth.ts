@@ -12,5 +12,7 @@ export function authorizeLocal(req: FastifyRequest, namespaceAuth: string): void
   const auth = header(req, 'authorization') ?? '';
   if (auth === `Basic ${Buffer.from(namespaceAuth).toString('base64')}`) return;
   if (/^Bearer\s+\S+$/i.test(auth)) return;
-  throw new PlatformError(401, 'unauthorized', 'use the namespace key (Basic auth) or a bearer token', { field: 'authorization' });
+  throw new PlatformError(401, 'unauthorized', 'use the namespace key (Basic auth) or a bearer token', {
+    field: 'authorization',
+  });
 }

@@ -28,25 +28,38 @@ export class LocalViews {
   }
 
   registrationOf(id: string): RegistrationRow {
-    const r = this.registrations.getRegistration(id) ?? this.registrations.listRegistrations().find((x) => x.name === id);
-    if (!r) throw new PlatformError(404, 'not_found', `registration ${id} not found (give its registration_id, id or name)`, { field: 'registration' });
+    const r =
+      this.registrations.getRegistration(id) ?? this.registrations.listRegistrations().find((x) => x.name === id);
+    if (!r)
+      throw new PlatformError(404, 'not_found', `registration ${id} not found (give its registration_id, id or name)`, {
+        field: 'registration',
+      });
     return r;
   }
 
   eventOf(id: string): EventRow {
     const s = this.store.s;
-    const found = s.eventByEventId.get(id) ?? s.latestEventByCeId.get(id) ?? (/^\d+$/.test(id) ? s.eventBySeq.get(Number(id)) : undefined);
-    if (!found) throw new PlatformError(404, 'not_found', `event ${id} not found (give its event_id or CloudEvent id)`, { field: 'event' });
+    const found =
+      s.eventByEventId.get(id) ??
+      s.latestEventByCeId.get(id) ??
+      (/^\d+$/.test(id) ? s.eventBySeq.get(Number(id)) : undefined);
+    if (!found)
+      throw new PlatformError(404, 'not_found', `event ${id} not found (give its event_id or CloudEvent id)`, {
+        field: 'event',
+      });
     return found;
   }
 
   /** query parameters (registration, status, type, entity, since, until) → a filter */
   eventFilter(q: Record<string, unknown>): EventFilter {
-    const reg = typeof q.registration === 'string' && q.registration !== '' ? this.registrationOf(q.registration) : undefined;
+    const reg =
+      typeof q.registration === 'string' && q.registration !== '' ? this.registrationOf(q.registration) : undefined;
     const statuses = typeof q.status === 'string' && q.status !== '' ? q.status.split(',') : [];
     for (const s of statuses) {
       if (!(EVENT_STATUSES as readonly string[]).includes(s)) {
-        throw new PlatformError(400, 'invalid_field', `status must be one of ${EVENT_STATUSES.join(', ')}`, { field: 'status' });
+        throw new PlatformError(400, 'invalid_field', `status must be one of ${EVENT_STATUSES.join(', ')}`, {
+          field: 'status',
+        });
       }
     }
     const entity = q.entity ?? q.entityId;
@@ -83,11 +96,20 @@ export class LocalViews {
       durationMs: a.duration_ms,
       outcome: a.outcome,
       target: a.target,
-      request: { method: 'POST', url: a.target, headers: JSON.parse(a.request_headers) as unknown, body: a.request_body },
+      request: {
+        method: 'POST',
+        url: a.target,
+        headers: JSON.parse(a.request_headers) as unknown,
+        body: a.request_body,
+      },
       response:
         a.response_status === null
           ? null
-          : { status: a.response_status, headers: a.response_headers ? (JSON.parse(a.response_headers) as unknown) : {}, body: a.response_body },
+          : {
+              status: a.response_status,
+              headers: a.response_headers ? (JSON.parse(a.response_headers) as unknown) : {},
+              body: a.response_body,
+            },
       error: a.error,
       activationId: a.activation_id,
     };

@@ -37,7 +37,11 @@ export class Outcomes {
 
   constructor(private readonly o: OutcomesOptions) {}
 
-  private nextState(row: PickedRow, a: AttemptReport, now: number): { status: DeliveryStatus; failures: number; next: number | null } {
+  private nextState(
+    row: PickedRow,
+    a: AttemptReport,
+    now: number,
+  ): { status: DeliveryStatus; failures: number; next: number | null } {
     if (a.outcome === 'success') return { status: 'delivered', failures: row.failures, next: null };
     if (a.outcome === 'final') return { status: 'rejected', failures: row.failures + 1, next: null };
     const failures = row.failures + 1;
@@ -71,7 +75,12 @@ export class Outcomes {
     return status;
   }
 
-  private announce(reg: RegistrationRow, live: Delivered[], a: AttemptReport, finals: Array<{ ev: EventRow; status: DeliveryStatus; attempt: number }>): void {
+  private announce(
+    reg: RegistrationRow,
+    live: Delivered[],
+    a: AttemptReport,
+    finals: Array<{ ev: EventRow; status: DeliveryStatus; attempt: number }>,
+  ): void {
     for (const f of finals) {
       this.o.bus.emit('delivery', {
         eventId: f.ev.event_id,
@@ -102,7 +111,8 @@ export class Outcomes {
     let now = 0;
     const write = () => {
       now = Date.now();
-      for (const { row, ev } of live) finals.push({ ev, status: this.write(reg, row, a, now), attempt: row.attempts + 1 });
+      for (const { row, ev } of live)
+        finals.push({ ev, status: this.write(reg, row, a, now), attempt: row.attempts + 1 });
     };
     const after = () => {
       this.announce(reg, live, a, finals);
@@ -129,7 +139,9 @@ export class Outcomes {
       // keep them in memory and write them once the store accepts writes again; the deliveries
       // stay leased meanwhile, so a crash before that only means one more delivery (at least once)
       if (!isStoreFault(e)) throw e;
-      this.o.log.warn('events: cannot record delivery outcomes, the store cannot write; retrying', { error: e.message });
+      this.o.log.warn('events: cannot record delivery outcomes, the store cannot write; retrying', {
+        error: e.message,
+      });
       this.queue.unshift(...jobs);
       retryAfterStoreFault(() => this.flush(), this.o.closed);
       return;

@@ -10,9 +10,7 @@ import { outcomeOfStatus, type StatusOutcome } from '../../src/contract';
 
 /** What one attempt produced: an HTTP status, or no response at all. */
 export type AttemptResult =
-  | { kind: 'status'; status: number }
-  | { kind: 'timeout' }
-  | { kind: 'no-response'; reason: string };
+  { kind: 'status'; status: number } | { kind: 'timeout' } | { kind: 'no-response'; reason: string };
 
 export type Outcome = StatusOutcome;
 

@@ -16,7 +16,8 @@ export interface Workspace {
 
 export const CUSTOM_EVENTS_METADATA = '3rd_party_custom_events';
 
-const notFound = (what: string, field: string): PlatformError => new PlatformError(404, 'not_found', `${what} not found`, { field });
+const notFound = (what: string, field: string): PlatformError =>
+  new PlatformError(404, 'not_found', `${what} not found`, { field });
 const conflict = (message: string, field: string, id: string): PlatformError =>
   new PlatformError(409, 'conflict', message, { field, headers: { 'x-conflicting-id': id } });
 
@@ -37,7 +38,10 @@ export class Providers {
     return this.store.s.provider.get(id);
   }
 
-  listProviders(orgId: string, filter: { providerMetadataIds?: string[]; instanceId?: string | undefined }): ProviderRow[] {
+  listProviders(
+    orgId: string,
+    filter: { providerMetadataIds?: string[]; instanceId?: string | undefined },
+  ): ProviderRow[] {
     let rows = this.store.s.providersOfOrg.all(orgId);
     if (filter.providerMetadataIds && filter.providerMetadataIds.length > 0) {
       const ids = new Set(filter.providerMetadataIds);
@@ -47,13 +51,27 @@ export class Providers {
     return rows;
   }
 
-  createProvider(ws: Workspace, body: { label: string; description?: string | undefined; docs_url?: string | undefined; instance_id?: string | undefined; provider_metadata?: string | undefined }): ProviderRow {
+  createProvider(
+    ws: Workspace,
+    body: {
+      label: string;
+      description?: string | undefined;
+      docs_url?: string | undefined;
+      instance_id?: string | undefined;
+      provider_metadata?: string | undefined;
+    },
+  ): ProviderRow {
     const providerMetadata = body.provider_metadata ?? CUSTOM_EVENTS_METADATA;
     const instanceId = body.instance_id ?? null;
     const existing =
-      (instanceId !== null ? this.store.s.providerByInstance.get(ws.orgId, providerMetadata, instanceId) : undefined) ?? this.store.s.providerByLabel.get(ws.orgId, body.label);
+      (instanceId !== null ? this.store.s.providerByInstance.get(ws.orgId, providerMetadata, instanceId) : undefined) ??
+      this.store.s.providerByLabel.get(ws.orgId, body.label);
     if (existing) {
-      throw conflict(`a provider with this ${instanceId !== null ? 'instance_id or ' : ''}label already exists: ${existing.id}`, instanceId !== null ? 'instance_id' : 'label', existing.id);
+      throw conflict(
+        `a provider with this ${instanceId !== null ? 'instance_id or ' : ''}label already exists: ${existing.id}`,
+        instanceId !== null ? 'instance_id' : 'label',
+        existing.id,
+      );
     }
     const now = Date.now();
     const row: ProviderRow = {
@@ -74,10 +92,19 @@ export class Providers {
     return row;
   }
 
-  updateProvider(id: string, body: { label?: string | undefined; description?: string | undefined; docs_url?: string | undefined }): ProviderRow {
+  updateProvider(
+    id: string,
+    body: { label?: string | undefined; description?: string | undefined; docs_url?: string | undefined },
+  ): ProviderRow {
     const p = this.getProvider(id);
     if (!p) throw notFound(`provider ${id}`, 'providerId');
-    const next = { ...p, label: body.label ?? p.label, description: body.description ?? p.description, docs_url: body.docs_url ?? p.docs_url, updated_at: Date.now() };
+    const next = {
+      ...p,
+      label: body.label ?? p.label,
+      description: body.description ?? p.description,
+      docs_url: body.docs_url ?? p.docs_url,
+      updated_at: Date.now(),
+    };
     this.store.s.updateProvider.run(next);
     this.changed();
     return next;
@@ -103,10 +130,22 @@ export class Providers {
     return this.store.s.eventCodes.all().map((r) => r.event_code);
   }
 
-  createEventMetadata(providerId: string, body: { event_code: string; label?: string | undefined; description?: string | undefined; sample_event_template?: string | undefined }): EventMetadataRow {
+  createEventMetadata(
+    providerId: string,
+    body: {
+      event_code: string;
+      label?: string | undefined;
+      description?: string | undefined;
+      sample_event_template?: string | undefined;
+    },
+  ): EventMetadataRow {
     if (!this.getProvider(providerId)) throw notFound(`provider ${providerId}`, 'providerId');
     if (this.getEventMetadata(providerId, body.event_code)) {
-      throw conflict(`event metadata ${body.event_code} already exists for provider ${providerId}`, 'event_code', body.event_code);
+      throw conflict(
+        `event metadata ${body.event_code} already exists for provider ${providerId}`,
+        'event_code',
+        body.event_code,
+      );
     }
     const now = Date.now();
     const row: EventMetadataRow = {
@@ -123,9 +162,16 @@ export class Providers {
     return row;
   }
 
-  updateEventMetadata(providerId: string, eventCode: string, body: { label?: string | undefined; description?: string | undefined; sample_event_template?: string | undefined }): EventMetadataRow {
+  updateEventMetadata(
+    providerId: string,
+    eventCode: string,
+    body: { label?: string | undefined; description?: string | undefined; sample_event_template?: string | undefined },
+  ): EventMetadataRow {
     const m = this.getEventMetadata(providerId, eventCode);
-    if (!m) throw new PlatformError(404, 'not_found', `event metadata ${eventCode} not found for provider ${providerId}`, { field: 'eventCode' });
+    if (!m)
+      throw new PlatformError(404, 'not_found', `event metadata ${eventCode} not found for provider ${providerId}`, {
+        field: 'eventCode',
+      });
     const next: EventMetadataRow = {
       ...m,
       label: body.label ?? m.label,
@@ -143,7 +189,9 @@ export class Providers {
     if (eventCode === undefined) {
       this.store.s.deleteMetadataOfProvider.run(providerId);
     } else if (this.store.s.deleteMetadata.run(providerId, eventCode).changes === 0) {
-      throw new PlatformError(404, 'not_found', `event metadata ${eventCode} not found for provider ${providerId}`, { field: 'eventCode' });
+      throw new PlatformError(404, 'not_found', `event metadata ${eventCode} not found for provider ${providerId}`, {
+        field: 'eventCode',
+      });
     }
     this.changed();
   }

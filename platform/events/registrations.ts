@@ -69,15 +69,23 @@ export class Registrations {
   }
 
   private lookups() {
-    return { provider: (id: string) => this.providers.getProvider(id), metadata: (p: string, c: string) => this.providers.getEventMetadata(p, c) };
+    return {
+      provider: (id: string) => this.providers.getProvider(id),
+      metadata: (p: string, c: string) => this.providers.getEventMetadata(p, c),
+    };
   }
 
   createRegistration(ws: Workspace, input: RegistrationInput): RegistrationRow {
-    if (!input.client_id) throw new PlatformError(400, 'missing_field', 'client_id is required', { field: 'client_id' });
+    if (!input.client_id)
+      throw new PlatformError(400, 'missing_field', 'client_id is required', { field: 'client_id' });
     if (!input.name) throw new PlatformError(400, 'missing_field', 'name is required', { field: 'name' });
     const existing = this.store.s.registrationNamed.get(ws.orgId, ws.projectId, ws.workspaceId, input.name);
     if (existing) {
-      throw conflict(`a registration named "${input.name}" already exists in this workspace: ${existing.registration_id}`, 'name', existing.registration_id);
+      throw conflict(
+        `a registration named "${input.name}" already exists in this workspace: ${existing.registration_id}`,
+        'name',
+        existing.registration_id,
+      );
     }
     const v = validateRegistration(input, this.lookups());
     const now = Date.now();
@@ -104,8 +112,19 @@ export class Registrations {
 
   updateRegistration(reg: RegistrationRow, input: RegistrationInput): RegistrationRow {
     if (input.name && input.name !== reg.name) {
-      const other = this.store.s.otherRegistrationNamed.get(reg.org_id, reg.project_id, reg.workspace_id, input.name, reg.id);
-      if (other) throw conflict(`a registration named "${input.name}" already exists in this workspace`, 'name', other.registration_id);
+      const other = this.store.s.otherRegistrationNamed.get(
+        reg.org_id,
+        reg.project_id,
+        reg.workspace_id,
+        input.name,
+        reg.id,
+      );
+      if (other)
+        throw conflict(
+          `a registration named "${input.name}" already exists in this workspace`,
+          'name',
+          other.registration_id,
+        );
     }
     const v = validateRegistration(input, this.lookups(), reg);
     this.store.s.updateRegistration.run({

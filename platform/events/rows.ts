@@ -122,6 +122,16 @@ export interface AttemptRow {
 
 export type NewAttemptRow = Omit<AttemptRow, 'id'>;
 
-export type DeliveryStatus = 'pending' | 'in_flight' | 'retrying' | 'delivered' | 'rejected' | 'dead' | 'held' | 'dropped';
+export type DeliveryStatus =
+  'pending' | 'in_flight' | 'retrying' | 'delivered' | 'rejected' | 'dead' | 'held' | 'dropped';
 
-export const EVENT_STATUSES = ['received', 'pending', 'held', 'retrying', 'delivered', 'rejected', 'dead', 'dropped'] as const;
+export const EVENT_STATUSES = [
+  'received',
+  'pending',
+  'held',
+  'retrying',
+  'delivered',
+  'rejected',
+  'dead',
+  'dropped',
+] as const;

@@ -99,7 +99,10 @@ export class Scheduler {
       // the store cannot write (disk full, read-only): nothing was picked; try again shortly
       if (!isStoreFault(e)) throw e;
       this.o.log.warn('events: cannot pick due deliveries, the store cannot write; retrying', { error: e.message });
-      retryAfterStoreFault(() => this.pump(), () => this.stopped);
+      retryAfterStoreFault(
+        () => this.pump(),
+        () => this.stopped,
+      );
     }
   }
 
@@ -162,7 +165,9 @@ export class Scheduler {
   private track(attempt: Promise<void>): void {
     // an attempt that fails in an unexpected way must not become an unhandled rejection (which
     // ends the process): its delivery stays leased and is attempted again after the lease
-    const p = attempt.catch((e: unknown) => this.o.log.error('events: delivery attempt failed', { error: e instanceof Error ? e.message : String(e) }));
+    const p = attempt.catch((e: unknown) =>
+      this.o.log.error('events: delivery attempt failed', { error: e instanceof Error ? e.message : String(e) }),
+    );
     this.inFlight++;
     this.running.add(p);
     void p.finally(() => {

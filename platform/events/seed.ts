@@ -18,7 +18,12 @@ export interface EventsConfigFile {
     docs_url?: string;
     instance_id?: string;
     provider_metadata?: string;
-    event_metadata?: Array<{ event_code: string; label?: string; description?: string; sample_event_template?: string }>;
+    event_metadata?: Array<{
+      event_code: string;
+      label?: string;
+      description?: string;
+      sample_event_template?: string;
+    }>;
   }>;
   registrations?: Array<{
     name: string;
@@ -36,8 +41,10 @@ export function loadEventsConfig(file: string): EventsConfigFile {
   const parsed: unknown = /\.ya?ml$/i.test(file) ? YAML.parse(text) : JSON.parse(text);
   const obj = asRecord(parsed);
   if (!obj) throw new Error(`${file}: the events config must be an object with providers and registrations`);
-  if (obj.providers !== undefined && !Array.isArray(obj.providers)) throw new Error(`${file}: providers must be an array`);
-  if (obj.registrations !== undefined && !Array.isArray(obj.registrations)) throw new Error(`${file}: registrations must be an array`);
+  if (obj.providers !== undefined && !Array.isArray(obj.providers))
+    throw new Error(`${file}: providers must be an array`);
+  if (obj.registrations !== undefined && !Array.isArray(obj.registrations))
+    throw new Error(`${file}: registrations must be an array`);
   return obj as EventsConfigFile;
 }
 
@@ -47,7 +54,13 @@ export interface SeedSummary {
   updated: string[];
 }
 
-export function applyEventsConfig(providers: Providers, registrations: Registrations, cfg: EventsConfigFile, ws: Workspace, clientId: string): SeedSummary {
+export function applyEventsConfig(
+  providers: Providers,
+  registrations: Registrations,
+  cfg: EventsConfigFile,
+  ws: Workspace,
+  clientId: string,
+): SeedSummary {
   const summary: SeedSummary = { providers: {}, created: [], updated: [] };
   for (const p of cfg.providers ?? []) {
     if (!p.label) throw new Error('events config: every provider needs a label');
@@ -71,9 +84,12 @@ export function applyEventsConfig(providers: Providers, registrations: Registrat
     const interests: InterestRef[] = (r.events_of_interest ?? []).map((ei, i) => {
       let providerId = ei.provider_id;
       if (!providerId && ei.provider_label) {
-        providerId = summary.providers[ei.provider_label] ?? providers.listProviders(ws.orgId, {}).find((x) => x.label === ei.provider_label)?.id;
+        providerId =
+          summary.providers[ei.provider_label] ??
+          providers.listProviders(ws.orgId, {}).find((x) => x.label === ei.provider_label)?.id;
       }
-      if (!providerId) throw new Error(`events config: registration ${r.name} events_of_interest[${i}] names no known provider`);
+      if (!providerId)
+        throw new Error(`events config: registration ${r.name} events_of_interest[${i}] names no known provider`);
       return { provider_id: providerId, event_code: ei.event_code };
     });
     const input = {
@@ -96,7 +112,8 @@ export function applyEventsConfig(providers: Providers, registrations: Registrat
         summary.created.push(`registration ${r.name}`);
       }
     } catch (e) {
-      if (e instanceof PlatformError) throw new Error(`events config: registration ${r.name}: ${e.message}`, { cause: e });
+      if (e instanceof PlatformError)
+        throw new Error(`events config: registration ${r.name}: ${e.message}`, { cause: e });
       throw e;
     }
   }

@@ -9,7 +9,8 @@ export function eventsService(store: EventsStore, providers: Providers, engine: 
   return {
     eventCodes: () => providers.eventCodes(),
 
-    registrations: () => store.s.registrationNames.all().map((r) => ({ registrationId: r.registration_id, name: r.name })),
+    registrations: () =>
+      store.s.registrationNames.all().map((r) => ({ registrationId: r.registration_id, name: r.name })),
 
     lastAttempts(eventIds) {
       const out: Record<string, LastAttempt> = {};
@@ -33,7 +34,10 @@ export function eventsService(store: EventsStore, providers: Providers, engine: 
 
     replayFailed(f: FailedReplayFilter) {
       const reg = f.registration ? store.s.registrationByIdOrName.get(f.registration, f.registration) : undefined;
-      if (f.registration && !reg) throw new PlatformError(404, 'not_found', `registration ${f.registration} not found`, { field: 'registration' });
+      if (f.registration && !reg)
+        throw new PlatformError(404, 'not_found', `registration ${f.registration} not found`, {
+          field: 'registration',
+        });
       if (f.eventIds && f.eventIds.length === 0) return { events: 0, deliveries: 0 };
       const pairs = store.failedDeliveries({ ...f, registrationPk: reg?.id });
       // each failed delivery is replayed on its own (one traced new series each)

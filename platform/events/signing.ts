@@ -57,7 +57,10 @@ export class Signer {
    */
   async headers(rawBody: string): Promise<Record<string, string>> {
     const data = Buffer.from(rawBody);
-    const [s1, s2] = await Promise.all([signAsync('sha256', data, this.privateKeys[0]), signAsync('sha256', data, this.privateKeys[1])]);
+    const [s1, s2] = await Promise.all([
+      signAsync('sha256', data, this.privateKeys[0]),
+      signAsync('sha256', data, this.privateKeys[1]),
+    ]);
     return {
       'x-adobe-digital-signature-1': s1.toString('base64'),
       'x-adobe-digital-signature-2': s2.toString('base64'),

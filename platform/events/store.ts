@@ -65,7 +65,16 @@ export interface Retention {
 export type NewRegistration = Omit<RegistrationRow, 'id' | 'health' | 'paused' | 'pause_reason' | 'ends_at'>;
 export type RegistrationChange = Pick<
   RegistrationRow,
-  'id' | 'name' | 'description' | 'client_id' | 'delivery_type' | 'webhook_url' | 'runtime_action' | 'enabled' | 'events_of_interest' | 'updated_at'
+  | 'id'
+  | 'name'
+  | 'description'
+  | 'client_id'
+  | 'delivery_type'
+  | 'webhook_url'
+  | 'runtime_action'
+  | 'enabled'
+  | 'events_of_interest'
+  | 'updated_at'
 >;
 
 type Db = BetterSqlite3.Database;
@@ -77,17 +86,25 @@ function statements(db: Db) {
     // ------------------------------------------------------------- providers
     provider: q<[string], ProviderRow>('SELECT * FROM ev_providers WHERE id = ?'),
     providersOfOrg: q<[string], ProviderRow>('SELECT * FROM ev_providers WHERE org_id = ? ORDER BY created_at, id'),
-    providerByInstance: q<[string, string, string], { id: string }>('SELECT id FROM ev_providers WHERE org_id = ? AND provider_metadata = ? AND instance_id = ?'),
+    providerByInstance: q<[string, string, string], { id: string }>(
+      'SELECT id FROM ev_providers WHERE org_id = ? AND provider_metadata = ? AND instance_id = ?',
+    ),
     providerByLabel: q<[string, string], { id: string }>('SELECT id FROM ev_providers WHERE org_id = ? AND label = ?'),
     insertProvider: q<ProviderRow>(
       `INSERT INTO ev_providers (id, org_id, project_id, workspace_id, label, description, docs_url, instance_id, provider_metadata, created_at, updated_at)
        VALUES (@id, @org_id, @project_id, @workspace_id, @label, @description, @docs_url, @instance_id, @provider_metadata, @created_at, @updated_at)`,
     ),
-    updateProvider: q<ProviderRow>('UPDATE ev_providers SET label=@label, description=@description, docs_url=@docs_url, updated_at=@updated_at WHERE id=@id'),
+    updateProvider: q<ProviderRow>(
+      'UPDATE ev_providers SET label=@label, description=@description, docs_url=@docs_url, updated_at=@updated_at WHERE id=@id',
+    ),
     deleteProvider: q<[string]>('DELETE FROM ev_providers WHERE id = ?'),
     // -------------------------------------------------------- event metadata
-    metadataOfProvider: q<[string], EventMetadataRow>('SELECT * FROM ev_event_metadata WHERE provider_id = ? ORDER BY created_at, event_code'),
-    metadata: q<[string, string], EventMetadataRow>('SELECT * FROM ev_event_metadata WHERE provider_id = ? AND event_code = ?'),
+    metadataOfProvider: q<[string], EventMetadataRow>(
+      'SELECT * FROM ev_event_metadata WHERE provider_id = ? ORDER BY created_at, event_code',
+    ),
+    metadata: q<[string, string], EventMetadataRow>(
+      'SELECT * FROM ev_event_metadata WHERE provider_id = ? AND event_code = ?',
+    ),
     insertMetadata: q<EventMetadataRow>(
       `INSERT INTO ev_event_metadata (provider_id, event_code, label, description, sample_event_template, created_at, updated_at)
        VALUES (@provider_id, @event_code, @label, @description, @sample_event_template, @created_at, @updated_at)`,
@@ -102,10 +119,16 @@ function statements(db: Db) {
     registration: q<[number], RegistrationRow>('SELECT * FROM ev_registrations WHERE id = ?'),
     registrationByUuid: q<[string], RegistrationRow>('SELECT * FROM ev_registrations WHERE registration_id = ?'),
     registrations: q<[], RegistrationRow>('SELECT * FROM ev_registrations ORDER BY id'),
-    registrationsOfWorkspace: q<[string, string, string], RegistrationRow>('SELECT * FROM ev_registrations WHERE org_id = ? AND project_id = ? AND workspace_id = ? ORDER BY id'),
+    registrationsOfWorkspace: q<[string, string, string], RegistrationRow>(
+      'SELECT * FROM ev_registrations WHERE org_id = ? AND project_id = ? AND workspace_id = ? ORDER BY id',
+    ),
     registrationsOfOrg: q<[string], RegistrationRow>('SELECT * FROM ev_registrations WHERE org_id = ? ORDER BY id'),
-    registrationNames: q<[], { registration_id: string; name: string }>('SELECT registration_id, name FROM ev_registrations ORDER BY name'),
-    registrationByIdOrName: q<[string, string], { id: number; registration_id: string }>('SELECT id, registration_id FROM ev_registrations WHERE registration_id = ? OR name = ?'),
+    registrationNames: q<[], { registration_id: string; name: string }>(
+      'SELECT registration_id, name FROM ev_registrations ORDER BY name',
+    ),
+    registrationByIdOrName: q<[string, string], { id: number; registration_id: string }>(
+      'SELECT id, registration_id FROM ev_registrations WHERE registration_id = ? OR name = ?',
+    ),
     registrationNamed: q<[string, string, string, string], { registration_id: string }>(
       'SELECT registration_id FROM ev_registrations WHERE org_id = ? AND project_id = ? AND workspace_id = ? AND name = ?',
     ),
@@ -122,23 +145,41 @@ function statements(db: Db) {
     ),
     deleteRegistration: q<[number]>('DELETE FROM ev_registrations WHERE id = ?'),
     // pending work for a deleted registration is dropped; its history stays for traces
-    dropDeliveriesOfRegistration: q<[number]>("UPDATE ev_deliveries SET next_attempt_at = NULL, status = 'dropped' WHERE registration_pk = ? AND next_attempt_at IS NOT NULL"),
+    dropDeliveriesOfRegistration: q<[number]>(
+      "UPDATE ev_deliveries SET next_attempt_at = NULL, status = 'dropped' WHERE registration_pk = ? AND next_attempt_at IS NOT NULL",
+    ),
     deleteJournalOfRegistration: q<[number]>('DELETE FROM ev_journal WHERE registration_pk = ?'),
     setHealth: q<[string, number, number]>('UPDATE ev_registrations SET health = ?, updated_at = ? WHERE id = ?'),
-    pause: q<[string, number, number]>('UPDATE ev_registrations SET paused = 1, pause_reason = ?, updated_at = ? WHERE id = ?'),
-    resume: q<[number, number]>("UPDATE ev_registrations SET paused = 0, pause_reason = NULL, enabled = 1, health = 'ACTIVE', updated_at = ? WHERE id = ?"),
-    setEndDate: q<[number | null, number, number]>('UPDATE ev_registrations SET ends_at = ?, updated_at = ? WHERE id = ?'),
+    pause: q<[string, number, number]>(
+      'UPDATE ev_registrations SET paused = 1, pause_reason = ?, updated_at = ? WHERE id = ?',
+    ),
+    resume: q<[number, number]>(
+      "UPDATE ev_registrations SET paused = 0, pause_reason = NULL, enabled = 1, health = 'ACTIVE', updated_at = ? WHERE id = ?",
+    ),
+    setEndDate: q<[number | null, number, number]>(
+      'UPDATE ev_registrations SET ends_at = ?, updated_at = ? WHERE id = ?',
+    ),
     clearEndDate: q<[number]>('UPDATE ev_registrations SET ends_at = NULL WHERE id = ?'),
-    endingRegistrations: q<[number], RegistrationRow>('SELECT * FROM ev_registrations WHERE ends_at IS NOT NULL AND ends_at <= ? AND paused = 0'),
-    insertLog: q<[number, number, string, string | null]>('INSERT INTO ev_registration_log (registration_pk, at, action, reason) VALUES (?, ?, ?, ?)'),
-    logOf: q<[number], RegistrationLogEntry>('SELECT at, action, reason FROM ev_registration_log WHERE registration_pk = ? ORDER BY id'),
-    deliveryCounts: q<[number], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM ev_deliveries WHERE registration_pk = ? GROUP BY status'),
+    endingRegistrations: q<[number], RegistrationRow>(
+      'SELECT * FROM ev_registrations WHERE ends_at IS NOT NULL AND ends_at <= ? AND paused = 0',
+    ),
+    insertLog: q<[number, number, string, string | null]>(
+      'INSERT INTO ev_registration_log (registration_pk, at, action, reason) VALUES (?, ?, ?, ?)',
+    ),
+    logOf: q<[number], RegistrationLogEntry>(
+      'SELECT at, action, reason FROM ev_registration_log WHERE registration_pk = ? ORDER BY id',
+    ),
+    deliveryCounts: q<[number], { status: string; n: number }>(
+      'SELECT status, COUNT(*) AS n FROM ev_deliveries WHERE registration_pk = ? GROUP BY status',
+    ),
     // ---------------------------------------------------------------- events
     insertEvent: q<[string, string, string, string, string, string | null, string, number, string]>(
       `INSERT OR IGNORE INTO ev_events (event_id, ce_id, source, provider_id, type, entity_id, status, received_at, body)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    eventBySource: q<[string, string], { event_id: string; seq: number }>('SELECT event_id, seq FROM ev_events WHERE source = ? AND ce_id = ?'),
+    eventBySource: q<[string, string], { event_id: string; seq: number }>(
+      'SELECT event_id, seq FROM ev_events WHERE source = ? AND ce_id = ?',
+    ),
     eventBySeq: q<[number], EventRow>('SELECT * FROM ev_events WHERE seq = ?'),
     eventByEventId: q<[string], EventRow>('SELECT * FROM ev_events WHERE event_id = ?'),
     latestEventByCeId: q<[string], EventRow>('SELECT * FROM ev_events WHERE ce_id = ? ORDER BY seq DESC LIMIT 1'),
@@ -153,8 +194,17 @@ function statements(db: Db) {
        WHERE id IN (SELECT id FROM ev_deliveries WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= @now ORDER BY next_attempt_at LIMIT @n)
        RETURNING id, event_seq, registration_pk, attempts, failures, first_attempt_at`,
     ),
-    minDue: q<[], { t: number | null }>('SELECT MIN(next_attempt_at) AS t FROM ev_deliveries WHERE next_attempt_at IS NOT NULL'),
-    finish: q<{ id: number; status: string; failures: number; next: number | null; started: number; last_status: number | null }>(
+    minDue: q<[], { t: number | null }>(
+      'SELECT MIN(next_attempt_at) AS t FROM ev_deliveries WHERE next_attempt_at IS NOT NULL',
+    ),
+    finish: q<{
+      id: number;
+      status: string;
+      failures: number;
+      next: number | null;
+      started: number;
+      last_status: number | null;
+    }>(
       `UPDATE ev_deliveries SET status = @status, attempts = attempts + 1, failures = @failures, next_attempt_at = @next,
          first_attempt_at = COALESCE(first_attempt_at, @started), last_attempt_at = @started, last_status = @last_status
        WHERE id = @id`,
@@ -169,11 +219,15 @@ function statements(db: Db) {
       "UPDATE ev_deliveries SET status = 'pending', next_attempt_at = ? WHERE registration_pk = ? AND status = 'held' RETURNING event_seq",
     ),
     reclaim: q<[number]>("UPDATE ev_deliveries SET status = 'pending', next_attempt_at = ? WHERE status = 'in_flight'"),
-    replayEvent: q<[number, number]>("UPDATE ev_deliveries SET status = 'pending', failures = 0, next_attempt_at = ? WHERE event_seq = ? AND status != 'in_flight'"),
+    replayEvent: q<[number, number]>(
+      "UPDATE ev_deliveries SET status = 'pending', failures = 0, next_attempt_at = ? WHERE event_seq = ? AND status != 'in_flight'",
+    ),
     replayDelivery: q<[number, number, number]>(
       "UPDATE ev_deliveries SET status = 'pending', failures = 0, next_attempt_at = ? WHERE event_seq = ? AND registration_pk = ? AND status != 'in_flight'",
     ),
-    deliveriesOfEvent: q<[number], DeliveryRow>('SELECT id, registration_pk, status, attempts, failures, next_attempt_at, last_status FROM ev_deliveries WHERE event_seq = ? ORDER BY id'),
+    deliveriesOfEvent: q<[number], DeliveryRow>(
+      'SELECT id, registration_pk, status, attempts, failures, next_attempt_at, last_status FROM ev_deliveries WHERE event_seq = ? ORDER BY id',
+    ),
     // -------------------------------------------------------------- attempts
     insertAttempt: q<NewAttemptRow>(
       `INSERT INTO ev_attempts (delivery_id, event_seq, registration_pk, attempt, delivery_uuid, started_at, duration_ms, outcome, target,
@@ -197,8 +251,12 @@ function statements(db: Db) {
       `SELECT j.event_seq AS seq, e.body, e.event_id FROM ev_journal j JOIN ev_events e ON e.seq = j.event_seq
        WHERE j.registration_pk = ? AND j.event_seq > ? ORDER BY j.event_seq LIMIT ?`,
     ),
-    journalLast: q<[number], { seq: number | null }>('SELECT MAX(event_seq) AS seq FROM ev_journal WHERE registration_pk = ?'),
-    journalsOfEvent: q<[number], { registration_pk: number }>('SELECT registration_pk FROM ev_journal WHERE event_seq = ?'),
+    journalLast: q<[number], { seq: number | null }>(
+      'SELECT MAX(event_seq) AS seq FROM ev_journal WHERE registration_pk = ?',
+    ),
+    journalsOfEvent: q<[number], { registration_pk: number }>(
+      'SELECT registration_pk FROM ev_journal WHERE event_seq = ?',
+    ),
     // ------------------------------------------------------------- retention
     maxAttemptId: q<[], { m: number | null }>('SELECT MAX(id) AS m FROM ev_attempts'),
     deleteAttemptsUpTo: q<[number]>('DELETE FROM ev_attempts WHERE id <= ?'),
@@ -224,7 +282,11 @@ function statements(db: Db) {
 export type Statements = ReturnType<typeof statements>;
 
 /** The criteria both filters share, as conditions on the events table `e`, in this order. */
-function addEventCriteria(f: Pick<EventFilter, 'type' | 'entity' | 'since' | 'until'>, where: string[], args: unknown[]): void {
+function addEventCriteria(
+  f: Pick<EventFilter, 'type' | 'entity' | 'since' | 'until'>,
+  where: string[],
+  args: unknown[],
+): void {
   const add = (condition: string, value: unknown): void => {
     where.push(condition);
     args.push(value);
@@ -314,7 +376,9 @@ export class EventsStore {
       args.push(f.registration.pk);
     } else if (f.registration) {
       const statusSql = f.statuses.length > 0 ? ` AND d.status IN (${marks(f.statuses)})` : '';
-      where.push(`EXISTS (SELECT 1 FROM ev_deliveries d WHERE d.event_seq = e.seq AND d.registration_pk = ?${statusSql})`);
+      where.push(
+        `EXISTS (SELECT 1 FROM ev_deliveries d WHERE d.event_seq = e.seq AND d.registration_pk = ?${statusSql})`,
+      );
       args.push(f.registration.pk, ...f.statuses);
     } else if (f.statuses.length > 0) {
       where.push(`e.status IN (${marks(f.statuses)})`);
@@ -344,7 +408,12 @@ export class EventsStore {
   }
 
   /** a registration's attempts newest first, `limit + 1` rows; outcome 'failure' is any but success */
-  registrationAttempts(pk: number, outcome: string | undefined, beforeId: number | undefined, limit: number): AttemptRow[] {
+  registrationAttempts(
+    pk: number,
+    outcome: string | undefined,
+    beforeId: number | undefined,
+    limit: number,
+  ): AttemptRow[] {
     const where = ['registration_pk = ?'];
     const args: unknown[] = [pk];
     if (outcome === 'success') where.push("outcome = 'success'");
@@ -357,7 +426,9 @@ export class EventsStore {
       where.push('id < ?');
       args.push(beforeId);
     }
-    return this.shaped<AttemptRow>(`SELECT * FROM ev_attempts WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`).all(...args, limit + 1);
+    return this.shaped<AttemptRow>(
+      `SELECT * FROM ev_attempts WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`,
+    ).all(...args, limit + 1);
   }
 
   /** (event, registration) pairs of failed deliveries, oldest event first, at most 10000 */

@@ -1,6 +1,7 @@
 /** What a delivery trace keeps of a request or response: no credentials, bodies up to 64 KB. */
 
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-gw-ims-.*|.*secret.*|.*token.*|.*password.*)$/i;
+const SECRET_HEADER =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-gw-ims-.*|.*secret.*|.*token.*|.*password.*)$/i;
 
 /** Copy of headers with secret values replaced (traces never keep credentials). */
 export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

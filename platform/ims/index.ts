@@ -33,7 +33,8 @@ function formOf(req: FastifyRequest): Record<string, string> {
   } else {
     for (const [k, v] of new URLSearchParams(text)) out[k] = v;
   }
-  for (const [k, v] of Object.entries((req.query as Record<string, unknown>) ?? {})) if (typeof v === 'string' && !(k in out)) out[k] = v;
+  for (const [k, v] of Object.entries((req.query as Record<string, unknown>) ?? {}))
+    if (typeof v === 'string' && !(k in out)) out[k] = v;
   return out;
 }
 
@@ -41,7 +42,11 @@ function registerTokenRoutes(scope: FastifyInstance, ctx: PlatformContext, token
   const token = async (req: FastifyRequest, reply: FastifyReply) => {
     const f = formOf(req);
     if (f.grant_type !== 'client_credentials') {
-      throw new PlatformError(400, 'unsupported_grant_type', `grant_type must be client_credentials, got ${f.grant_type ?? 'none'}`);
+      throw new PlatformError(
+        400,
+        'unsupported_grant_type',
+        `grant_type must be client_credentials, got ${f.grant_type ?? 'none'}`,
+      );
     }
     if (!f.client_id) throw new PlatformError(400, 'invalid_request', 'client_id is missing');
     if (!f.client_secret) throw new PlatformError(400, 'invalid_request', 'client_secret is missing');

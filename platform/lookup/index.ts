@@ -24,15 +24,21 @@ export function lookupModule(): PlatformModule {
     register(app: FastifyInstance, ctx: PlatformContext) {
       const store = lookupStore(ctx.db);
       for (const root of ['query', 'commercetools']) {
-        const keyOf = (req: FastifyRequest): string => `${root}/${decodeURIComponent((req.params as { '*': string })['*'] ?? '').replace(/^\/+|\/+$/g, '')}`;
-        const send = (reply: FastifyReply, status: number, body: unknown) => reply.code(status).header(HEADER, 'lookup').send(body);
+        const keyOf = (req: FastifyRequest): string =>
+          `${root}/${decodeURIComponent((req.params as { '*': string })['*'] ?? '').replace(/^\/+|\/+$/g, '')}`;
+        const send = (reply: FastifyReply, status: number, body: unknown) =>
+          reply.code(status).header(HEADER, 'lookup').send(body);
         app.get(`/${root}/_stats`, async (_req, reply) => send(reply, 200, { lookups: store.reads(root) }));
         app.get(`/${root}/*`, async (req, reply) => {
           const key = keyOf(req);
           store.countRead(key);
           const body = store.get(key);
           // the services' own "not found" document, not a platform error
-          if (body === undefined) return send(reply, 404, { statusCode: 404, message: `${key.slice(root.length + 1)} not found (local ${root} stand-in)` });
+          if (body === undefined)
+            return send(reply, 404, {
+              statusCode: 404,
+              message: `${key.slice(root.length + 1)} not found (local ${root} stand-in)`,
+            });
           return reply.code(200).header(HEADER, 'lookup').type('application/json').send(body);
         });
         app.put(`/${root}/*`, async (req, reply) => {
@@ -46,7 +52,9 @@ export function lookupModule(): PlatformModule {
           return send(reply, deleted ? 200 : 404, { deleted });
         });
       }
-      ctx.log.info('lookup stand-ins: product query API at /query/, commercetools API at /commercetools/ (not the real services)');
+      ctx.log.info(
+        'lookup stand-ins: product query API at /query/, commercetools API at /commercetools/ (not the real services)',
+      );
     },
   };
 }

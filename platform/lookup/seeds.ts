@@ -3,7 +3,12 @@
  * what the catalog's sample events look up (kept here: the platform never imports the app).
  */
 export const SEEDS: Record<string, unknown> = {
-  'query/products/SKU-EXT-0001': { sku: 'SKU-EXT-0001', name: 'Product Changed Externally', price: 49.5, description: 'Looked up in the local query API stand-in' },
+  'query/products/SKU-EXT-0001': {
+    sku: 'SKU-EXT-0001',
+    name: 'Product Changed Externally',
+    price: 49.5,
+    description: 'Looked up in the local query API stand-in',
+  },
   'commercetools/fluent-ct-dev/customers/14a4ef54-957d-4148-b0be-de8d0fbc411d': {
     id: '14a4ef54-957d-4148-b0be-de8d0fbc411d',
     version: 3,
@@ -20,7 +25,11 @@ export const SEEDS: Record<string, unknown> = {
       current: {
         name: { en: 'Duffle Bag' },
         description: { en: 'A roomy duffle bag from commercetools' },
-        masterVariant: { id: 1, sku: 'CT-DUFFLE-BAG', prices: [{ value: { type: 'centPrecision', currencyCode: 'EUR', centAmount: 4599, fractionDigits: 2 } }] },
+        masterVariant: {
+          id: 1,
+          sku: 'CT-DUFFLE-BAG',
+          prices: [{ value: { type: 'centPrecision', currencyCode: 'EUR', centAmount: 4599, fractionDigits: 2 } }],
+        },
       },
     },
   },

@@ -27,9 +27,13 @@ export function lookupStore(db: BetterSqlite3.Database): LookupStore {
     },
   ]);
   const getOne = db.prepare('SELECT body FROM lk_entities WHERE path = ?');
-  const putOne = db.prepare('INSERT INTO lk_entities (path, body, updated_at) VALUES (?, ?, ?) ON CONFLICT(path) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at');
+  const putOne = db.prepare(
+    'INSERT INTO lk_entities (path, body, updated_at) VALUES (?, ?, ?) ON CONFLICT(path) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at',
+  );
   const delOne = db.prepare('DELETE FROM lk_entities WHERE path = ?');
-  const read = db.prepare('INSERT INTO lk_reads (path, count) VALUES (?, 1) ON CONFLICT(path) DO UPDATE SET count = count + 1');
+  const read = db.prepare(
+    'INSERT INTO lk_reads (path, count) VALUES (?, 1) ON CONFLICT(path) DO UPDATE SET count = count + 1',
+  );
   const stats = db.prepare('SELECT path, count FROM lk_reads WHERE path LIKE ? ORDER BY path');
   return {
     get: (path) => (getOne.get(path) as { body: string } | undefined)?.body,

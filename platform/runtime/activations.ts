@@ -192,7 +192,12 @@ export class ActivationStore {
       args.push(q.before.start, q.before.start, q.before.seq);
     }
     const sql = `SELECT seq, start, path, doc FROM activations ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY start DESC, seq DESC LIMIT ?`;
-    const rows = this.sql.filtered(sql).all(...args, q.limit + 1) as Array<{ seq: number; start: number; path: string; doc: string }>;
+    const rows = this.sql.filtered(sql).all(...args, q.limit + 1) as Array<{
+      seq: number;
+      start: number;
+      path: string;
+      doc: string;
+    }>;
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     return {

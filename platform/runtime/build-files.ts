@@ -42,7 +42,8 @@ export function statKey(f: string): [number, number] | undefined {
 export function cacheDirFor(projectDir: string, buildDir: string): string {
   let dir = path.resolve(projectDir);
   for (;;) {
-    if (fs.existsSync(path.join(dir, 'node_modules'))) return path.join(dir, 'node_modules', '.cache', 'local-platform');
+    if (fs.existsSync(path.join(dir, 'node_modules')))
+      return path.join(dir, 'node_modules', '.cache', 'local-platform');
     const up = path.dirname(dir);
     if (up === dir) return path.join(buildDir, '.cache');
     dir = up;

@@ -136,7 +136,10 @@ export class ActionBuilder {
     try {
       const result = await esbuild.build({
         ...this.options(),
-        entryPoints: targets.map((t) => ({ in: t.entryPoint, out: `${t.entry.spec.packageName}/${t.entry.spec.actionName}` })),
+        entryPoints: targets.map((t) => ({
+          in: t.entryPoint,
+          out: `${t.entry.spec.packageName}/${t.entry.spec.actionName}`,
+        })),
         outdir: this.buildDir,
       });
       for (const t of targets) this.done(t, result.metafile);
@@ -196,7 +199,8 @@ export class ActionBuilder {
   private refreshWatchers(): void {
     if (!this.watching) return;
     const wanted = new Set<string>();
-    for (const list of this.inputs.values()) for (const f of list) if (!f.includes(`${path.sep}node_modules${path.sep}`)) wanted.add(f);
+    for (const list of this.inputs.values())
+      for (const f of list) if (!f.includes(`${path.sep}node_modules${path.sep}`)) wanted.add(f);
     for (const [f, w] of this.watchers) {
       if (!wanted.has(f)) {
         w.close();

@@ -20,7 +20,12 @@ const CODES: Record<number, string> = {
 
 /** An OpenWhisk error reply; with `activationId`, that id is its `code`. */
 export function runtimeError(status: number, message: string, activationId?: string): PlatformError {
-  return new PlatformError(status, CODES[status] ?? 'error', message, activationId ? { extra: { code: activationId } } : {});
+  return new PlatformError(
+    status,
+    CODES[status] ?? 'error',
+    message,
+    activationId ? { extra: { code: activationId } } : {},
+  );
 }
 
 /** The same error answered under the activation id the request was given (others pass through). */

@@ -36,7 +36,10 @@ export class NamespaceLimits {
       throw runtimeError(429, `Too many requests in the last minute (count: ${total}, allowed: ${this.perMinute}).`);
     }
     if (this.concurrent >= this.maxConcurrent) {
-      throw runtimeError(429, `Too many concurrent requests in flight (count: ${this.concurrent}, allowed: ${this.maxConcurrent}).`);
+      throw runtimeError(
+        429,
+        `Too many concurrent requests in flight (count: ${this.concurrent}, allowed: ${this.maxConcurrent}).`,
+      );
     }
     this.buckets.set(sec, (this.buckets.get(sec) ?? 0) + 1);
     this.concurrent++;

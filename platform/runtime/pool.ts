@@ -56,10 +56,30 @@ const WORKER_ENTRY = path.join(__dirname, 'worker-entry.js');
  * only the system basics below, the `__OW_*` variables and AIO_STATE_ENDPOINT.
  * PLATFORM_WORKER_ENV_PASS=NAME,NAME2 passes more through.
  */
-const BASE_ENV = ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG', 'LC_ALL', 'NODE_EXTRA_CA_CERTS', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'];
+const BASE_ENV = [
+  'PATH',
+  'HOME',
+  'TMPDIR',
+  'TZ',
+  'LANG',
+  'LC_ALL',
+  'NODE_EXTRA_CA_CERTS',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+];
 
 function containerEnv(): Record<string, string> {
-  const names = [...BASE_ENV, ...(process.env.PLATFORM_WORKER_ENV_PASS ?? '').split(',').map((n) => n.trim()).filter(Boolean)];
+  const names = [
+    ...BASE_ENV,
+    ...(process.env.PLATFORM_WORKER_ENV_PASS ?? '')
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean),
+  ];
   const out: Record<string, string> = {};
   for (const n of names) {
     const v = process.env[n];
@@ -129,7 +149,12 @@ class Container {
     }
   }
 
-  run(id: string, params: Record<string, unknown>, env: Record<string, string>, timeoutMs: number): Promise<RunOutcome> {
+  run(
+    id: string,
+    params: Record<string, unknown>,
+    env: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<RunOutcome> {
     const cold = this.ready ? undefined : Date.now() - this.createdAt;
     return new Promise<RunOutcome>((resolve) => {
       const timer = setTimeout(() => {
@@ -180,9 +205,18 @@ export class ActionPool {
     return this.containers.length;
   }
 
-  run(id: string, params: Record<string, unknown>, env: Record<string, string>, timeoutMs: number): Promise<RunOutcome> {
+  run(
+    id: string,
+    params: Record<string, unknown>,
+    env: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<RunOutcome> {
     if (this.closed) {
-      return Promise.resolve({ kind: 'crash', result: JSON.stringify({ error: 'The platform is shutting down.' }), logs: [] });
+      return Promise.resolve({
+        kind: 'crash',
+        result: JSON.stringify({ error: 'The platform is shutting down.' }),
+        logs: [],
+      });
     }
     const c = this.pick();
     if (c) return c.run(id, params, env, timeoutMs);
@@ -244,7 +278,8 @@ export class ActionPool {
   async close(): Promise<void> {
     this.closed = true;
     if (this.reaper) clearInterval(this.reaper);
-    for (const q of this.queue) q.resolve({ kind: 'crash', result: JSON.stringify({ error: 'The platform is shutting down.' }), logs: [] });
+    for (const q of this.queue)
+      q.resolve({ kind: 'crash', result: JSON.stringify({ error: 'The platform is shutting down.' }), logs: [] });
     this.queue = [];
     const all = this.containers;
     this.containers = [];

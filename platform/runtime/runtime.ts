@@ -5,7 +5,17 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import type { ActionInfo, ActivationPage, ActivationQuery, ActivationRecord, InvokeOptions, PlatformContext, Runtime, WebRequest, WebResponse } from '../core/types';
+import type {
+  ActionInfo,
+  ActivationPage,
+  ActivationQuery,
+  ActivationRecord,
+  InvokeOptions,
+  PlatformContext,
+  Runtime,
+  WebRequest,
+  WebResponse,
+} from '../core/types';
 import { resolveInputs, type ActionSpec } from '../core/app-config';
 import { ActionBuilder } from './build';
 import { ActionPool, type RunOutcome } from './pool';
@@ -64,9 +74,12 @@ export class LocalRuntime implements Runtime {
       this.inputs.set(s.fullName, resolveInputs(s.inputs, ctx.config.env));
     }
     // containers per action: enough to use the cores, bounded so that many actions stay light
-    this.maxWorkers = opts.maxWorkers ?? Number(process.env.PLATFORM_MAX_WORKERS ?? Math.min(4, Math.max(2, os.cpus().length)));
+    this.maxWorkers =
+      opts.maxWorkers ?? Number(process.env.PLATFORM_MAX_WORKERS ?? Math.min(4, Math.max(2, os.cpus().length)));
     this.idleMs = opts.idleMs ?? Number(process.env.PLATFORM_WORKER_IDLE_MS ?? 120_000);
-    this.builder = new ActionBuilder(path.join(ctx.config.dataDir, 'build'), ctx.config.projectDir, ctx.log, (name) => this.pools.get(name)?.recycle());
+    this.builder = new ActionBuilder(path.join(ctx.config.dataDir, 'build'), ctx.config.projectDir, ctx.log, (name) =>
+      this.pools.get(name)?.recycle(),
+    );
   }
 
   async build(): Promise<void> {
@@ -151,7 +164,11 @@ export class LocalRuntime implements Runtime {
     try {
       const buildError = this.builder.built.get(fullName)?.error;
       if (buildError) {
-        outcome = { kind: 'init', result: JSON.stringify({ error: `The action failed to build: ${buildError}` }), logs: [] };
+        outcome = {
+          kind: 'init',
+          result: JSON.stringify({ error: `The action failed to build: ${buildError}` }),
+          logs: [],
+        };
       } else {
         outcome = await this.pool(spec).run(
           activationId,
@@ -173,7 +190,9 @@ export class LocalRuntime implements Runtime {
     if (c.productionLimits && outcome.kind === 'ok' && Buffer.byteLength(outcome.result) > MAX_PAYLOAD_BYTES) {
       outcome = {
         kind: 'developer',
-        result: JSON.stringify({ error: `The action produced a response that exceeded the allowed length: ${Buffer.byteLength(outcome.result)} > ${MAX_PAYLOAD_BYTES} bytes.` }),
+        result: JSON.stringify({
+          error: `The action produced a response that exceeded the allowed length: ${Buffer.byteLength(outcome.result)} > ${MAX_PAYLOAD_BYTES} bytes.`,
+        }),
         logs: outcome.logs,
       };
     }
@@ -220,7 +239,11 @@ export class LocalRuntime implements Runtime {
 
   /** Prepare a web activation's params; throws a PlatformError (400) for bad requests. */
   webParamsFor(spec: ActionSpec, req: WebRequest, bodyBuf?: Buffer): Record<string, unknown> {
-    return webParams(req, this.resolvedInputs(spec.fullName), { rawHttp: spec.rawHttp, final: spec.final, ...(bodyBuf ? { bodyBuf } : {}) });
+    return webParams(req, this.resolvedInputs(spec.fullName), {
+      rawHttp: spec.rawHttp,
+      final: spec.final,
+      ...(bodyBuf ? { bodyBuf } : {}),
+    });
   }
 
   async invokeWeb(fullName: string, req: WebRequest, opts?: InvokeOptions): Promise<WebResponse> {
@@ -239,7 +262,10 @@ export class LocalRuntime implements Runtime {
     for (const [k, v] of Object.entries(req.headers)) lower[k.toLowerCase()] = v;
     const r: WebRequest = { ...req, headers: lower };
     if (this.ctx.config.productionLimits && Buffer.byteLength(r.body) > MAX_PAYLOAD_BYTES) {
-      return json(413, `The request content was too large (${Buffer.byteLength(r.body)} > ${MAX_PAYLOAD_BYTES} bytes).`);
+      return json(
+        413,
+        `The request content was too large (${Buffer.byteLength(r.body)} > ${MAX_PAYLOAD_BYTES} bytes).`,
+      );
     }
     if (spec.requireAdobeAuth && !/^Bearer\s+\S+/i.test(lower.authorization ?? '')) {
       return json(401, 'cannot authorize request, reason: missing authorization header');
@@ -248,7 +274,12 @@ export class LocalRuntime implements Runtime {
     let rec: ActivationRecord;
     try {
       const params = this.webParamsFor(spec, r);
-      rec = await this.run(fullName, params, { ...opts, activationId, merged: true, ...(opts?.eventId ? {} : cloudEventIdOpt(params)) });
+      rec = await this.run(fullName, params, {
+        ...opts,
+        activationId,
+        merged: true,
+        ...(opts?.eventId ? {} : cloudEventIdOpt(params)),
+      });
     } catch (e) {
       if (e instanceof PlatformError) return json(e.status, e.message);
       throw e;

@@ -32,8 +32,7 @@ export function webParams(
     __ow_headers: req.headers,
     __ow_path: req.path ?? '',
   };
-  const rawBody = (): string =>
-    opts.bodyBuf && !isTextContentType(ct) ? opts.bodyBuf.toString('base64') : req.body;
+  const rawBody = (): string => (opts.bodyBuf && !isTextContentType(ct) ? opts.bodyBuf.toString('base64') : req.body);
   if (opts.rawHttp) {
     return { ...inputs, ...base, __ow_body: rawBody(), __ow_query: req.query ?? '' };
   }
@@ -59,9 +58,13 @@ export function webParams(
     }
   }
   for (const k of Object.keys(fromRequest)) {
-    if (k.startsWith('__ow_')) throw runtimeError(400, `Request defines parameters that are not allowed (e.g., reserved properties): ${k}.`);
+    if (k.startsWith('__ow_'))
+      throw runtimeError(400, `Request defines parameters that are not allowed (e.g., reserved properties): ${k}.`);
     if (opts.final && k in inputs) {
-      throw runtimeError(400, `Request defines parameters that are not allowed (e.g., reserved properties): ${k} is a final input of the action.`);
+      throw runtimeError(
+        400,
+        `Request defines parameters that are not allowed (e.g., reserved properties): ${k} is a final input of the action.`,
+      );
     }
   }
   return { ...inputs, ...fromRequest, ...base, ...(owBody !== undefined ? { __ow_body: owBody } : {}) };

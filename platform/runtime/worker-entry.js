@@ -99,7 +99,13 @@ parentPort.on('message', (text) => {
   if (msg && msg.t === 'run') {
     run(msg).catch((e) => {
       inflight.delete(msg.id);
-      parentPort.postMessage({ t: 'done', id: msg.id, kind: 'developer', result: JSON.stringify({ error: String(e) }), logs: [] });
+      parentPort.postMessage({
+        t: 'done',
+        id: msg.id,
+        kind: 'developer',
+        result: JSON.stringify({ error: String(e) }),
+        logs: [],
+      });
     });
   }
 });

@@ -26,22 +26,29 @@ function namespaceGuard(cfg: PlatformConfig): (req: FastifyRequest) => string {
   return (req) => {
     const { ns } = req.params as { ns: string };
     if (req.headers.authorization !== expected) {
-      throw new PlatformError(401, 'unauthorized', 'unauthorized: the State service needs the Runtime namespace key (Basic auth)');
+      throw new PlatformError(
+        401,
+        'unauthorized',
+        'unauthorized: the State service needs the Runtime namespace key (Basic auth)',
+      );
     }
-    if (ns !== cfg.namespace) throw new PlatformError(403, 'forbidden', `forbidden: the key does not grant access to namespace ${ns}`);
+    if (ns !== cfg.namespace)
+      throw new PlatformError(403, 'forbidden', `forbidden: the key does not grant access to namespace ${ns}`);
     return ns;
   };
 }
 
 function keyOf(req: FastifyRequest): string {
   const { key } = req.params as { key: string };
-  if (!KEY_RE.test(key)) throw new PlatformError(400, 'bad_request', `invalid key: must match ${KEY_RE.source}`, { field: 'key' });
+  if (!KEY_RE.test(key))
+    throw new PlatformError(400, 'bad_request', `invalid key: must match ${KEY_RE.source}`, { field: 'key' });
   return key;
 }
 
 function matchOf(value: string | undefined, field: 'match' | 'matchData'): string {
   const match = value ?? '*';
-  if (!MATCH_RE.test(match)) throw new PlatformError(400, 'bad_request', `invalid ${field}: must match ${MATCH_RE.source}`, { field });
+  if (!MATCH_RE.test(match))
+    throw new PlatformError(400, 'bad_request', `invalid ${field}: must match ${MATCH_RE.source}`, { field });
   return match;
 }
 
@@ -50,7 +57,9 @@ function ttlOf(q: Record<string, string | undefined>): number {
   if (q.ttl === undefined) return DEFAULT_TTL_S;
   const n = Number(q.ttl);
   if (!Number.isInteger(n) || n < 0 || n > MAX_TTL_S) {
-    throw new PlatformError(400, 'bad_request', `invalid ttl: an integer number of seconds from 0 to ${MAX_TTL_S}`, { field: 'ttl' });
+    throw new PlatformError(400, 'bad_request', `invalid ttl: an integer number of seconds from 0 to ${MAX_TTL_S}`, {
+      field: 'ttl',
+    });
   }
   return n === 0 ? DEFAULT_TTL_S : n;
 }
@@ -64,7 +73,10 @@ function registerStateRoutes(scope: FastifyInstance, cfg: PlatformConfig, store:
     const key = keyOf(req);
     const row = store.get(ns, key, Date.now());
     if (!row) throw notFound(key);
-    return reply.header('x-key-expires-ms', String(row.expires_at)).header('content-type', 'application/octet-stream').send(row.value);
+    return reply
+      .header('x-key-expires-ms', String(row.expires_at))
+      .header('content-type', 'application/octet-stream')
+      .send(row.value);
   });
 
   scope.put('/containers/:ns/data/:key', async (req, reply) => {
@@ -73,7 +85,9 @@ function registerStateRoutes(scope: FastifyInstance, cfg: PlatformConfig, store:
     const ttl = ttlOf(req.query as Record<string, string | undefined>);
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (body.length > MAX_VALUE_BYTES) {
-      throw new PlatformError(413, 'payload_too_large', `value too large: ${body.length} bytes > ${MAX_VALUE_BYTES}`, { field: 'value' });
+      throw new PlatformError(413, 'payload_too_large', `value too large: ${body.length} bytes > ${MAX_VALUE_BYTES}`, {
+        field: 'value',
+      });
     }
     store.put(ns, key, body.toString('utf8'), Date.now() + ttl * 1000);
     return reply.code(200).send({});
@@ -122,7 +136,9 @@ export function stateModule(): PlatformModule {
       ctx.errors.register('/containers', DIALECTS.state);
       await app.register(async (scope) => {
         scope.removeAllContentTypeParsers();
-        scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 8 * MAX_VALUE_BYTES }, (_r, body, done) => done(null, body));
+        scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 8 * MAX_VALUE_BYTES }, (_r, body, done) =>
+          done(null, body),
+        );
         registerStateRoutes(scope, ctx.config, store);
       });
     },

@@ -50,7 +50,8 @@ export function stateStore(db: BetterSqlite3.Database): StateStore {
     put: (ns, key, value, expiresAt) => void put.run(ns, key, value, expiresAt),
     delete: (ns, key, now) => del.run(ns, key, now).changes > 0,
     deleteExpired: (now) => void delExpired.run(now),
-    page: (ns, cursor, now, match, limit) => page.all(ns, cursor, now, match, limit) as Array<{ id: number; key: string }>,
+    page: (ns, cursor, now, match, limit) =>
+      page.all(ns, cursor, now, match, limit) as Array<{ id: number; key: string }>,
     stats: (ns, now) => stats.get(ns, now) as ContainerStats,
     deleteMatching: (ns, match) => delMatch.run(ns, match).changes,
   };

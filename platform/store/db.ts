@@ -23,9 +23,7 @@ export function openDatabase(dataDir: string, opts: { sync?: SyncMode; file?: st
   db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  migrate(db, 'store', [
-    `CREATE TABLE IF NOT EXISTS platform_kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
-  ]);
+  migrate(db, 'store', [`CREATE TABLE IF NOT EXISTS platform_kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)`]);
   return db;
 }
 
@@ -42,8 +40,7 @@ export function migrate(
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     module TEXT PRIMARY KEY, version INTEGER NOT NULL, applied_at INTEGER NOT NULL)`);
   const row = db.prepare('SELECT version FROM schema_migrations WHERE module = ?').get(module) as
-    | { version: number }
-    | undefined;
+    { version: number } | undefined;
   const from = row?.version ?? 0;
   if (from >= steps.length) return;
   db.transaction(() => {
@@ -60,14 +57,19 @@ export function migrate(
 }
 
 /** The `platform_kv` table's statements, prepared once per database. */
-const kvStatements = new WeakMap<BetterSqlite3.Database, { get: BetterSqlite3.Statement; set: BetterSqlite3.Statement }>();
+const kvStatements = new WeakMap<
+  BetterSqlite3.Database,
+  { get: BetterSqlite3.Statement; set: BetterSqlite3.Statement }
+>();
 
 function kv(db: BetterSqlite3.Database): { get: BetterSqlite3.Statement; set: BetterSqlite3.Statement } {
   let s = kvStatements.get(db);
   if (!s) {
     s = {
       get: db.prepare('SELECT value FROM platform_kv WHERE key = ?'),
-      set: db.prepare('INSERT INTO platform_kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      set: db.prepare(
+        'INSERT INTO platform_kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      ),
     };
     kvStatements.set(db, s);
   }

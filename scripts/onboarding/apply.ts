@@ -54,7 +54,13 @@ function registrationBody(r: DesiredRegistration, providerIds: Record<string, st
     enabled: r.enabled,
     events_of_interest: r.events.map((e) => {
       const pid = providerIds[e.provider];
-      if (!pid) throw new ManagementCallError('registration', undefined, `no provider id for "${e.provider}"`, 'the provider steps above');
+      if (!pid)
+        throw new ManagementCallError(
+          'registration',
+          undefined,
+          `no provider id for "${e.provider}"`,
+          'the provider steps above',
+        );
       return { provider_id: pid, event_code: e.event_code };
     }),
   };
@@ -86,7 +92,13 @@ async function applyProvider({ api, ws, providerIds }: Apply, step: ProviderStep
   try {
     const created = await call('createProvider', () => api.createProvider(org, project, workspace, body));
     const id = idOf(created);
-    if (!id) throw new ManagementCallError('createProvider', undefined, 'the answer has no provider id', 'IO_MANAGEMENT_BASE_URL points at the I/O Events management API');
+    if (!id)
+      throw new ManagementCallError(
+        'createProvider',
+        undefined,
+        'the answer has no provider id',
+        'IO_MANAGEMENT_BASE_URL points at the I/O Events management API',
+      );
     providerIds[d.key] = id;
     return { outcome: 'created' };
   } catch (err) {
@@ -101,9 +113,17 @@ async function applyProvider({ api, ws, providerIds }: Apply, step: ProviderStep
 async function applyMetadata({ api, ws, providerIds }: Apply, step: MetadataStep): Promise<Done> {
   const { org, project, workspace } = ws;
   const providerId = step.providerId ?? providerIds[step.provider];
-  if (!providerId) throw new ManagementCallError('eventmetadata', undefined, `no provider id for "${step.provider}"`, 'the provider steps above');
+  if (!providerId)
+    throw new ManagementCallError(
+      'eventmetadata',
+      undefined,
+      `no provider id for "${step.provider}"`,
+      'the provider steps above',
+    );
   if (step.kind === 'delete-candidate') {
-    await call(`deleteEventMetadata(${step.event_code})`, () => api.deleteEventMetadata(org, project, workspace, providerId, step.event_code));
+    await call(`deleteEventMetadata(${step.event_code})`, () =>
+      api.deleteEventMetadata(org, project, workspace, providerId, step.event_code),
+    );
     return { outcome: 'deleted' };
   }
   const d = step.desired;
@@ -171,7 +191,12 @@ async function applyStep(a: Apply, step: Step): Promise<Done> {
   return applyRegistration(a, step);
 }
 
-export async function applyPlan(api: ManagementApi, ws: Workspace, plan: Plan, opts: ApplyOptions): Promise<ApplyResult> {
+export async function applyPlan(
+  api: ManagementApi,
+  ws: Workspace,
+  plan: Plan,
+  opts: ApplyOptions,
+): Promise<ApplyResult> {
   const providerIds: Record<string, string> = {};
   for (const s of plan.steps) if (s.what === 'provider' && s.id) providerIds[s.desired.key] = s.id;
 
@@ -193,7 +218,12 @@ export async function applyPlan(api: ManagementApi, ws: Workspace, plan: Plan, o
       failure =
         err instanceof ManagementCallError
           ? err
-          : new ManagementCallError(`${step.what} ${step.name}`, undefined, err instanceof Error ? err.message : String(err), 'the output above');
+          : new ManagementCallError(
+              `${step.what} ${step.name}`,
+              undefined,
+              err instanceof Error ? err.message : String(err),
+              'the output above',
+            );
       done = { outcome: 'failed' };
     }
     const result: StepResult = { step, outcome: done.outcome, ms: Date.now() - started };

@@ -32,7 +32,11 @@ export function processIo(env: Record<string, string | undefined> = process.env)
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** Ask before changing anything; without a person to ask, demand --yes. */
-export async function confirmOrRefuse(io: CliIo, yes: boolean, question: string): Promise<'go' | 'declined' | 'refused'> {
+export async function confirmOrRefuse(
+  io: CliIo,
+  yes: boolean,
+  question: string,
+): Promise<'go' | 'declined' | 'refused'> {
   if (yes) return 'go';
   if (!io.interactive) {
     io.err('Refusing to change anything without confirmation: no terminal to ask (or CI is set).');

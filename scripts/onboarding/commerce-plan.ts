@@ -106,7 +106,13 @@ export function planSubscriptions(
     if ((a.parent ?? '') !== (d.parent ?? '')) changes.push('parent');
     if (!sameSet(a.fields, d.fields)) changes.push('fields');
     if (d.provider_id !== undefined && (a.provider_id ?? '') !== d.provider_id) changes.push('provider_id');
-    steps.push({ what: 'subscription', kind: changes.length ? 'update' : 'unchanged', name: d.name, desired: d, changes });
+    steps.push({
+      what: 'subscription',
+      kind: changes.length ? 'update' : 'unchanged',
+      name: d.name,
+      desired: d,
+      changes,
+    });
   }
   if (ownProviderId) {
     for (const a of actual) {
@@ -123,7 +129,9 @@ export function parseSubscriptions(body: unknown): ActualSubscription[] {
   const list: unknown[] = Array.isArray(body)
     ? body
     : body && typeof body === 'object'
-      ? Object.entries(body as Record<string, unknown>).map(([k, v]) => (v && typeof v === 'object' && !('name' in v) ? { name: k, ...v } : v))
+      ? Object.entries(body as Record<string, unknown>).map(([k, v]) =>
+          v && typeof v === 'object' && !('name' in v) ? { name: k, ...v } : v,
+        )
       : [];
   const out: ActualSubscription[] = [];
   for (const item of list) {
@@ -134,7 +142,8 @@ export function parseSubscriptions(body: unknown): ActualSubscription[] {
     if (Array.isArray(o.fields)) {
       for (const f of o.fields) {
         if (typeof f === 'string') fields.push(f);
-        else if (f && typeof f === 'object' && typeof (f as { name?: unknown }).name === 'string') fields.push((f as { name: string }).name);
+        else if (f && typeof f === 'object' && typeof (f as { name?: unknown }).name === 'string')
+          fields.push((f as { name: string }).name);
       }
     }
     const s: ActualSubscription = { name: o.name, fields };

@@ -24,7 +24,13 @@ import { commerceAuthFromParams, type CommerceAuth } from '../../src/clients/com
 import { targetMessage } from '../../src/kernel/call-target';
 import { baseUrl } from '../../src/kernel/inputs';
 import { confirmOrRefuse, EXIT, processIo, type CliIo } from './cli-common';
-import { desiredSubscriptions, parseSubscriptions, planSubscriptions, type CommerceCatalogEntry, type SubscriptionStep } from './commerce-plan';
+import {
+  desiredSubscriptions,
+  parseSubscriptions,
+  planSubscriptions,
+  type CommerceCatalogEntry,
+  type SubscriptionStep,
+} from './commerce-plan';
 import { hintFor } from './management';
 import { formatPlan, formatProgress, formatSummary, type ReportResult } from './report';
 
@@ -91,11 +97,20 @@ class CommerceRest {
     let res: Response;
     let text: string;
     try {
-      res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
       text = await res.text();
     } catch (err) {
       const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-      throw new CommerceCallError(call, undefined, `${method} ${url}: ${err instanceof Error ? err.message : String(err)}${cause}`);
+      throw new CommerceCallError(
+        call,
+        undefined,
+        `${method} ${url}: ${err instanceof Error ? err.message : String(err)}${cause}`,
+      );
     }
     let parsed: unknown;
     try {
@@ -103,7 +118,8 @@ class CommerceRest {
     } catch {
       parsed = text;
     }
-    if (!res.ok) throw new CommerceCallError(call, res.status, targetMessage(parsed, text) ?? (res.statusText || 'no message'));
+    if (!res.ok)
+      throw new CommerceCallError(call, res.status, targetMessage(parsed, text) ?? (res.statusText || 'no message'));
     return parsed;
   }
 }
@@ -165,19 +181,30 @@ function parseOptions(argv: string[], io: CliIo): SubscribeOptions | undefined {
 function commerceClient(env: Record<string, string | undefined>): CommerceRest {
   try {
     const base = env.COMMERCE_BASE_URL?.trim();
-    if (!base) throw new Error('missing COMMERCE_BASE_URL (where the Commerce REST API is, e.g. https://shop.example.com/rest/)');
+    if (!base)
+      throw new Error(
+        'missing COMMERCE_BASE_URL (where the Commerce REST API is, e.g. https://shop.example.com/rest/)',
+      );
     const timeout = Number(env.TARGET_TIMEOUT_MS);
-    return new CommerceRest(baseUrl(base), commerceAuthFromParams(env), Number.isInteger(timeout) && timeout > 0 ? timeout : 15_000);
+    return new CommerceRest(
+      baseUrl(base),
+      commerceAuthFromParams(env),
+      Number.isInteger(timeout) && timeout > 0 ? timeout : 15_000,
+    );
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err), { cause: err });
   }
 }
 
 /** The body of `PUT V1/eventing/updateConfiguration` (`--configure`), or undefined without it. */
-function configurationBody(env: Record<string, string | undefined>, opts: SubscribeOptions): Record<string, unknown> | undefined {
+function configurationBody(
+  env: Record<string, string | undefined>,
+  opts: SubscribeOptions,
+): Record<string, unknown> | undefined {
   if (!opts.configure) return undefined;
   const merchant = env.COMMERCE_ADOBE_IO_EVENTS_MERCHANT_ID?.trim();
-  if (!merchant) throw new UsageError('--configure needs COMMERCE_ADOBE_IO_EVENTS_MERCHANT_ID (letters, digits and underscores)');
+  if (!merchant)
+    throw new UsageError('--configure needs COMMERCE_ADOBE_IO_EVENTS_MERCHANT_ID (letters, digits and underscores)');
   const config: Record<string, unknown> = {
     enabled: true,
     merchant_id: merchant,
@@ -188,7 +215,10 @@ function configurationBody(env: Record<string, string | undefined>, opts: Subscr
     try {
       config.workspace_configuration = JSON.stringify(JSON.parse(fs.readFileSync(path.resolve(wsFile), 'utf8')));
     } catch (err) {
-      throw new UsageError(`cannot read --workspace-config ${wsFile}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new UsageError(
+        `cannot read --workspace-config ${wsFile}: ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
     }
   }
   return { config };
@@ -212,7 +242,11 @@ async function applyStep({ client, opts, configBody }: Subscribe, step: ShownSte
   if (step.kind === 'unchanged') return 'unchanged';
   if (step.kind === 'delete-candidate') {
     if (!opts.prune) return 'kept';
-    await client.request(`POST V1/eventing/eventUnsubscribe/${step.name}`, 'POST', `V1/eventing/eventUnsubscribe/${seg(step.name)}`);
+    await client.request(
+      `POST V1/eventing/eventUnsubscribe/${step.name}`,
+      'POST',
+      `V1/eventing/eventUnsubscribe/${seg(step.name)}`,
+    );
     return 'deleted';
   }
   if ('desired' in step && step.desired) {
@@ -252,15 +286,31 @@ async function applySteps(s: Subscribe, shown: readonly ShownStep[]): Promise<Co
 }
 
 /** List, plan, print the plan, confirm, apply. A failed listing throws its CommerceCallError. */
-async function subscribe(s: Subscribe, desired: ReturnType<typeof desiredSubscriptions>, providerId: string | undefined): Promise<SubscribeResult> {
+async function subscribe(
+  s: Subscribe,
+  desired: ReturnType<typeof desiredSubscriptions>,
+  providerId: string | undefined,
+): Promise<SubscribeResult> {
   const { io, client, opts, configBody } = s;
-  const listed = await client.request('GET V1/eventing/getEventSubscriptions', 'GET', 'V1/eventing/getEventSubscriptions');
+  const listed = await client.request(
+    'GET V1/eventing/getEventSubscriptions',
+    'GET',
+    'V1/eventing/getEventSubscriptions',
+  );
   const steps = planSubscriptions(desired, parseSubscriptions(listed), providerId);
   const shown: ShownStep[] = [...steps];
-  if (configBody) shown.push({ what: 'configuration', kind: 'update', name: 'eventing configuration', changes: ['enabled', 'merchant_id', 'environment_id'] });
+  if (configBody)
+    shown.push({
+      what: 'configuration',
+      kind: 'update',
+      name: 'eventing configuration',
+      changes: ['enabled', 'merchant_id', 'environment_id'],
+    });
   for (const l of formatPlan(shown, opts.prune)) io.out(l);
 
-  const changes = steps.some((x) => x.kind === 'create' || x.kind === 'update' || (opts.prune && x.kind === 'delete-candidate')) || configBody !== undefined;
+  const changes =
+    steps.some((x) => x.kind === 'create' || x.kind === 'update' || (opts.prune && x.kind === 'delete-candidate')) ||
+    configBody !== undefined;
   if (!changes) {
     io.out('Nothing to change: Commerce already has every subscription of the catalog.');
     return { exitCode: EXIT.ok, steps };
@@ -306,9 +356,15 @@ export async function runCommerceSubscribe(deps: SubscribeDeps): Promise<Subscri
   const providerId = env.COMMERCE_PROVIDER_ID?.trim() || undefined;
   const prefix = env.EVENT_PREFIX?.trim() || undefined;
   const catalog = deps.catalog ?? appCatalog;
-  const desired = desiredSubscriptions(catalog, { ...(prefix ? { eventPrefix: prefix } : {}), ...(providerId ? { providerId } : {}) });
+  const desired = desiredSubscriptions(catalog, {
+    ...(prefix ? { eventPrefix: prefix } : {}),
+    ...(providerId ? { providerId } : {}),
+  });
   io.out(`Subscribing ${desired.length} Commerce event(s) at ${s.client.baseUrl}${opts.dryRun ? ' [dry run]' : ''}`);
-  if (!providerId) io.out('(COMMERCE_PROVIDER_ID is not set: subscriptions use the instance\'s default provider, and --prune has nothing to prune.)');
+  if (!providerId)
+    io.out(
+      "(COMMERCE_PROVIDER_ID is not set: subscriptions use the instance's default provider, and --prune has nothing to prune.)",
+    );
 
   try {
     return await subscribe(s, desired, providerId);
@@ -322,7 +378,9 @@ export async function runCommerceSubscribe(deps: SubscribeDeps): Promise<Subscri
 }
 
 function reportError(io: CliIo, err: CommerceCallError): void {
-  io.err(`commerce:subscribe failed: ${err.call}${err.status ? ` answered HTTP ${err.status}` : ' got no answer'}: ${err.detail}`);
+  io.err(
+    `commerce:subscribe failed: ${err.call}${err.status ? ` answered HTTP ${err.status}` : ' got no answer'}: ${err.detail}`,
+  );
   io.err(`  check: ${hintFor(err.status, 'commerce')}`);
   io.err('  Nothing after this step was changed; fix the cause and run again (the run is safe to repeat).');
 }

@@ -12,7 +12,12 @@
  * Everything here is pure (environment in, desired state out) so that tests can hand in a
  * modified catalog instead of editing files.
  */
-import { BACKOFFICE_PROVIDER, COMMERCE_PROVIDER, prefixedCode, providerLabel as catalogProviderLabel } from '../../src/catalog';
+import {
+  BACKOFFICE_PROVIDER,
+  COMMERCE_PROVIDER,
+  prefixedCode,
+  providerLabel as catalogProviderLabel,
+} from '../../src/catalog';
 import type { DesiredMetadata, DesiredProvider, DesiredRegistration, DesiredState } from './plan';
 
 /** The part of a catalog entry onboarding reads (src/catalog's CatalogEntry satisfies it). */

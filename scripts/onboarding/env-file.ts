@@ -35,7 +35,12 @@ export function writeEnvFile(file: string, values: Record<string, string>): stri
   }
   const after = upsertEnvLines(before, values);
   const changed = Object.entries(values)
-    .filter(([k, v]) => !new RegExp(`^\\s*(?:export\\s+)?${k}\\s*=\\s*${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'm').test(before))
+    .filter(
+      ([k, v]) =>
+        !new RegExp(`^\\s*(?:export\\s+)?${k}\\s*=\\s*${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'm').test(
+          before,
+        ),
+    )
     .map(([k]) => k);
   if (after !== before) fs.writeFileSync(file, after);
   return changed;

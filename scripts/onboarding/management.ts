@@ -11,7 +11,13 @@ export interface ManagementApi {
   getProvider(providerId: string, fetchEventMetadata?: boolean): Promise<unknown>;
   createProvider(org: string, project: string, workspace: string, body: object): Promise<unknown>;
   getAllEventMetadataForProvider(providerId: string): Promise<unknown>;
-  createEventMetadataForProvider(org: string, project: string, workspace: string, providerId: string, body: object): Promise<unknown>;
+  createEventMetadataForProvider(
+    org: string,
+    project: string,
+    workspace: string,
+    providerId: string,
+    body: object,
+  ): Promise<unknown>;
   updateEventMetadataForProvider(
     org: string,
     project: string,
@@ -20,10 +26,22 @@ export interface ManagementApi {
     eventCode: string,
     body: object,
   ): Promise<unknown>;
-  deleteEventMetadata(org: string, project: string, workspace: string, providerId: string, eventCode: string): Promise<unknown>;
+  deleteEventMetadata(
+    org: string,
+    project: string,
+    workspace: string,
+    providerId: string,
+    eventCode: string,
+  ): Promise<unknown>;
   getAllRegistrationsForWorkspace(org: string, project: string, workspace: string): Promise<unknown>;
   createRegistration(org: string, project: string, workspace: string, body: object): Promise<unknown>;
-  updateRegistration(org: string, project: string, workspace: string, registrationId: string, body: object): Promise<unknown>;
+  updateRegistration(
+    org: string,
+    project: string,
+    workspace: string,
+    registrationId: string,
+    body: object,
+  ): Promise<unknown>;
   deleteRegistration(org: string, project: string, workspace: string, registrationId: string): Promise<unknown>;
 }
 
@@ -66,7 +84,8 @@ export function hintFor(status: number | undefined, service: 'management' | 'ims
   }
   if (status === 401 || status === 403)
     return 'the OAuth credentials (OAUTH_CLIENT_ID, OAUTH_ORG_ID) and that the I/O Management API is added to the workspace';
-  if (status === 404) return 'IO_CONSUMER_ID, IO_PROJECT_ID, IO_WORKSPACE_ID (the workspace JSON from the Developer Console) and IO_MANAGEMENT_BASE_URL';
+  if (status === 404)
+    return 'IO_CONSUMER_ID, IO_PROJECT_ID, IO_WORKSPACE_ID (the workspace JSON from the Developer Console) and IO_MANAGEMENT_BASE_URL';
   if (status === 400) return 'the request body (labels, event codes, runtime action names) in the catalog';
   if (status === 409) return 'an object with the same name exists elsewhere in the org';
   if (status === undefined) return 'IO_MANAGEMENT_BASE_URL is reachable (locally: is `npm start` running?)';
@@ -104,7 +123,8 @@ export async function call<T>(name: string, fn: () => Promise<T>): Promise<T> {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 
 /** `_embedded.{key}` of a HAL list (or the array itself). */
 export function embedded(body: unknown, key: string): Obj[] {

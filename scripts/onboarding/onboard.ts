@@ -67,7 +67,12 @@ export interface OnboardResult {
 }
 
 /** aio-lib-events ships a types.d.ts its package.json does not point to: type the one call here. */
-type EventsInit = (org: string, apiKey: string, token: string, httpOptions: { eventsBaseURL: string }) => Promise<unknown>;
+type EventsInit = (
+  org: string,
+  apiKey: string,
+  token: string,
+  httpOptions: { eventsBaseURL: string },
+) => Promise<unknown>;
 
 async function defaultApi(env: OnboardingEnv, token: string): Promise<ManagementApi> {
   const { init } = require('@adobe/aio-lib-events') as { init: EventsInit };
@@ -121,7 +126,9 @@ export async function runOnboarding(deps: OnboardDeps): Promise<OnboardResult> {
   const desired = desiredState(catalog, desiredOptionsFromEnv(env));
   const ws = { org: env.IO_CONSUMER_ID, project: env.IO_PROJECT_ID, workspace: env.IO_WORKSPACE_ID };
 
-  io.out(`Onboarding ${catalog.length} event(s) to ${env.IO_MANAGEMENT_BASE_URL} (org ${ws.org}, project ${ws.project}, workspace ${ws.workspace})${dryRun ? ' [dry run]' : ''}`);
+  io.out(
+    `Onboarding ${catalog.length} event(s) to ${env.IO_MANAGEMENT_BASE_URL} (org ${ws.org}, project ${ws.project}, workspace ${ws.workspace})${dryRun ? ' [dry run]' : ''}`,
+  );
 
   try {
     const token = await getImsToken(env);
@@ -165,7 +172,8 @@ export async function runOnboarding(deps: OnboardDeps): Promise<OnboardResult> {
     }
     for (const [key, id] of Object.entries(applied.providerIds)) io.out(`Provider ${key}: ${id}`);
     if (args['write-env']) writeIds(io, deps, args['env-file'], applied.providerIds);
-    else if (Object.keys(applied.providerIds).length) io.out('(Run with --write-env to save the provider ids to .env.)');
+    else if (Object.keys(applied.providerIds).length)
+      io.out('(Run with --write-env to save the provider ids to .env.)');
     io.out('Onboarding done.');
     return { exitCode: EXIT.ok, plan: thePlan, providerIds: applied.providerIds };
   } catch (err) {
@@ -190,5 +198,9 @@ function writeIds(io: CliIo, deps: OnboardDeps, envFileArg: string | undefined, 
   if (!Object.keys(values).length) return;
   const file = deps.envFile ?? path.resolve(envFileArg ?? '.env');
   const changed = writeEnvFile(file, values);
-  io.out(changed.length ? `Wrote ${changed.join(', ')} to ${path.basename(file)}.` : `${path.basename(file)} already has the provider ids.`);
+  io.out(
+    changed.length
+      ? `Wrote ${changed.join(', ')} to ${path.basename(file)}.`
+      : `${path.basename(file)} already has the provider ids.`,
+  );
 }

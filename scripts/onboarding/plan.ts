@@ -159,10 +159,7 @@ export interface Plan {
 // ---------------------------------------------------------------- planning
 
 /** Find the actual provider a desired provider stands for (see the identity rules above). */
-export function matchProvider(
-  desired: DesiredProvider,
-  actual: readonly ActualProvider[],
-): ActualProvider | undefined {
+export function matchProvider(desired: DesiredProvider, actual: readonly ActualProvider[]): ActualProvider | undefined {
   if (desired.id) {
     const byId = actual.find((p) => p.id === desired.id);
     if (byId) return byId;

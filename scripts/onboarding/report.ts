@@ -66,6 +66,7 @@ export function formatSummary(results: readonly ReportResult[]): string[] {
   const widths = cols.map((c) => Math.max(c.length, 3));
   const lines = ['Summary:'];
   lines.push(`  ${pad('', w0)}  ${cols.map((c, i) => padLeft(c, widths[i]!)).join('  ')}`);
-  for (const r of rows) lines.push(`  ${pad(r.what, w0)}  ${cols.map((c, i) => padLeft(String(r.row[c] ?? 0), widths[i]!)).join('  ')}`);
+  for (const r of rows)
+    lines.push(`  ${pad(r.what, w0)}  ${cols.map((c, i) => padLeft(String(r.row[c] ?? 0), widths[i]!)).join('  ')}`);
   return lines;
 }

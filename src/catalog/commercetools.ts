@@ -76,7 +76,11 @@ export const CommercetoolsMessage = Type.Object(
 /** A commercetools change notification (`ResourceCreated` / `ResourceUpdated` / `ResourceDeleted`). */
 export const CommercetoolsChange = Type.Object(
   {
-    notificationType: Type.Union([Type.Literal('ResourceCreated'), Type.Literal('ResourceUpdated'), Type.Literal('ResourceDeleted')]),
+    notificationType: Type.Union([
+      Type.Literal('ResourceCreated'),
+      Type.Literal('ResourceUpdated'),
+      Type.Literal('ResourceDeleted'),
+    ]),
     projectKey: Type.String({ minLength: 1 }),
     resource: Resource,
     resourceUserProvidedIdentifiers: Type.Optional(UserProvidedIdentifiers),
@@ -100,7 +104,9 @@ export const ThinProductChanged = Type.Object(
   {
     sku: Type.String({ minLength: 1, maxLength: 64, description: 'the product to look up' }),
     entityChanged: Type.Optional(
-      Type.Union([Type.String(), Type.Array(Type.String())], { description: 'what changed, e.g. "Price" or ["Price", "OnHand"]' }),
+      Type.Union([Type.String(), Type.Array(Type.String())], {
+        description: 'what changed, e.g. "Price" or ["Price", "OnHand"]',
+      }),
     ),
     clientId: Type.Optional(Type.Union([Type.Integer(), Type.String()])),
     applicationId: Type.Optional(Type.Union([Type.Integer(), Type.String()])),
@@ -117,11 +123,15 @@ export function notificationKind(n: CommercetoolsNotification): string {
 
 /** The resource version a notification leaves the resource at. */
 export function resourceVersionOf(n: CommercetoolsNotification): number {
-  return n.notificationType === 'Message' ? (n as CommercetoolsMessage).resourceVersion : (n as CommercetoolsChange).version;
+  return n.notificationType === 'Message'
+    ? (n as CommercetoolsMessage).resourceVersion
+    : (n as CommercetoolsChange).version;
 }
 
 /** commercetools and thin events enter from the back-office side, like the kit's be-observer events */
-function defineExtension<Sc extends TSchema, C extends string>(d: Omit<EventDeclaration<Sc, C>, 'direction'>): CatalogEntry<Sc, C> {
+function defineExtension<Sc extends TSchema, C extends string>(
+  d: Omit<EventDeclaration<Sc, C>, 'direction'>,
+): CatalogEntry<Sc, C> {
   return defineEvent({ ...d, direction: 'backoffice' });
 }
 
@@ -130,7 +140,8 @@ export const ctCustomerUpsert = defineExtension({
   entity: 'customer',
   operation: 'upsert',
   label: 'commercetools customer created or updated',
-  description: 'A customer changed in commercetools; it is looked up in the commercetools API and created or updated in Commerce.',
+  description:
+    'A customer changed in commercetools; it is looked up in the commercetools API and created or updated in Commerce.',
   schema: CommercetoolsNotification,
   sample: {
     notificationType: 'Message',
@@ -177,7 +188,8 @@ export const ctProductUpsert = defineExtension({
   entity: 'product',
   operation: 'upsert',
   label: 'commercetools product created or updated',
-  description: 'A product changed in commercetools; it is looked up in the commercetools API and saved in Commerce by SKU.',
+  description:
+    'A product changed in commercetools; it is looked up in the commercetools API and saved in Commerce by SKU.',
   schema: CommercetoolsNotification,
   sample: {
     notificationType: 'ResourceUpdated',
@@ -214,14 +226,21 @@ export const thinProductChanged = defineExtension({
   entity: 'product',
   operation: 'upsert',
   label: 'Product changed (thin event)',
-  description: 'A product changed in the back office; the event carries only its SKU, the product is looked up in the query API (cached) and saved in Commerce.',
+  description:
+    'A product changed in the back office; the event carries only its SKU, the product is looked up in the query API (cached) and saved in Commerce.',
   schema: ThinProductChanged,
   sample: { sku: 'SKU-EXT-0001', entityChanged: ['Price'], clientId: 1, applicationId: 1 },
   entityId: (v) => v.sku,
 });
 
 /** Every extension entry; included in the catalog by src/catalog/index.ts. */
-export const extensionEntries = [ctCustomerUpsert, ctCustomerDelete, ctProductUpsert, ctProductDelete, thinProductChanged] as const;
+export const extensionEntries = [
+  ctCustomerUpsert,
+  ctCustomerDelete,
+  ctProductUpsert,
+  ctProductDelete,
+  thinProductChanged,
+] as const;
 
 // ---------------------------------------------------------------- routes (data)
 
@@ -255,11 +274,27 @@ export const commercetoolsRoutes: readonly CommercetoolsRoute[] = [
       'CustomerGroupSet',
     ],
   },
-  { route: 'commercetools.connect.customer.delete', typeId: 'customer', inclusionFilter: ['ResourceDeleted', 'CustomerDeleted'] },
+  {
+    route: 'commercetools.connect.customer.delete',
+    typeId: 'customer',
+    inclusionFilter: ['ResourceDeleted', 'CustomerDeleted'],
+  },
   {
     route: 'commercetools.connect.product.upsert',
     typeId: 'product',
-    inclusionFilter: ['ResourceCreated', 'ResourceUpdated', 'ProductCreated', 'ProductPublished', 'ProductPriceChanged', 'ProductSlugChanged', 'ProductVariantAdded'],
+    inclusionFilter: [
+      'ResourceCreated',
+      'ResourceUpdated',
+      'ProductCreated',
+      'ProductPublished',
+      'ProductPriceChanged',
+      'ProductSlugChanged',
+      'ProductVariantAdded',
+    ],
   },
-  { route: 'commercetools.connect.product.delete', typeId: 'product', inclusionFilter: ['ResourceDeleted', 'ProductDeleted'] },
+  {
+    route: 'commercetools.connect.product.delete',
+    typeId: 'product',
+    inclusionFilter: ['ResourceDeleted', 'ProductDeleted'],
+  },
 ];

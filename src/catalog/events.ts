@@ -139,7 +139,8 @@ export const customerGroupUpdate = defineEvent({
   direction: 'backoffice',
   operation: 'update',
   label: 'Back-office customer group updated',
-  description: 'A customer group was updated in the back office; it is updated in Commerce (PUT V1/customerGroups/{id}).',
+  description:
+    'A customer group was updated in the back office; it is updated in Commerce (PUT V1/customerGroups/{id}).',
   schema: S.BackofficeCustomerGroupUpdate,
   sample: { id: 19, name: 'Backoffice Group', taxClassId: 2 },
   entityId: (v) => str(v.id),
@@ -151,7 +152,8 @@ export const customerGroupDelete = defineEvent({
   direction: 'backoffice',
   operation: 'delete',
   label: 'Back-office customer group deleted',
-  description: 'A customer group was deleted in the back office; it is deleted in Commerce (DELETE V1/customerGroups/{id}).',
+  description:
+    'A customer group was deleted in the back office; it is deleted in Commerce (DELETE V1/customerGroups/{id}).',
   schema: S.BackofficeCustomerGroupDelete,
   sample: { id: 19 },
   entityId: (v) => str(v.id),
@@ -163,7 +165,8 @@ export const orderStatusUpdate = defineEvent({
   direction: 'backoffice',
   operation: 'update',
   label: 'Back-office order status updated',
-  description: 'An order changed status in the back office; the status is set in Commerce (POST V1/orders/{id}/comments).',
+  description:
+    'An order changed status in the back office; the status is set in Commerce (POST V1/orders/{id}/comments).',
   schema: S.BackofficeOrderStatusUpdate,
   sample: { id: 1, status: 'shipped', notifyCustomer: false },
   entityId: (v) => str(v.id),
@@ -175,7 +178,8 @@ export const shipmentCreate = defineEvent({
   direction: 'backoffice',
   operation: 'create',
   label: 'Back-office shipment created',
-  description: 'An order was shipped from the back office; a shipment is created in Commerce (POST V1/order/{orderId}/ship).',
+  description:
+    'An order was shipped from the back office; a shipment is created in Commerce (POST V1/order/{orderId}/ship).',
   schema: S.BackofficeShipmentCreate,
   sample: {
     orderId: 8,
@@ -200,7 +204,9 @@ export const shipmentUpdate = defineEvent({
     orderId: 8,
     items: [{ entityId: 19, orderItemId: 8, qty: 1 }],
     tracks: [{ entityId: 19, trackNumber: 'Custom Value Upd', title: 'Custom Title Upd', carrierCode: 'custom' }],
-    comments: [{ entityId: 19, notifyCustomer: false, comment: 'Order Shipment Updated in Backoffice', visibleOnFront: true }],
+    comments: [
+      { entityId: 19, notifyCustomer: false, comment: 'Order Shipment Updated in Backoffice', visibleOnFront: true },
+    ],
     stockSourceCode: 'default',
   },
   entityId: (v) => str(v.orderId),
@@ -212,7 +218,8 @@ export const stockUpdate = defineEvent({
   direction: 'backoffice',
   operation: 'upsert',
   label: 'Back-office stock updated',
-  description: 'Stock quantities changed in the back office; source items are saved in Commerce (POST V1/inventory/source-items).',
+  description:
+    'Stock quantities changed in the back office; source items are saved in Commerce (POST V1/inventory/source-items).',
   schema: S.BackofficeStockUpdate,
   sample: [{ sku: 'SKU-EXT-0001', source: 'default', quantity: 66, outOfStock: false }],
   entityId: (v) => v.map((item) => item.sku).join(','),

@@ -60,7 +60,9 @@ export const packages: readonly PackageName[] = [...new Set(catalog.map((e) => e
 /** The entity payload inside a CloudEvent's `data` (Commerce wraps it in `{value}`). */
 export function valueOf(entry: CatalogEntry, data: unknown): unknown {
   if (!entry.dataWrapsValue) return data;
-  return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as { value?: unknown }).value : undefined;
+  return typeof data === 'object' && data !== null && !Array.isArray(data)
+    ? (data as { value?: unknown }).value
+    : undefined;
 }
 
 /** The CloudEvent `data` carrying a value (Commerce wraps it in `{value}`). */

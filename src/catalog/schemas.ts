@@ -26,7 +26,12 @@ const CommerceId = Type.Union([Type.Integer({ minimum: 0 }), Type.String({ patte
 /** Commerce decimals: a number or its string form (`"0"`, `"10.0000"`). */
 const CommerceDecimal = Type.Union([Type.Number(), Type.String({ pattern: '^-?[0-9]+(\\.[0-9]+)?$' })]);
 /** Commerce flags: `"0"`/`"1"`, 0/1 or a boolean. */
-const CommerceFlag = Type.Union([Type.Boolean(), Type.Integer({ minimum: 0, maximum: 1 }), Type.Literal('0'), Type.Literal('1')]);
+const CommerceFlag = Type.Union([
+  Type.Boolean(),
+  Type.Integer({ minimum: 0, maximum: 1 }),
+  Type.Literal('0'),
+  Type.Literal('1'),
+]);
 const CommerceTimestamp = Type.String({ description: 'Commerce time, `YYYY-MM-DD hh:mm:ss` in UTC' });
 
 const open = { additionalProperties: true } as const;
@@ -36,9 +41,13 @@ const closed = { additionalProperties: false } as const;
 
 const productOptional = {
   status: Type.Optional(Type.Integer({ minimum: 1, maximum: 2, description: '1 enabled, 2 disabled' })),
-  visibility: Type.Optional(Type.Integer({ minimum: 1, maximum: 4, description: '1 not visible ... 4 catalog and search' })),
+  visibility: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 4, description: '1 not visible ... 4 catalog and search' }),
+  ),
   weight: Type.Optional(Type.Number({ minimum: 0 })),
-  typeId: Type.Optional(Type.String({ minLength: 1, description: 'simple, virtual, configurable, ...; default simple' })),
+  typeId: Type.Optional(
+    Type.String({ minLength: 1, description: 'simple, virtual, configurable, ...; default simple' }),
+  ),
   attributeSetId: Type.Optional(PositiveId),
 };
 
@@ -113,7 +122,14 @@ export const BackofficeShipmentCreate = Type.Object(
     orderId: PositiveId,
     items: Type.Array(Type.Object({ orderItemId: PositiveId, qty: Qty }, closed)),
     tracks: Type.Array(
-      Type.Object({ trackNumber: Type.String({ minLength: 1 }), title: Type.String(), carrierCode: Type.String({ minLength: 1 }) }, closed),
+      Type.Object(
+        {
+          trackNumber: Type.String({ minLength: 1 }),
+          title: Type.String(),
+          carrierCode: Type.String({ minLength: 1 }),
+        },
+        closed,
+      ),
     ),
     comment: Type.Object({ comment: Type.String(), visibleOnFront: Type.Boolean() }, closed),
     stockSourceCode: Type.String({ minLength: 1 }),
@@ -128,13 +144,23 @@ export const BackofficeShipmentUpdate = Type.Object(
     items: Type.Array(Type.Object({ entityId: PositiveId, orderItemId: PositiveId, qty: Qty }, closed)),
     tracks: Type.Array(
       Type.Object(
-        { entityId: PositiveId, trackNumber: Type.String({ minLength: 1 }), title: Type.String(), carrierCode: Type.String({ minLength: 1 }) },
+        {
+          entityId: PositiveId,
+          trackNumber: Type.String({ minLength: 1 }),
+          title: Type.String(),
+          carrierCode: Type.String({ minLength: 1 }),
+        },
         closed,
       ),
     ),
     comments: Type.Array(
       Type.Object(
-        { entityId: PositiveId, notifyCustomer: Type.Boolean(), comment: Type.String(), visibleOnFront: Type.Boolean() },
+        {
+          entityId: PositiveId,
+          notifyCustomer: Type.Boolean(),
+          comment: Type.String(),
+          visibleOnFront: Type.Boolean(),
+        },
         closed,
       ),
     ),

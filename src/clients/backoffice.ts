@@ -35,7 +35,14 @@ export class BackofficeClient {
   request(method: HttpMethod, path: string, body?: unknown): Promise<TargetResponse> {
     const headers: Record<string, string> = {};
     if (this.#apiKey !== undefined) headers['x-api-key'] = this.#apiKey;
-    return callTarget({ target: 'the back office', method, url: this.baseUrl + path, headers, body, timeoutMs: this.timeoutMs });
+    return callTarget({
+      target: 'the back office',
+      method,
+      url: this.baseUrl + path,
+      headers,
+      body,
+      timeoutMs: this.timeoutMs,
+    });
   }
 
   upsert(resource: BackofficeResource, id: string | number, body: unknown) {

@@ -54,7 +54,12 @@ export function bearerAuth(tokens: ImsTokenSource): CommerceAuth {
   };
 }
 
-const OAUTH1_INPUTS = ['COMMERCE_CONSUMER_KEY', 'COMMERCE_CONSUMER_SECRET', 'COMMERCE_ACCESS_TOKEN', 'COMMERCE_ACCESS_TOKEN_SECRET'] as const;
+const OAUTH1_INPUTS = [
+  'COMMERCE_CONSUMER_KEY',
+  'COMMERCE_CONSUMER_SECRET',
+  'COMMERCE_ACCESS_TOKEN',
+  'COMMERCE_ACCESS_TOKEN_SECRET',
+] as const;
 
 /** OAuth 1.0a when COMMERCE_CONSUMER_KEY is set (then all four are required), else IMS. */
 export function commerceAuthFromParams(params: Params): CommerceAuth {
@@ -67,10 +72,14 @@ export function commerceAuthFromParams(params: Params): CommerceAuth {
   if (optionalInput(params, 'OAUTH_CLIENT_ID') !== undefined) {
     return bearerAuth(imsTokenFromParams(params));
   }
-  throw new RetryableError(500, 'missing Commerce credentials: set COMMERCE_CONSUMER_KEY, COMMERCE_CONSUMER_SECRET, COMMERCE_ACCESS_TOKEN, COMMERCE_ACCESS_TOKEN_SECRET (OAuth 1.0a integration) or OAUTH_CLIENT_ID/OAUTH_CLIENT_SECRET (IMS)', {
-    code: 'missing_input',
-    details: [{ path: '/COMMERCE_CONSUMER_KEY', message: 'required unless OAUTH_CLIENT_ID is set' }],
-  });
+  throw new RetryableError(
+    500,
+    'missing Commerce credentials: set COMMERCE_CONSUMER_KEY, COMMERCE_CONSUMER_SECRET, COMMERCE_ACCESS_TOKEN, COMMERCE_ACCESS_TOKEN_SECRET (OAuth 1.0a integration) or OAUTH_CLIENT_ID/OAUTH_CLIENT_SECRET (IMS)',
+    {
+      code: 'missing_input',
+      details: [{ path: '/COMMERCE_CONSUMER_KEY', message: 'required unless OAUTH_CLIENT_ID is set' }],
+    },
+  );
 }
 
 /** Commerce REST payload types for the calls the handlers make (the subset we send). */
@@ -150,17 +159,35 @@ export class CommerceClient {
     return callTarget({ target: 'Commerce', method, url, headers, body, timeoutMs: this.timeoutMs });
   }
 
-  createProduct(product: CommerceProduct) { return this.request('POST', 'V1/products', { product }); }
-  updateProduct(product: CommerceProduct) { return this.request('PUT', `V1/products/${seg(product.sku)}`, { product }); }
-  deleteProduct(sku: string) { return this.request('DELETE', `V1/products/${seg(sku)}`); }
+  createProduct(product: CommerceProduct) {
+    return this.request('POST', 'V1/products', { product });
+  }
+  updateProduct(product: CommerceProduct) {
+    return this.request('PUT', `V1/products/${seg(product.sku)}`, { product });
+  }
+  deleteProduct(sku: string) {
+    return this.request('DELETE', `V1/products/${seg(sku)}`);
+  }
 
-  createCustomer(customer: CommerceCustomer) { return this.request('POST', 'V1/customers', { customer }); }
-  updateCustomer(id: number | string, customer: CommerceCustomer) { return this.request('PUT', `V1/customers/${seg(id)}`, { customer }); }
-  deleteCustomer(id: number | string) { return this.request('DELETE', `V1/customers/${seg(id)}`); }
+  createCustomer(customer: CommerceCustomer) {
+    return this.request('POST', 'V1/customers', { customer });
+  }
+  updateCustomer(id: number | string, customer: CommerceCustomer) {
+    return this.request('PUT', `V1/customers/${seg(id)}`, { customer });
+  }
+  deleteCustomer(id: number | string) {
+    return this.request('DELETE', `V1/customers/${seg(id)}`);
+  }
 
-  createCustomerGroup(group: CommerceCustomerGroup) { return this.request('POST', 'V1/customerGroups', { group }); }
-  updateCustomerGroup(id: number | string, group: CommerceCustomerGroup) { return this.request('PUT', `V1/customerGroups/${seg(id)}`, { group }); }
-  deleteCustomerGroup(id: number | string) { return this.request('DELETE', `V1/customerGroups/${seg(id)}`); }
+  createCustomerGroup(group: CommerceCustomerGroup) {
+    return this.request('POST', 'V1/customerGroups', { group });
+  }
+  updateCustomerGroup(id: number | string, group: CommerceCustomerGroup) {
+    return this.request('PUT', `V1/customerGroups/${seg(id)}`, { group });
+  }
+  deleteCustomerGroup(id: number | string) {
+    return this.request('DELETE', `V1/customerGroups/${seg(id)}`);
+  }
 
   addOrderComment(orderId: number | string, statusHistory: CommerceStatusHistory) {
     return this.request('POST', `V1/orders/${seg(orderId)}/comments`, { statusHistory });
@@ -168,7 +195,9 @@ export class CommerceClient {
   createShipment(orderId: number | string, shipment: CommerceShipmentRequest) {
     return this.request('POST', `V1/order/${seg(orderId)}/ship`, shipment);
   }
-  updateShipment(entity: CommerceShipmentEntity) { return this.request('POST', 'V1/shipment', { entity }); }
+  updateShipment(entity: CommerceShipmentEntity) {
+    return this.request('POST', 'V1/shipment', { entity });
+  }
 
   updateSourceItems(sourceItems: CommerceSourceItem[]) {
     return this.request('POST', 'V1/inventory/source-items', { sourceItems });
@@ -182,7 +211,11 @@ function seg(v: string | number): string {
 /** Client from action inputs: COMMERCE_BASE_URL (e.g. https://shop.example.com/rest/) + auth. */
 export function commerceClientFromParams(params: Params): CommerceClient {
   return new CommerceClient({
-    baseUrl: requiredInput(params, 'COMMERCE_BASE_URL', 'where the Commerce REST API is, e.g. https://shop.example.com/rest/'),
+    baseUrl: requiredInput(
+      params,
+      'COMMERCE_BASE_URL',
+      'where the Commerce REST API is, e.g. https://shop.example.com/rest/',
+    ),
     auth: commerceAuthFromParams(params),
     timeoutMs: targetTimeout(params, DEFAULT_TARGET_TIMEOUT_MS),
   });

@@ -97,7 +97,9 @@ export function imsTokenFromParams(params: Params): ImsTokenSource {
   const clientSecret = requiredInput(params, 'OAUTH_CLIENT_SECRET', 'IMS credentials');
   const baseUrl = optionalInput(params, 'OAUTH_BASE_URL');
   const scopes = parseScopes(optionalInput(params, 'OAUTH_SCOPES'));
-  return { token: () => getImsToken({ clientId, clientSecret, scopes, ...(baseUrl === undefined ? {} : { baseUrl }) }) };
+  return {
+    token: () => getImsToken({ clientId, clientSecret, scopes, ...(baseUrl === undefined ? {} : { baseUrl }) }),
+  };
 }
 
 /** Forget a cached token (e.g. after the API it was sent to answered 401). */
@@ -127,12 +129,19 @@ async function fetchToken(c: ImsCredentials, now: () => number): Promise<CachedT
       timeoutMs: c.timeoutMs ?? 10_000,
     });
   } catch (err) {
-    throw new RetryableError(503, 'IMS token endpoint unreachable (network or timeout)', { code: 'ims_unavailable', cause: err });
+    throw new RetryableError(503, 'IMS token endpoint unreachable (network or timeout)', {
+      code: 'ims_unavailable',
+      cause: err,
+    });
   }
   if (res.status === 400 || res.status === 401 || res.status === 403) {
-    throw new RetryableError(500, `IMS refused the client credentials (HTTP ${res.status}): check OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET and OAUTH_SCOPES`, {
-      code: 'misconfigured',
-    });
+    throw new RetryableError(
+      500,
+      `IMS refused the client credentials (HTTP ${res.status}): check OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET and OAUTH_SCOPES`,
+      {
+        code: 'misconfigured',
+      },
+    );
   }
   if (res.status < 200 || res.status >= 300) {
     const retryAfter = Number(res.headers['retry-after']);

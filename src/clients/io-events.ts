@@ -27,7 +27,9 @@ export const DEFAULT_MANAGEMENT_BASE_URL = 'https://api.adobe.io/events/';
  * the publisher sets to its provider's URN.
  */
 export type EventDraft = {
-  [K in keyof PublishedEvent as string extends K ? never : number extends K ? never : K extends 'source' ? never : K]: PublishedEvent[K];
+  [
+    K in keyof PublishedEvent as string extends K ? never : number extends K ? never : K extends 'source' ? never : K
+  ]: PublishedEvent[K];
 };
 
 export interface PublishConfig {
@@ -57,7 +59,8 @@ export function publishConfigFrom(params: Record<string, unknown>): PublishConfi
   if (!providerId && !consumerId) missing.push('BACKOFFICE_PROVIDER_ID or IO_CONSUMER_ID');
   if (missing.length > 0) throw misconfigured(`the webhook is missing the input(s) ${missing.join(', ')}`);
   const management = str(params.IO_MANAGEMENT_BASE_URL) ?? DEFAULT_MANAGEMENT_BASE_URL;
-  const namespace = str(params.AIO_runtime_namespace) ?? str(params.AIO_RUNTIME_NAMESPACE) ?? str(process.env.__OW_NAMESPACE);
+  const namespace =
+    str(params.AIO_runtime_namespace) ?? str(params.AIO_RUNTIME_NAMESPACE) ?? str(process.env.__OW_NAMESPACE);
   const labels = [providerLabel(BACKOFFICE_PROVIDER, namespace), BACKOFFICE_PROVIDER.label];
   const timeout = Number(params.IO_EVENTS_TIMEOUT_MS);
   return {
@@ -131,7 +134,8 @@ export async function resolveProviderId(cfg: PublishConfig): Promise<string> {
   } catch (err) {
     throw fromLibError(err, cfg, 'the I/O Events management API');
   }
-  const found = (((list as { _embedded?: { providers?: ProviderLike[] } })?._embedded?.providers ?? []) as ProviderLike[]);
+  const found = ((list as { _embedded?: { providers?: ProviderLike[] } })?._embedded?.providers ??
+    []) as ProviderLike[];
   for (const label of cfg.providerLabels) {
     const p = found.find((x) => x.label === label && typeof x.id === 'string');
     if (p) {
@@ -156,7 +160,10 @@ function fromLibError(err: unknown, cfg: PublishConfig, what: string, seen?: See
   }
   if (status === 401 || status === 403) {
     invalidateImsToken(cfg.ims);
-    return misconfigured(`${what} refused the credentials (HTTP ${status}): check OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_ORG_ID and the project's I/O Events API`, err);
+    return misconfigured(
+      `${what} refused the credentials (HTTP ${status}): check OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_ORG_ID and the project's I/O Events API`,
+      err,
+    );
   }
   if (status !== undefined && status >= 400 && status < 500) {
     // e.g. the provider was deleted and created again under a new id: look it up afresh next time
@@ -166,10 +173,14 @@ function fromLibError(err: unknown, cfg: PublishConfig, what: string, seen?: See
       err,
     );
   }
-  return new RetryableError(503, `${what} is unavailable${status ? ` (HTTP ${status})` : ' (network error or timeout)'}`, {
-    code: 'publish_unavailable',
-    cause: err,
-  });
+  return new RetryableError(
+    503,
+    `${what} is unavailable${status ? ` (HTTP ${status})` : ' (network error or timeout)'}`,
+    {
+      code: 'publish_unavailable',
+      cause: err,
+    },
+  );
 }
 
 interface Seen {
@@ -177,7 +188,11 @@ interface Seen {
   retryAfter?: number;
 }
 
-type RetryOn = (attempt: number, error: unknown, response: { status: number; headers: { get(name: string): string | null } } | null) => boolean;
+type RetryOn = (
+  attempt: number,
+  error: unknown,
+  response: { status: number; headers: { get(name: string): string | null } } | null,
+) => boolean;
 interface RetryOnHook {
   __getRetryOn?: (retries: number) => RetryOn;
 }

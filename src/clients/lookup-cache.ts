@@ -49,7 +49,14 @@ export class LookupCache {
   }
 
   /** The value for `url`: memory, in-flight, State, a lease holder's result, or `fetch()`. */
-  async get(url: string, ttlSeconds: number, state: StateStore | undefined, fetch: () => Promise<unknown>, log?: Logger, leaseMs = 10_000): Promise<unknown> {
+  async get(
+    url: string,
+    ttlSeconds: number,
+    state: StateStore | undefined,
+    fetch: () => Promise<unknown>,
+    log?: Logger,
+    leaseMs = 10_000,
+  ): Promise<unknown> {
     if (ttlSeconds <= 0) {
       this.stats.fetches++;
       return fetch();
@@ -78,7 +85,11 @@ export class LookupCache {
     this.memory.set(key, { value, expiresAt });
   }
 
-  private async fromState(state: StateStore, key: string, log?: Logger): Promise<{ value: unknown; at: number } | undefined> {
+  private async fromState(
+    state: StateStore,
+    key: string,
+    log?: Logger,
+  ): Promise<{ value: unknown; at: number } | undefined> {
     const text = await quiet(log, () => state.get(`lookup.c.${key}`));
     if (text === undefined) return undefined;
     try {
@@ -89,7 +100,14 @@ export class LookupCache {
     }
   }
 
-  private async load(key: string, ttlSeconds: number, state: StateStore | undefined, fetch: () => Promise<unknown>, log: Logger | undefined, leaseMs: number): Promise<unknown> {
+  private async load(
+    key: string,
+    ttlSeconds: number,
+    state: StateStore | undefined,
+    fetch: () => Promise<unknown>,
+    log: Logger | undefined,
+    leaseMs: number,
+  ): Promise<unknown> {
     const ttlMs = ttlSeconds * 1000;
     if (state) {
       const cached = await this.fromState(state, key, log);
@@ -134,7 +152,14 @@ export class LookupCache {
     return this.fetchAndStore(key, ttlMs, ttlSeconds, state, fetch, log);
   }
 
-  private async fetchAndStore(key: string, ttlMs: number, ttlSeconds: number, state: StateStore | undefined, fetch: () => Promise<unknown>, log: Logger | undefined): Promise<unknown> {
+  private async fetchAndStore(
+    key: string,
+    ttlMs: number,
+    ttlSeconds: number,
+    state: StateStore | undefined,
+    fetch: () => Promise<unknown>,
+    log: Logger | undefined,
+  ): Promise<unknown> {
     this.stats.fetches++;
     const value = await fetch();
     const at = this.now();
@@ -142,7 +167,8 @@ export class LookupCache {
     if (state) {
       const text = JSON.stringify({ at, value });
       // State values are limited to 1 MB; a bigger entity stays in memory only
-      if (Buffer.byteLength(text) < 1_000_000) await quiet(log, () => state.put(`lookup.c.${key}`, text, Math.max(1, ttlSeconds)));
+      if (Buffer.byteLength(text) < 1_000_000)
+        await quiet(log, () => state.put(`lookup.c.${key}`, text, Math.max(1, ttlSeconds)));
     }
     return value;
   }
@@ -155,11 +181,12 @@ async function quiet<T>(log: Logger | undefined, fn: () => Promise<T>): Promise<
   try {
     return await fn();
   } catch (err) {
-    log?.debug(`lookup cache: State unavailable (${err instanceof Error ? err.message : String(err)}), using memory only`);
+    log?.debug(
+      `lookup cache: State unavailable (${err instanceof Error ? err.message : String(err)}), using memory only`,
+    );
     return undefined;
   }
 }
 
 /** One cache per warm container. */
 export const lookupCache = new LookupCache();
-

@@ -36,7 +36,10 @@ export interface LookupConfig {
 }
 
 function pick(params: Params, prefix: string, name: string): string | undefined {
-  return optionalInput(params, `${prefix}_${name}`) ?? (prefix === 'LOOKUP' ? undefined : optionalInput(params, `LOOKUP_${name}`));
+  return (
+    optionalInput(params, `${prefix}_${name}`) ??
+    (prefix === 'LOOKUP' ? undefined : optionalInput(params, `LOOKUP_${name}`))
+  );
 }
 
 function nonNegativeInt(params: Params, prefix: string, name: string, fallback: number): number {
@@ -44,7 +47,10 @@ function nonNegativeInt(params: Params, prefix: string, name: string, fallback: 
   if (v === undefined) return fallback;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) {
-    throw new RetryableError(500, `input ${prefix}_${name} must be a whole number >= 0, got "${v}"`, { code: 'bad_input', details: [{ path: `/${prefix}_${name}`, message: 'whole number >= 0' }] });
+    throw new RetryableError(500, `input ${prefix}_${name} must be a whole number >= 0, got "${v}"`, {
+      code: 'bad_input',
+      details: [{ path: `/${prefix}_${name}`, message: 'whole number >= 0' }],
+    });
   }
   return n;
 }
@@ -52,10 +58,14 @@ function nonNegativeInt(params: Params, prefix: string, name: string, fallback: 
 export function lookupConfigFrom(params: Params, prefix = 'LOOKUP', target = 'query API'): LookupConfig {
   const url = pick(params, prefix, 'BASE_URL');
   if (url === undefined) {
-    throw new RetryableError(500, `missing input ${prefix}_BASE_URL${prefix === 'LOOKUP' ? '' : ' (or LOOKUP_BASE_URL)'}: where the ${target} is, e.g. https://query.example.com/api/`, {
-      code: 'missing_input',
-      details: [{ path: `/${prefix}_BASE_URL`, message: 'required' }],
-    });
+    throw new RetryableError(
+      500,
+      `missing input ${prefix}_BASE_URL${prefix === 'LOOKUP' ? '' : ' (or LOOKUP_BASE_URL)'}: where the ${target} is, e.g. https://query.example.com/api/`,
+      {
+        code: 'missing_input',
+        details: [{ path: `/${prefix}_BASE_URL`, message: 'required' }],
+      },
+    );
   }
   const headers: Record<string, string> = {};
   const key = pick(params, prefix, 'API_KEY');
@@ -76,9 +86,13 @@ export function lookupConfigFrom(params: Params, prefix = 'LOOKUP', target = 'qu
 export function expandPath(template: string, fields: Record<string, unknown>): string {
   return template.replace(/\{([A-Za-z0-9_.]+)\}/g, (_m, name: string) => {
     let cur: unknown = fields;
-    for (const part of name.split('.')) cur = typeof cur === 'object' && cur !== null ? (cur as Record<string, unknown>)[part] : undefined;
+    for (const part of name.split('.'))
+      cur = typeof cur === 'object' && cur !== null ? (cur as Record<string, unknown>)[part] : undefined;
     if (typeof cur !== 'string' && typeof cur !== 'number') {
-      throw new FinalError(422, `lookup path ${template} needs the event field ${name}`, { code: 'lookup_field_missing', details: [{ path: `/data/${name.replace(/\./g, '/')}`, message: 'required for the lookup' }] });
+      throw new FinalError(422, `lookup path ${template} needs the event field ${name}`, {
+        code: 'lookup_field_missing',
+        details: [{ path: `/data/${name.replace(/\./g, '/')}`, message: 'required for the lookup' }],
+      });
     }
     return encodeURIComponent(String(cur));
   });
@@ -93,7 +107,10 @@ export function pathFor(params: Params, code: string, fallback: string): string 
     try {
       map = JSON.parse(raw);
     } catch {
-      throw new RetryableError(500, 'LOOKUP_PATHS is not valid JSON', { code: 'bad_input', details: [{ path: '/LOOKUP_PATHS', message: 'JSON object {event code: path}' }] });
+      throw new RetryableError(500, 'LOOKUP_PATHS is not valid JSON', {
+        code: 'bad_input',
+        details: [{ path: '/LOOKUP_PATHS', message: 'JSON object {event code: path}' }],
+      });
     }
   }
   const p = typeof map === 'object' && map !== null ? (map as Record<string, unknown>)[code] : undefined;
@@ -101,16 +118,30 @@ export function pathFor(params: Params, code: string, fallback: string): string 
 }
 
 /** GET one entity from the query API, through the cache. */
-export async function lookupEntity(cfg: LookupConfig, path: string, state: StateStore | undefined, log?: Logger, cache: LookupCache = lookupCache): Promise<unknown> {
+export async function lookupEntity(
+  cfg: LookupConfig,
+  path: string,
+  state: StateStore | undefined,
+  log?: Logger,
+  cache: LookupCache = lookupCache,
+): Promise<unknown> {
   const url = cfg.baseUrl + path.replace(/^\/+/, '');
   return cache.get(
     url,
     cfg.ttlSeconds,
     state,
     async () => {
-      const res = await callTarget({ target: cfg.target, method: 'GET', url, headers: cfg.headers, timeoutMs: cfg.timeoutMs });
+      const res = await callTarget({
+        target: cfg.target,
+        method: 'GET',
+        url,
+        headers: cfg.headers,
+        timeoutMs: cfg.timeoutMs,
+      });
       if (typeof res.body !== 'object' || res.body === null) {
-        throw new RetryableError(502, `${cfg.target} answered ${res.status} without a JSON entity for ${path}`, { code: 'lookup_bad_answer' });
+        throw new RetryableError(502, `${cfg.target} answered ${res.status} without a JSON entity for ${path}`, {
+          code: 'lookup_bad_answer',
+        });
       }
       return res.body;
     },

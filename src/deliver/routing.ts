@@ -105,7 +105,8 @@ export function parseRoutesOverride(raw: unknown): RoutesOverride {
       route.action = o.action;
     }
     if (o.filters !== undefined) {
-      if (!Array.isArray(o.filters)) throw misconfigured(`route "${code}": filters must be an array`, `${code}/filters`);
+      if (!Array.isArray(o.filters))
+        throw misconfigured(`route "${code}": filters must be an array`, `${code}/filters`);
       route.filters = o.filters.map((f: unknown, i) => parseFilter(f, `${code}/filters/${i}`));
     }
     out[code] = route;
@@ -118,7 +119,8 @@ function parseFilter(f: unknown, path: string): InclusionFilter {
     throw misconfigured(`filter ${path} must be {"field": "value.x", "include": [..]}`, path);
   }
   const include = f.include.filter((v): v is FilterValue => ['string', 'number', 'boolean'].includes(typeof v));
-  if (include.length !== f.include.length) throw misconfigured(`filter ${path}: include holds strings, numbers or booleans`, `${path}/include`);
+  if (include.length !== f.include.length)
+    throw misconfigured(`filter ${path}: include holds strings, numbers or booleans`, `${path}/include`);
   return { field: f.field, include };
 }
 
@@ -135,7 +137,11 @@ export interface FilterSubject {
 export function rejectingFilter(route: Route, subject: FilterSubject): InclusionFilter | undefined {
   for (const f of route.filters) {
     const v = readPath(subject, f.field);
-    const hit = (Array.isArray(v) ? v : [v]).some((x) => (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') && f.include.some((inc) => String(inc) === String(x)));
+    const hit = (Array.isArray(v) ? v : [v]).some(
+      (x) =>
+        (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') &&
+        f.include.some((inc) => String(inc) === String(x)),
+    );
     if (!hit) return f;
   }
   return undefined;
@@ -156,7 +162,10 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function misconfigured(message: string, at = ''): RetryableError {
-  return new RetryableError(500, message, { code: 'bad_routes', details: [{ path: `/ROUTES_OVERRIDE${at ? `/${at}` : ''}`, message }] });
+  return new RetryableError(500, message, {
+    code: 'bad_routes',
+    details: [{ path: `/ROUTES_OVERRIDE${at ? `/${at}` : ''}`, message }],
+  });
 }
 
 const COMMERCE_PREFIXED = /^com\.adobe\.commerce\.([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)\.observer\.(.+)$/;
@@ -168,7 +177,11 @@ const COMMERCE_PREFIXED = /^com\.adobe\.commerce\.([A-Za-z0-9_-]+(?:\.[A-Za-z0-9
  * receives events of its own registration, so any prefix there is ours, and a handler need not
  * repeat the consumer's EVENT_PREFIX to work.
  */
-export function resolveEvent<E>(find: (code: string, prefix?: string) => E | undefined, type: string, prefix: string | undefined): E | undefined {
+export function resolveEvent<E>(
+  find: (code: string, prefix?: string) => E | undefined,
+  type: string,
+  prefix: string | undefined,
+): E | undefined {
   const direct = find(type, prefix);
   if (direct) return direct;
   const m = COMMERCE_PREFIXED.exec(type);

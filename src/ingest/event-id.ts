@@ -12,7 +12,9 @@ import crypto from 'node:crypto';
 export const ID_NAMESPACE = '636f6d6d-6572-6365-2d65-76656e747321';
 const NAMESPACE_TEXT = 'commerce-events!';
 const sha1Hex: (data: string) => string =
-  typeof crypto.hash === 'function' ? (data) => crypto.hash('sha1', data, 'hex') : (data) => crypto.createHash('sha1').update(data).digest('hex');
+  typeof crypto.hash === 'function'
+    ? (data) => crypto.hash('sha1', data, 'hex')
+    : (data) => crypto.createHash('sha1').update(data).digest('hex');
 
 export function eventId(uid: string, code: string): string {
   const h = sha1Hex(`${NAMESPACE_TEXT}${code}\n${uid}`);

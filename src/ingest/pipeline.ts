@@ -96,13 +96,18 @@ const bad = (message: string, code: string) => new FinalError(400, message, { co
 export function admit(source: Pick<Source<unknown>, 'post' | 'plain'>, params: RawHttpParams): Admitted {
   const method = params.__ow_method;
   if (method !== undefined && method.toLowerCase() !== 'post') {
-    throw new FinalError(405, `method ${method.toUpperCase()} not allowed: ${source.post}`, { code: 'method_not_allowed', headers: { allow: 'POST' } });
+    throw new FinalError(405, `method ${method.toUpperCase()} not allowed: ${source.post}`, {
+      code: 'method_not_allowed',
+      headers: { allow: 'POST' },
+    });
   }
   const plain = source.plain(params);
   const body = plain ? plain.body : rawBody(params);
   const size = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   if (size > MAX_BODY_BYTES) {
-    throw new FinalError(413, `request body is ${size} bytes, over the limit of ${MAX_BODY_BYTES}`, { code: 'payload_too_large' });
+    throw new FinalError(413, `request body is ${size} bytes, over the limit of ${MAX_BODY_BYTES}`, {
+      code: 'payload_too_large',
+    });
   }
   authenticate(authConfigFrom(params), (params.__ow_headers ?? {}) as Headers, body);
   const text = typeof body === 'string' ? body : body.toString('utf8');
@@ -115,7 +120,11 @@ export function admit(source: Pick<Source<unknown>, 'post' | 'plain'>, params: R
 }
 
 /** One request through the pipeline; never throws, answers the kit's result shapes. */
-export async function ingest<R>(source: Source<R>, params: RawHttpParams, deps: IngestDeps = {}): Promise<IngestResult<R>> {
+export async function ingest<R>(
+  source: Source<R>,
+  params: RawHttpParams,
+  deps: IngestDeps = {},
+): Promise<IngestResult<R>> {
   const log = (deps.logger ?? ((p: RawHttpParams) => createLogger(source.logger, p.LOG_LEVEL)))(params);
   const started = Date.now();
   const fields: LineFields = { action: source.action };
@@ -142,6 +151,9 @@ export async function ingest<R>(source: Source<R>, params: RawHttpParams, deps: 
 }
 
 /** The web action of a source: `export const main = ingestAction(source)`. */
-export function ingestAction<R>(source: Source<R>, deps: IngestDeps = {}): (params: RawHttpParams) => Promise<IngestResult<R>> {
+export function ingestAction<R>(
+  source: Source<R>,
+  deps: IngestDeps = {},
+): (params: RawHttpParams) => Promise<IngestResult<R>> {
   return (params) => ingest(source, params, deps);
 }

@@ -40,7 +40,8 @@ export function structureProblems(raw: string, parsed: unknown): ErrorDetail[] {
     if (v === null || typeof v !== 'object') continue;
     if (depth >= MAX_DEPTH) return [{ path: path || '/', message: `is nested more than ${MAX_DEPTH} levels deep` }];
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) if (v[i] !== null && typeof v[i] === 'object') stack.push({ v: v[i], path: `${path}/${i}`, depth: depth + 1 });
+      for (let i = 0; i < v.length; i++)
+        if (v[i] !== null && typeof v[i] === 'object') stack.push({ v: v[i], path: `${path}/${i}`, depth: depth + 1 });
       continue;
     }
     for (const k of Object.keys(v)) {

@@ -100,11 +100,16 @@ export async function callTarget(call: TargetCall): Promise<TargetResponse> {
 
 function finalCode(status: number): string {
   switch (status) {
-    case 400: return 'target_bad_request';
-    case 404: return 'target_not_found';
-    case 409: return 'target_conflict';
-    case 422: return 'target_unprocessable';
-    default: return 'target_rejected';
+    case 400:
+      return 'target_bad_request';
+    case 404:
+      return 'target_not_found';
+    case 409:
+      return 'target_conflict';
+    case 422:
+      return 'target_unprocessable';
+    default:
+      return 'target_rejected';
   }
 }
 
@@ -124,11 +129,16 @@ function parseBody(text: string): unknown {
 export function targetMessage(body: unknown, text: string): string | undefined {
   if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
     const rec = body as Record<string, unknown>;
-    const raw = typeof rec.message === 'string' ? rec.message
-      : typeof rec.error === 'string' ? rec.error
-        : typeof rec.error === 'object' && rec.error !== null && typeof (rec.error as Record<string, unknown>).message === 'string'
-          ? (rec.error as Record<string, string>).message
-          : undefined;
+    const raw =
+      typeof rec.message === 'string'
+        ? rec.message
+        : typeof rec.error === 'string'
+          ? rec.error
+          : typeof rec.error === 'object' &&
+              rec.error !== null &&
+              typeof (rec.error as Record<string, unknown>).message === 'string'
+            ? (rec.error as Record<string, string>).message
+            : undefined;
     if (raw === undefined) return undefined;
     return fillPlaceholders(raw, rec.parameters).slice(0, 500);
   }

@@ -22,7 +22,10 @@ export function optionalInput(params: Params, name: string): string | undefined 
 export function requiredInput(params: Params, name: string, why: string): string {
   const v = optionalInput(params, name);
   if (v === undefined) {
-    throw new RetryableError(500, `missing input ${name} (${why})`, { code: 'missing_input', details: [{ path: `/${name}`, message: 'required' }] });
+    throw new RetryableError(500, `missing input ${name} (${why})`, {
+      code: 'missing_input',
+      details: [{ path: `/${name}`, message: 'required' }],
+    });
   }
   return v;
 }
@@ -33,7 +36,10 @@ export function intInput(params: Params, name: string, fallback: number): number
   if (v === undefined) return fallback;
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) {
-    throw new RetryableError(500, `input ${name} must be a positive integer, got "${v}"`, { code: 'bad_input', details: [{ path: `/${name}`, message: 'positive integer' }] });
+    throw new RetryableError(500, `input ${name} must be a positive integer, got "${v}"`, {
+      code: 'bad_input',
+      details: [{ path: `/${name}`, message: 'positive integer' }],
+    });
   }
   return n;
 }
@@ -42,7 +48,6 @@ export function intInput(params: Params, name: string, fallback: number): number
 export function baseUrl(value: string): string {
   return value.endsWith('/') ? value : `${value}/`;
 }
-
 
 /**
  * Timeout of one target call: TARGET_TIMEOUT_MS (or the default), but never past this

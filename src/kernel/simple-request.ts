@@ -13,7 +13,11 @@ export interface SimpleResponse {
 }
 
 export class RequestFailed extends Error {
-  constructor(message: string, readonly timedOut: boolean, cause?: unknown) {
+  constructor(
+    message: string,
+    readonly timedOut: boolean,
+    cause?: unknown,
+  ) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = 'RequestFailed';
   }
@@ -37,12 +41,20 @@ export function simpleRequest(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', (e) => reject(new RequestFailed(`response from ${u.origin} broke off`, false, e)));
       },
     );
-    req.on('timeout', () => req.destroy(new RequestFailed(`no answer from ${u.origin} within ${opts.timeoutMs ?? 10_000} ms`, true)));
-    req.on('error', (e) => reject(e instanceof RequestFailed ? e : new RequestFailed(`request to ${u.origin} failed: ${e.message}`, false, e)));
+    req.on('timeout', () =>
+      req.destroy(new RequestFailed(`no answer from ${u.origin} within ${opts.timeoutMs ?? 10_000} ms`, true)),
+    );
+    req.on('error', (e) =>
+      reject(
+        e instanceof RequestFailed ? e : new RequestFailed(`request to ${u.origin} failed: ${e.message}`, false, e),
+      ),
+    );
     req.end(body);
   });
 }

@@ -38,7 +38,10 @@ export interface WebhookTarget {
 export type OutboundTarget = WebhookTarget;
 
 function bad(message: string, path: string): RetryableError {
-  return new RetryableError(500, message, { code: 'bad_targets', details: [{ path: `/OUTBOUND_TARGETS${path}`, message }] });
+  return new RetryableError(500, message, {
+    code: 'bad_targets',
+    details: [{ path: `/OUTBOUND_TARGETS${path}`, message }],
+  });
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -50,7 +53,8 @@ function resolve(v: unknown, params: Record<string, unknown>, path: string): str
   const m = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(v);
   if (!m) return v;
   const ref = params[m[1] as string];
-  if (typeof ref !== 'string' || ref.trim() === '' || ref === v) throw bad(`${path} names the input ${m[1]}, which is not set`, path);
+  if (typeof ref !== 'string' || ref.trim() === '' || ref === v)
+    throw bad(`${path} names the input ${m[1]}, which is not set`, path);
   return ref.trim();
 }
 
@@ -69,25 +73,37 @@ export function parseTargets(raw: unknown, params: Record<string, unknown>): Out
   return value.map((t: unknown, i): OutboundTarget => {
     const at = `/${i}`;
     if (!isRecord(t)) throw bad('a target must be an object', at);
-    if (typeof t.name !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(t.name)) throw bad('name must be 1 to 64 letters, digits, - _ .', `${at}/name`);
+    if (typeof t.name !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(t.name))
+      throw bad('name must be 1 to 64 letters, digits, - _ .', `${at}/name`);
     if (names.has(t.name)) throw bad(`two targets are named ${t.name}`, `${at}/name`);
     names.add(t.name);
-    if (t.type !== 'webhook') throw bad('type must be "webhook" (batch files are written by the batch sink)', `${at}/type`);
+    if (t.type !== 'webhook')
+      throw bad('type must be "webhook" (batch files are written by the batch sink)', `${at}/type`);
     const url = resolve(t.url, params, `${at}/url`);
     if (!url || !/^https?:\/\//.test(url)) throw bad('url must be an http(s) URL', `${at}/url`);
     const apiKey = resolve(t.apiKey, params, `${at}/apiKey`);
     const secret = resolve(t.secret, params, `${at}/secret`);
-    if (secret !== undefined && !secret.startsWith('whsec_')) throw bad('secret must be a Standard Webhooks secret (whsec_...)', `${at}/secret`);
+    if (secret !== undefined && !secret.startsWith('whsec_'))
+      throw bad('secret must be a Standard Webhooks secret (whsec_...)', `${at}/secret`);
     const timeoutMs = t.timeoutMs === undefined ? 10_000 : Number(t.timeoutMs);
-    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw bad('timeoutMs must be a positive integer', `${at}/timeoutMs`);
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+      throw bad('timeoutMs must be a positive integer', `${at}/timeoutMs`);
     const events = t.events === undefined ? ['*'] : t.events;
-    if (!Array.isArray(events) || !events.every((e): e is string => typeof e === 'string' && e !== '')) throw bad('events must be an array of event codes', `${at}/events`);
+    if (!Array.isArray(events) || !events.every((e): e is string => typeof e === 'string' && e !== ''))
+      throw bad('events must be an array of event codes', `${at}/events`);
     let endsAt: number | undefined;
     if (t.endsAt !== undefined) {
       endsAt = typeof t.endsAt === 'number' ? t.endsAt : Date.parse(String(t.endsAt));
       if (!Number.isFinite(endsAt)) throw bad('endsAt must be an ISO date-time', `${at}/endsAt`);
     }
-    const out: WebhookTarget = { name: t.name, type: 'webhook', url, apiKeyHeader: typeof t.apiKeyHeader === 'string' && t.apiKeyHeader ? t.apiKeyHeader.toLowerCase() : 'x-api-key', timeoutMs, events };
+    const out: WebhookTarget = {
+      name: t.name,
+      type: 'webhook',
+      url,
+      apiKeyHeader: typeof t.apiKeyHeader === 'string' && t.apiKeyHeader ? t.apiKeyHeader.toLowerCase() : 'x-api-key',
+      timeoutMs,
+      events,
+    };
     if (apiKey !== undefined) out.apiKey = apiKey;
     if (secret !== undefined) out.secret = secret;
     if (endsAt !== undefined) out.endsAt = endsAt;

@@ -47,9 +47,17 @@ export function createOutboundDispatcher(opts: DispatcherOptions = {}) {
     const started = Date.now();
     const type = typeof params.type === 'string' ? params.type : undefined;
     const id = typeof params.id === 'string' ? params.id : undefined;
-    const fields: Record<string, string | number | undefined> = { action: 'outbound/dispatch', event: id ?? '-', code: type ?? '-' };
+    const fields: Record<string, string | number | undefined> = {
+      action: 'outbound/dispatch',
+      event: id ?? '-',
+      code: type ?? '-',
+    };
     try {
-      if (!type || !id) throw new FinalError(400, 'not a CloudEvent: type and id are required', { code: 'invalid_event', details: [{ path: type ? '/id' : '/type', message: 'required string' }] });
+      if (!type || !id)
+        throw new FinalError(400, 'not a CloudEvent: type and id are required', {
+          code: 'invalid_event',
+          details: [{ path: type ? '/id' : '/type', message: 'required string' }],
+        });
       // parsed per activation (microseconds): `$NAME` references resolve against this activation's inputs
       const targets = parseTargets(params.OUTBOUND_TARGETS, params);
       const code = stripPrefix(type, optionalInput(params, 'EVENT_PREFIX'));

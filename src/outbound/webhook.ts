@@ -20,15 +20,35 @@ function signerFor(secret: string): Webhook {
 }
 
 /** The headers of one delivery of `body` (the exact JSON text sent). */
-export function webhookHeaders(target: WebhookTarget, event: CloudEvent, body: string, now: Date = new Date()): Record<string, string> {
-  const headers: Record<string, string> = { 'user-agent': 'commerce-events-integration outbound', 'webhook-id': event.id, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)) };
+export function webhookHeaders(
+  target: WebhookTarget,
+  event: CloudEvent,
+  body: string,
+  now: Date = new Date(),
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'user-agent': 'commerce-events-integration outbound',
+    'webhook-id': event.id,
+    'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+  };
   if (target.secret !== undefined) headers['webhook-signature'] = signerFor(target.secret).sign(event.id, now, body);
   if (target.apiKey !== undefined) headers[target.apiKeyHeader] = target.apiKey;
   return headers;
 }
 
-export async function sendWebhook(target: WebhookTarget, event: CloudEvent, now: Date = new Date()): Promise<TargetResponse> {
+export async function sendWebhook(
+  target: WebhookTarget,
+  event: CloudEvent,
+  now: Date = new Date(),
+): Promise<TargetResponse> {
   // callTarget sends JSON.stringify(body): the same text is signed here
   const body = JSON.stringify(event);
-  return callTarget({ target: `webhook target ${target.name}`, method: 'POST', url: target.url, headers: webhookHeaders(target, event, body, now), body: event, timeoutMs: target.timeoutMs });
+  return callTarget({
+    target: `webhook target ${target.name}`,
+    method: 'POST',
+    url: target.url,
+    headers: webhookHeaders(target, event, body, now),
+    body: event,
+    timeoutMs: target.timeoutMs,
+  });
 }

@@ -62,7 +62,12 @@ function fieldHashes(print: Record<string, PrintValue>): Record<string, string> 
 }
 
 /** After a successful write to `system`: remember what was written. */
-export async function rememberWrite(store: StateStore, system: LoopSystem, mark: LoopMark, ttlSeconds: number): Promise<void> {
+export async function rememberWrite(
+  store: StateStore,
+  system: LoopSystem,
+  mark: LoopMark,
+  ttlSeconds: number,
+): Promise<void> {
   await store.put(loopKey(system, mark.entity, mark.id), JSON.stringify(fieldHashes(mark.print)), ttlSeconds);
 }
 

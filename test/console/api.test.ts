@@ -25,7 +25,13 @@ beforeAll(async () => {
     configFile,
     JSON.stringify({
       providers: [{ label: PROVIDER_LABEL, event_metadata: [{ event_code: PRODUCT_CREATE }] }],
-      registrations: [{ name: 'product-consumer', runtime_action: 'shop/consumer', events_of_interest: [{ provider_label: PROVIDER_LABEL, event_code: PRODUCT_CREATE }] }],
+      registrations: [
+        {
+          name: 'product-consumer',
+          runtime_action: 'shop/consumer',
+          events_of_interest: [{ provider_label: PROVIDER_LABEL, event_code: PRODUCT_CREATE }],
+        },
+      ],
     }),
   );
   const envFile = path.join(dataDir, 'test.env');
@@ -38,14 +44,22 @@ beforeAll(async () => {
     quiet: true,
     modules: [runtimeModule(), imsModule(), eventsModule({ configFile, tokenCheck: () => true }), consoleModule()],
   });
-  const regs = (await (await fetch(`${p.url}/events/_local/registrations`)).json()) as { registrations: Array<{ events_of_interest: Array<{ provider_id: string }> }> };
+  const regs = (await (await fetch(`${p.url}/events/_local/registrations`)).json()) as {
+    registrations: Array<{ events_of_interest: Array<{ provider_id: string }> }>;
+  };
   const providerId = regs.registrations[0]?.events_of_interest[0]?.provider_id ?? '';
   let n = 0;
   publish = async (sku) => {
     const res = await fetch(`${p.url}/ingress`, {
       method: 'POST',
       headers: { 'content-type': 'application/cloudevents+json', authorization: 'Bearer t', 'x-api-key': 'k' },
-      body: JSON.stringify({ specversion: '1.0', id: `api-${++n}-${Date.now()}`, source: `urn:uuid:${providerId}`, type: PRODUCT_CREATE, data: { sku } }),
+      body: JSON.stringify({
+        specversion: '1.0',
+        id: `api-${++n}-${Date.now()}`,
+        source: `urn:uuid:${providerId}`,
+        type: PRODUCT_CREATE,
+        data: { sku },
+      }),
     });
     expect(res.status).toBe(200);
     return res.headers.get('x-adobe-event-id') ?? '';
@@ -97,7 +111,11 @@ test('the live stream carries events, deliveries and activations; lists filter a
   await done;
   req.destroy();
 
-  const list = async (q: string) => (await (await fetch(`${p.url}/console/api/activations${q}`)).json()) as { activations: Array<Record<string, unknown>>; next: string | null };
+  const list = async (q: string) =>
+    (await (await fetch(`${p.url}/console/api/activations${q}`)).json()) as {
+      activations: Array<Record<string, unknown>>;
+      next: string | null;
+    };
   let ok = await list('?action=shop/consumer&status=success');
   for (let i = 0; i < 40 && ok.activations.length === 0; i++) {
     await new Promise((r) => setTimeout(r, 25));
@@ -108,12 +126,21 @@ test('the live stream carries events, deliveries and activations; lists filter a
   expect((await list('?status=application error')).activations).toHaveLength(0);
   expect((await list('?action=other')).activations).toHaveLength(0);
 
-  const one = (await (await fetch(`${p.url}/console/api/activations/${String(ok.activations[0]?.activationId)}`)).json()) as { logs: string[] };
+  const one = (await (
+    await fetch(`${p.url}/console/api/activations/${String(ok.activations[0]?.activationId)}`)
+  ).json()) as { logs: string[] };
   expect(one.logs.join('\n')).toContain('sku=SKU-API-1');
   expect((await fetch(`${p.url}/console/api/activations/nope`)).status).toBe(404);
 
-  const la = (await (await fetch(`${p.url}/console/api/last-attempts?eventIds=${eventId},unknown`)).json()) as { lastAttempts: Record<string, Record<string, unknown>> };
-  expect(la.lastAttempts[eventId]).toMatchObject({ registration: 'product-consumer', attempt: 1, outcome: 'success', responseStatus: 200 });
+  const la = (await (await fetch(`${p.url}/console/api/last-attempts?eventIds=${eventId},unknown`)).json()) as {
+    lastAttempts: Record<string, Record<string, unknown>>;
+  };
+  expect(la.lastAttempts[eventId]).toMatchObject({
+    registration: 'product-consumer',
+    attempt: 1,
+    outcome: 'success',
+    responseStatus: 200,
+  });
   expect(la.lastAttempts.unknown).toBeUndefined();
 });
 
@@ -127,7 +154,12 @@ test('bad filters are refused with the field named', async () => {
 });
 
 test('replay-failed refuses what it cannot replay, naming the field', async () => {
-  const post = (body: unknown) => fetch(`${p.url}/console/api/replay-failed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (body: unknown) =>
+    fetch(`${p.url}/console/api/replay-failed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   let r = await post({ status: 'delivered' });
   expect(r.status).toBe(400);
   expect(((await r.json()) as { field: string }).field).toBe('status');

@@ -8,7 +8,14 @@
  * Screenshots of every page go to test-artifacts/console/.
  */
 import type { Page } from 'puppeteer-core';
-import { CUSTOMER_CREATE, PRODUCT_CREATE, PRODUCT_UPDATE, startConsoleHarness, until, type ConsoleHarness } from './harness';
+import {
+  CUSTOMER_CREATE,
+  PRODUCT_CREATE,
+  PRODUCT_UPDATE,
+  startConsoleHarness,
+  until,
+  type ConsoleHarness,
+} from './harness';
 
 /*
  * The callbacks given to page.evaluate / waitForFunction run in the browser. The project
@@ -43,7 +50,8 @@ interface RegJson {
 }
 
 async function registrations(): Promise<RegJson[]> {
-  return ((await (await fetch(`${h.base}/events/_local/registrations`)).json()) as { registrations: RegJson[] }).registrations;
+  return ((await (await fetch(`${h.base}/events/_local/registrations`)).json()) as { registrations: RegJson[] })
+    .registrations;
 }
 
 async function reg(name: string): Promise<RegJson> {
@@ -109,7 +117,9 @@ afterAll(async () => {
 test('the integrations page lists the registrations with target, events and health', async () => {
   await go('#/integrations');
   await page.waitForSelector('[data-testid=registration-row]');
-  const names = await page.$$eval('[data-testid=registration-row]', (rows) => rows.map((r) => (r as unknown as PageEl).dataset.name));
+  const names = await page.$$eval('[data-testid=registration-row]', (rows) =>
+    rows.map((r) => (r as unknown as PageEl).dataset.name),
+  );
   expect(names.sort()).toEqual(['erp-webhook', 'product-consumer']);
   const row = (await texts('[data-testid=registration-row][data-name=product-consumer]'))[0] ?? '';
   expect(row).toContain('action:shop/consumer');
@@ -129,7 +139,12 @@ test('a POSTed event appears live in the events list, without a reload', async (
   await h.publish(CUSTOMER_CREATE, { email: 'jane.doe@example.com', firstname: 'Jane' });
   await page.waitForSelector(`[data-testid=event-row][data-event-id="${liveEventId}"]`, { timeout: 10_000 });
   // delivered to both registrations, shown live
-  await page.waitForFunction((id: string) => document.querySelector(`[data-testid=event-row][data-event-id="${id}"] [data-status=delivered]`) !== null, { timeout: 10_000 }, liveEventId);
+  await page.waitForFunction(
+    (id: string) =>
+      document.querySelector(`[data-testid=event-row][data-event-id="${id}"] [data-status=delivered]`) !== null,
+    { timeout: 10_000 },
+    liveEventId,
+  );
   // same page object: no reload happened
   expect(await page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(marker);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=event-row]').length >= 2);
@@ -150,7 +165,9 @@ test('filtering by sku finds the event', async () => {
   });
   // and by event code: the customer event is not a product event
   await go(`#/events?type=${CUSTOMER_CREATE}`);
-  const entities = await page.$$eval('[data-testid=event-row]', (rows) => rows.map((r) => (r as unknown as PageEl).dataset.entity));
+  const entities = await page.$$eval('[data-testid=event-row]', (rows) =>
+    rows.map((r) => (r as unknown as PageEl).dataset.entity),
+  );
   expect(entities).toEqual(['jane.doe@example.com']);
   // a time range: nothing received before an hour ago; the "last 15 min" preset finds it
   await go(`#/events?entity=SKU-LIVE-1&until=${Date.now() - 3600_000}`);
@@ -164,7 +181,8 @@ test('filtering by sku finds the event', async () => {
 
 test('the events list pages back and forth', async () => {
   await go('#/events?limit=2');
-  const ids = () => page.$$eval('[data-testid=event-row]', (rows) => rows.map((r) => (r as unknown as PageEl).dataset.eventId));
+  const ids = () =>
+    page.$$eval('[data-testid=event-row]', (rows) => rows.map((r) => (r as unknown as PageEl).dataset.eventId));
   const first = await ids();
   expect(first).toHaveLength(2);
   await click('[data-testid=older]');
@@ -175,7 +193,13 @@ test('the events list pages back and forth', async () => {
   expect(second.some((id) => first.includes(id))).toBe(false);
   await click('[data-testid=newer]');
   await page.waitForFunction(() => !location.hash.includes('before='));
-  await page.waitForFunction((want: string) => JSON.stringify(Array.from(document.querySelectorAll('[data-testid=event-row]')).map((r) => r.dataset.eventId)) === want, {}, JSON.stringify(first));
+  await page.waitForFunction(
+    (want: string) =>
+      JSON.stringify(Array.from(document.querySelectorAll('[data-testid=event-row]')).map((r) => r.dataset.eventId)) ===
+      want,
+    {},
+    JSON.stringify(first),
+  );
 });
 
 test("an event's timeline shows ingest, each attempt's request and response, and the activations with their logs", async () => {
@@ -242,11 +266,16 @@ test('replay after the target recovers delivers it, and the replay is traced', a
   await go('#/rejected');
   await click(`[data-testid=event-row][data-event-id="${failingEventId}"] [data-testid=replay-one]`);
   // live: the row leaves the rejected list once the replayed delivery succeeds
-  await page.waitForSelector(`[data-testid=event-row][data-event-id="${failingEventId}"]`, { hidden: true, timeout: 10_000 });
+  await page.waitForSelector(`[data-testid=event-row][data-event-id="${failingEventId}"]`, {
+    hidden: true,
+    timeout: 10_000,
+  });
   expect(await eventStatus(failingEventId)).toBe('delivered');
   expect(h.target.requests.slice(before).some((r) => r.body.includes('SKU-FAIL-1'))).toBe(true);
   // only the failed delivery was repeated: the consumer that took it is not sent it again
-  const consumerAttempts = (await (await fetch(`${h.base}/events/_local/events/${failingEventId}`)).json()) as { deliveries: Array<{ registration: string; attempts: number }> };
+  const consumerAttempts = (await (await fetch(`${h.base}/events/_local/events/${failingEventId}`)).json()) as {
+    deliveries: Array<{ registration: string; attempts: number }>;
+  };
   expect(consumerAttempts.deliveries.find((d) => d.registration === 'product-consumer')?.attempts).toBe(1);
   await go(`#/events/${failingEventId}`);
   await page.waitForSelector('[data-testid=attempt][data-outcome=success]');
@@ -263,30 +292,54 @@ test('pausing a registration holds its events, resuming delivers them, and the l
   // an empty reason is refused
   await page.waitForSelector('[data-testid=dialog]');
   await click('[data-testid=dialog] [data-testid=dialog-confirm]');
-  expect(await page.$eval('[data-testid=dialog] .dialog-error', (e) => (e as unknown as PageEl).innerText)).toContain('required');
+  expect(await page.$eval('[data-testid=dialog] .dialog-error', (e) => (e as unknown as PageEl).innerText)).toContain(
+    'required',
+  );
   await answerDialog('ERP maintenance window');
-  await page.waitForFunction(() => (document.querySelector('[data-testid=registration-row][data-name=erp-webhook] [data-testid=state]') as unknown as PageEl | null)?.innerText === 'PAUSED');
+  await page.waitForFunction(
+    () =>
+      (
+        document.querySelector(
+          '[data-testid=registration-row][data-name=erp-webhook] [data-testid=state]',
+        ) as unknown as PageEl | null
+      )?.innerText === 'PAUSED',
+  );
   expect((await reg('erp-webhook')).paused).toBe(true);
   // the Paused tab lists it alone
   await click('[data-testid=tab-paused]');
   await page.waitForFunction(() => location.hash === '#/integrations?show=paused');
   await page.waitForSelector('main[data-ready] [data-testid=tab-paused].on');
-  expect(await page.$$eval('[data-testid=registration-row]', (rows) => rows.map((r) => (r as unknown as PageEl).dataset.name))).toEqual(['erp-webhook']);
+  expect(
+    await page.$$eval('[data-testid=registration-row]', (rows) =>
+      rows.map((r) => (r as unknown as PageEl).dataset.name),
+    ),
+  ).toEqual(['erp-webhook']);
 
   const before = h.target.requests.length;
   const heldId = await h.publish(PRODUCT_CREATE, { sku: 'SKU-HELD-1', name: 'Held' });
   await until(async () => (await eventStatus(heldId)) === 'held', 'the event to be held');
   // live: the held count of the paused integration goes up
-  await page.waitForFunction(() => (document.querySelector('[data-testid=registration-row][data-name=erp-webhook] [data-testid=count-held]') as unknown as PageEl | null)?.innerText === '1', {
-    timeout: 10_000,
-  });
+  await page.waitForFunction(
+    () =>
+      (
+        document.querySelector(
+          '[data-testid=registration-row][data-name=erp-webhook] [data-testid=count-held]',
+        ) as unknown as PageEl | null
+      )?.innerText === '1',
+    {
+      timeout: 10_000,
+    },
+  );
   await new Promise((r) => setTimeout(r, 300));
   expect(h.target.requests.slice(before).some((r) => r.body.includes('SKU-HELD-1'))).toBe(false);
   await h.shot('08-integration-paused');
 
   await click('[data-testid=registration-row][data-name=erp-webhook] [data-testid=resume]');
   await answerDialog('maintenance over');
-  await until(() => h.target.requests.slice(before).some((r) => r.body.includes('SKU-HELD-1')), 'the held event to be delivered on resume');
+  await until(
+    () => h.target.requests.slice(before).some((r) => r.body.includes('SKU-HELD-1')),
+    'the held event to be delivered on resume',
+  );
   await until(async () => (await eventStatus(heldId)) === 'delivered', 'the held event to be delivered');
 
   await go(`#/integrations/${erp.registration_id}`);
@@ -306,7 +359,8 @@ test('pausing a registration holds its events, resuming delivers them, and the l
 test('rejected events replay one by one, the selected ones, or all that match the filter', async () => {
   h.target.status = 404; // final: rejected at once, no retry
   const ids: string[] = [];
-  for (const sku of ['SKU-REJ-1', 'SKU-REJ-2', 'SKU-REJ-3']) ids.push(await h.publish(PRODUCT_CREATE, { sku, name: sku }));
+  for (const sku of ['SKU-REJ-1', 'SKU-REJ-2', 'SKU-REJ-3'])
+    ids.push(await h.publish(PRODUCT_CREATE, { sku, name: sku }));
   for (const id of ids) await until(async () => (await eventStatus(id)) === 'rejected', `event ${id} to be rejected`);
   const erp = await reg('erp-webhook');
   await go(`#/rejected?registration=${erp.registration_id}&status=rejected`);
@@ -318,22 +372,30 @@ test('rejected events replay one by one, the selected ones, or all that match th
 
   h.target.status = 200;
   await click(`[data-testid=event-row][data-event-id="${ids[0]}"] [data-testid=select-event]`);
-  expect(await page.$eval('[data-testid=replay-selected]', (b) => (b as unknown as PageEl).innerText)).toBe('Replay selected (1)');
+  expect(await page.$eval('[data-testid=replay-selected]', (b) => (b as unknown as PageEl).innerText)).toBe(
+    'Replay selected (1)',
+  );
   await click('[data-testid=replay-selected]');
   await until(async () => (await eventStatus(ids[0] as string)) === 'delivered', 'the selected event to be delivered');
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid=event-row]').length === 2, { timeout: 10_000 });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=event-row]').length === 2, {
+    timeout: 10_000,
+  });
 
   await click('[data-testid=replay-all]');
   await answerDialog('replay');
   for (const id of ids) await until(async () => (await eventStatus(id)) === 'delivered', `event ${id} to be delivered`);
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid=event-row]').length === 0, { timeout: 10_000 });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=event-row]').length === 0, {
+    timeout: 10_000,
+  });
   await h.shot('11-rejected-replayed');
 });
 
 test('activations can be filtered by action and status, and open with their logs', async () => {
   await go('#/activations?action=shop/consumer&status=success');
   await page.waitForSelector('[data-testid=activation-row]');
-  const actions = await page.$$eval('[data-testid=activation-row]', (rows) => rows.map((r) => (r as unknown as PageEl).dataset.action));
+  const actions = await page.$$eval('[data-testid=activation-row]', (rows) =>
+    rows.map((r) => (r as unknown as PageEl).dataset.action),
+  );
   expect(actions.length).toBeGreaterThanOrEqual(3);
   expect(new Set(actions)).toEqual(new Set(['shop/consumer']));
   const statuses = await texts('[data-testid=activation-row] .badge');
@@ -359,19 +421,32 @@ test('a temporary integration stops by itself at its end date, and the log says 
   await page.$eval('[data-testid=dialog] input[type=datetime-local]', (i) => {
     const d = new Date(Date.now() + 2 * 3600_000);
     const p = (n: number) => String(n).padStart(2, '0');
-    (i as unknown as PageEl).value = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+    (i as unknown as PageEl).value =
+      `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
   });
   await click('[data-testid=dialog] [data-testid=dialog-confirm]');
-  await page.waitForFunction(() => (document.querySelector('[data-testid=registration-row][data-name=product-consumer]') as unknown as PageEl | null)?.innerText.includes('temporary'));
+  await page.waitForFunction(() =>
+    (
+      document.querySelector('[data-testid=registration-row][data-name=product-consumer]') as unknown as PageEl | null
+    )?.innerText.includes('temporary'),
+  );
   // then an end date a moment away (the dialog's precision is a minute)
   await fetch(`${h.base}/events/_local/registrations/${consumer.registration_id}/end-date`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ endsAt: Date.now() + 500 }),
   });
-  await page.waitForFunction(() => (document.querySelector('[data-testid=registration-row][data-name=product-consumer] [data-testid=state]') as unknown as PageEl | null)?.innerText === 'PAUSED', {
-    timeout: 10_000,
-  });
+  await page.waitForFunction(
+    () =>
+      (
+        document.querySelector(
+          '[data-testid=registration-row][data-name=product-consumer] [data-testid=state]',
+        ) as unknown as PageEl | null
+      )?.innerText === 'PAUSED',
+    {
+      timeout: 10_000,
+    },
+  );
   await go(`#/integrations/${consumer.registration_id}`);
   const log = await texts('[data-testid=log-row]');
   expect(log.some((l) => l.includes('end date reached'))).toBe(true);

@@ -46,7 +46,9 @@ export class ControlledTarget {
       req.on('data', (c: string) => (body += c));
       req.on('end', () => {
         this.requests.push({ headers: req.headers, body, at: Date.now() });
-        res.writeHead(this.status, { 'content-type': 'application/json', 'x-target': 'erp-stand-in' }).end(this.status >= 400 ? JSON.stringify({ error: `ERP answers ${this.status}` }) : this.body);
+        res
+          .writeHead(this.status, { 'content-type': 'application/json', 'x-target': 'erp-stand-in' })
+          .end(this.status >= 400 ? JSON.stringify({ error: `ERP answers ${this.status}` }) : this.body);
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
@@ -61,11 +63,18 @@ export class ControlledTarget {
 
 /** chromium: /usr/bin/chromium (scripts/ensure-chromium.sh installs it when missing) */
 export function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((x): x is string => !!x);
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
+    (x): x is string => !!x,
+  );
   for (const c of candidates) if (fs.existsSync(c)) return c;
   const script = path.join(__dirname, '..', '..', 'scripts', 'ensure-chromium.sh');
-  const out = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop() ?? '';
-  if (!out || !fs.existsSync(out)) throw new Error('chromium is not installed and scripts/ensure-chromium.sh could not install it');
+  const out =
+    execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+      .trim()
+      .split('\n')
+      .pop() ?? '';
+  if (!out || !fs.existsSync(out))
+    throw new Error('chromium is not installed and scripts/ensure-chromium.sh could not install it');
   return out;
 }
 
@@ -99,7 +108,12 @@ export async function startConsoleHarness(opts: { timeScale?: number } = {}): Pr
   }
 }
 
-async function startWith(dataDir: string, target: ControlledTarget, cleanup: Array<() => Promise<unknown>>, opts: { timeScale?: number }): Promise<ConsoleHarness> {
+async function startWith(
+  dataDir: string,
+  target: ControlledTarget,
+  cleanup: Array<() => Promise<unknown>>,
+  opts: { timeScale?: number },
+): Promise<ConsoleHarness> {
   const configFile = path.join(dataDir, 'events.json');
   fs.writeFileSync(
     configFile,
@@ -144,7 +158,13 @@ async function startWith(dataDir: string, target: ControlledTarget, cleanup: Arr
     port: 0,
     quiet: true,
     timeScale: opts.timeScale ?? 0.00002,
-    modules: [runtimeModule(), stateModule(), imsModule(), eventsModule({ configFile, verifyWebhooks: false, housekeepingMs: 100 }), consoleModule()],
+    modules: [
+      runtimeModule(),
+      stateModule(),
+      imsModule(),
+      eventsModule({ configFile, verifyWebhooks: false, housekeepingMs: 100 }),
+      consoleModule(),
+    ],
   });
   cleanup.push(() => platform.close());
   const base = platform.url;
@@ -153,11 +173,18 @@ async function startWith(dataDir: string, target: ControlledTarget, cleanup: Arr
   const tokenRes = await fetch(`${base}/ims/token/v3`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: env.OAUTH_CLIENT_ID ?? '', client_secret: env.OAUTH_CLIENT_SECRET ?? '', scope: 'adobeio_api' }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: env.OAUTH_CLIENT_ID ?? '',
+      client_secret: env.OAUTH_CLIENT_SECRET ?? '',
+      scope: 'adobeio_api',
+    }).toString(),
   });
   if (tokenRes.status !== 200) throw new Error(`IMS answered ${tokenRes.status}: ${await tokenRes.text()}`);
   const token = ((await tokenRes.json()) as { access_token: string }).access_token;
-  const regs = (await (await fetch(`${base}/events/_local/registrations`)).json()) as { registrations: Array<{ events_of_interest: Array<{ provider_id: string }> }> };
+  const regs = (await (await fetch(`${base}/events/_local/registrations`)).json()) as {
+    registrations: Array<{ events_of_interest: Array<{ provider_id: string }> }>;
+  };
   const providerId = regs.registrations[0]?.events_of_interest[0]?.provider_id ?? '';
 
   fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -193,8 +220,19 @@ async function startWith(dataDir: string, target: ControlledTarget, cleanup: Arr
       const ceId = id ?? `console-test-${process.pid}-${++counter}-${Date.now()}`;
       const res = await fetch(`${base}/ingress`, {
         method: 'POST',
-        headers: { 'content-type': 'application/cloudevents+json', authorization: `Bearer ${token}`, 'x-api-key': env.OAUTH_CLIENT_ID ?? 'local' },
-        body: JSON.stringify({ specversion: '1.0', id: ceId, source: `urn:uuid:${providerId}`, type, datacontenttype: 'application/json', data }),
+        headers: {
+          'content-type': 'application/cloudevents+json',
+          authorization: `Bearer ${token}`,
+          'x-api-key': env.OAUTH_CLIENT_ID ?? 'local',
+        },
+        body: JSON.stringify({
+          specversion: '1.0',
+          id: ceId,
+          source: `urn:uuid:${providerId}`,
+          type,
+          datacontenttype: 'application/json',
+          data,
+        }),
       });
       if (res.status !== 200) throw new Error(`ingress answered ${res.status}: ${await res.text()}`);
       return res.headers.get('x-adobe-event-id') ?? '';

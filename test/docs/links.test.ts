@@ -9,7 +9,14 @@ import path from 'node:path';
 const ROOT = path.join(__dirname, '..', '..');
 const DOCS = path.join(ROOT, 'docs');
 const README = path.join(ROOT, 'README.md');
-const pages = [README, ...fs.readdirSync(DOCS).filter((f) => f.endsWith('.md')).sort().map((f) => path.join(DOCS, f))];
+const pages = [
+  README,
+  ...fs
+    .readdirSync(DOCS)
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => path.join(DOCS, f)),
+];
 
 /** The text outside fenced code blocks (links and headings in code are not links and headings). */
 function prose(text: string): string {
@@ -50,9 +57,16 @@ function linksOf(file: string): Link[] {
 
 function broken(link: Link): string | undefined {
   const [file = '', fragment] = link.target.split('#');
-  const resolved = file === '' ? path.join(ROOT, link.from) : path.resolve(path.dirname(path.join(ROOT, link.from)), decodeURIComponent(file));
+  const resolved =
+    file === ''
+      ? path.join(ROOT, link.from)
+      : path.resolve(path.dirname(path.join(ROOT, link.from)), decodeURIComponent(file));
   if (!fs.existsSync(resolved)) return `${link.from}: ${link.target} (no such file)`;
-  if (fragment !== undefined && resolved.endsWith('.md') && !anchorsOf(fs.readFileSync(resolved, 'utf8')).has(fragment)) {
+  if (
+    fragment !== undefined &&
+    resolved.endsWith('.md') &&
+    !anchorsOf(fs.readFileSync(resolved, 'utf8')).has(fragment)
+  ) {
     return `${link.from}: ${link.target} (no such heading)`;
   }
   return undefined;
@@ -60,12 +74,11 @@ function broken(link: Link): string | undefined {
 
 describe('documentation', () => {
   it('computes anchors the way GitHub does', () => {
-    expect([...anchorsOf('# How I/O Events delivers\n## Traces, replay, pause: `npm run events`\n## A\n## A\n```\n# not a heading\n```\n')]).toEqual([
-      'how-io-events-delivers',
-      'traces-replay-pause-npm-run-events',
-      'a',
-      'a-1',
-    ]);
+    expect([
+      ...anchorsOf(
+        '# How I/O Events delivers\n## Traces, replay, pause: `npm run events`\n## A\n## A\n```\n# not a heading\n```\n',
+      ),
+    ]).toEqual(['how-io-events-delivers', 'traces-replay-pause-npm-run-events', 'a', 'a-1']);
   });
 
   it('has no broken relative link in README.md or docs/', () => {
@@ -76,7 +89,10 @@ describe('documentation', () => {
 
   it('links every page of docs/ from the README', () => {
     const fromReadme = new Set(linksOf(README).map((l) => path.normalize(l.target.split('#')[0] ?? '')));
-    const unlinked = pages.filter((p) => p !== README).map((p) => path.relative(ROOT, p)).filter((p) => !fromReadme.has(p));
+    const unlinked = pages
+      .filter((p) => p !== README)
+      .map((p) => path.relative(ROOT, p))
+      .filter((p) => !fromReadme.has(p));
     expect(unlinked).toEqual([]);
   });
 

@@ -14,7 +14,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RunningPlatform } from '../../platform/core/server';
 import { ctCustomerUpsert, ctProductUpsert } from '../../src/catalog/commercetools';
-import { BatchWriter, LocalDirectoryStorage, startBatchSink, type BatchSink, type Manifest } from '../../src/outbound/batch';
+import {
+  BatchWriter,
+  LocalDirectoryStorage,
+  startBatchSink,
+  type BatchSink,
+  type Manifest,
+} from '../../src/outbound/batch';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 import { waitFor } from '../platform/events/harness';
 import { startTestPlatform } from '../platform/helpers';
@@ -36,16 +42,35 @@ beforeAll(async () => {
   // a temporary target whose end date has passed (receiving until then is unit-tested on a moved clock)
   promoEndsAt = Date.now() - 1000;
   const targets = [
-    { name: 'erp', type: 'webhook', url: erp.url, apiKey: '$OUTBOUND_WEBHOOK_API_KEY', secret: '$OUTBOUND_WEBHOOK_SECRET', events: ['com.adobe.commerce.observer.sales_order_*'] },
-    { name: 'promo', type: 'webhook', url: promo.url, secret: '$OUTBOUND_WEBHOOK_SECRET', endsAt: new Date(promoEndsAt).toISOString() },
+    {
+      name: 'erp',
+      type: 'webhook',
+      url: erp.url,
+      apiKey: '$OUTBOUND_WEBHOOK_API_KEY',
+      secret: '$OUTBOUND_WEBHOOK_SECRET',
+      events: ['com.adobe.commerce.observer.sales_order_*'],
+    },
+    {
+      name: 'promo',
+      type: 'webhook',
+      url: promo.url,
+      secret: '$OUTBOUND_WEBHOOK_SECRET',
+      endsAt: new Date(promoEndsAt).toISOString(),
+    },
   ];
   // 0.05: retries come after seconds, and a blocking invoke still waits 3 s for a handler on a loaded machine
   p = await startTestPlatform({
     projectDir: ROOT,
     timeScale: 0.05,
-    env: { OUTBOUND_TARGETS: JSON.stringify(targets), OUTBOUND_WEBHOOK_API_KEY: 'erp-e2e-key', OUTBOUND_WEBHOOK_SECRET: SECRET },
+    env: {
+      OUTBOUND_TARGETS: JSON.stringify(targets),
+      OUTBOUND_WEBHOOK_API_KEY: 'erp-e2e-key',
+      OUTBOUND_WEBHOOK_SECRET: SECRET,
+    },
   });
-  const url = (name: string) => p.ctx.runtime.actions().find((a) => a.fullName === name)?.webUrl ?? `${p.url}/api/v1/web/${p.config.namespace}/${name}`;
+  const url = (name: string) =>
+    p.ctx.runtime.actions().find((a) => a.fullName === name)?.webUrl ??
+    `${p.url}/api/v1/web/${p.config.namespace}/${name}`;
   ctUrl = url('ingestion/commercetools');
   webhookUrl = url('ingestion/webhook');
   key = p.config.env.INGESTION_API_KEY ?? '';
@@ -61,19 +86,36 @@ async function management() {
   const tokenRes = await fetch(`${p.url}/ims/token/v3`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: env.OAUTH_CLIENT_ID ?? '', client_secret: env.OAUTH_CLIENT_SECRET ?? '', scope: 'adobeio_api' }),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: env.OAUTH_CLIENT_ID ?? '',
+      client_secret: env.OAUTH_CLIENT_SECRET ?? '',
+      scope: 'adobeio_api',
+    }),
   });
   const token = ((await tokenRes.json()) as { access_token: string }).access_token;
-  const headers = { authorization: `Bearer ${token}`, 'x-api-key': env.OAUTH_CLIENT_ID ?? '', 'x-ims-org-id': env.OAUTH_ORG_ID ?? '', 'content-type': 'application/json' };
+  const headers = {
+    authorization: `Bearer ${token}`,
+    'x-api-key': env.OAUTH_CLIENT_ID ?? '',
+    'x-ims-org-id': env.OAUTH_ORG_ID ?? '',
+    'content-type': 'application/json',
+  };
   const consumer = env.IO_CONSUMER_ID ?? '000000';
   const ws = `${p.url}/events/${consumer}/${env.IO_PROJECT_ID ?? 'local-project'}/${env.IO_WORKSPACE_ID ?? 'local-workspace'}`;
-  const providers = (await (await fetch(`${p.url}/events/${consumer}/providers`, { headers })).json()) as { _embedded: { providers: Array<{ id: string; label: string }> } };
-  const providerId = (label: string) => providers._embedded.providers.find((x) => x.label.startsWith(label))?.id as string;
+  const providers = (await (await fetch(`${p.url}/events/${consumer}/providers`, { headers })).json()) as {
+    _embedded: { providers: Array<{ id: string; label: string }> };
+  };
+  const providerId = (label: string) =>
+    providers._embedded.providers.find((x) => x.label.startsWith(label))?.id as string;
   return { headers, ws, providerId };
 }
 
 async function postJson(url: string, body: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': key },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : null };
 }
@@ -86,10 +128,14 @@ async function eventStatus(eventId: string): Promise<string | undefined> {
 }
 
 const settled = (id: string, what: string) =>
-  waitFor(async () => {
-    const s = await eventStatus(id);
-    return s && ['delivered', 'rejected', 'dead'].includes(s) && s;
-  }, 60_000, what);
+  waitFor(
+    async () => {
+      const s = await eventStatus(id);
+      return s && ['delivered', 'rejected', 'dead'].includes(s) && s;
+    },
+    60_000,
+    what,
+  );
 
 describe('commercetools subscription → ingestion/commercetools → I/O Events → handler → Commerce stand-in', () => {
   test('included: a product change notification ends as the product in the stand-in (looked up in the commercetools stand-in)', async () => {
@@ -97,10 +143,14 @@ describe('commercetools subscription → ingestion/commercetools → I/O Events 
     expect(r.status).toBe(200);
     const id = r.json.response.id as string;
     expect(await settled(id, 'the product upsert')).toBe('delivered');
-    const product = await waitFor(async () => {
-      const res = await fetch(`${p.url}/commerce/rest/V1/products/CT-DUFFLE-BAG`);
-      return res.status === 200 && ((await res.json()) as { name?: string; price?: number });
-    }, 30_000, 'the product in the stand-in');
+    const product = await waitFor(
+      async () => {
+        const res = await fetch(`${p.url}/commerce/rest/V1/products/CT-DUFFLE-BAG`);
+        return res.status === 200 && ((await res.json()) as { name?: string; price?: number });
+      },
+      30_000,
+      'the product in the stand-in',
+    );
     expect(product).toMatchObject({ name: 'Duffle Bag', price: 45.99 });
   }, 90_000);
 
@@ -119,13 +169,22 @@ describe('commercetools subscription → ingestion/commercetools → I/O Events 
   }, 90_000);
 
   test('filtered out: a kind outside the inclusion filter is acknowledged and not published', async () => {
-    const r = await postJson(ctUrl, { ...ctCustomerUpsert.sample, id: 'e2e-ct-filtered', type: 'CustomerPasswordUpdated', resourceVersion: 9 });
+    const r = await postJson(ctUrl, {
+      ...ctCustomerUpsert.sample,
+      id: 'e2e-ct-filtered',
+      type: 'CustomerPasswordUpdated',
+      resourceVersion: 9,
+    });
     expect(r).toMatchObject({ status: 200, json: { response: { skipped: 'filtered' } } });
     expect(await eventStatus('e2e-ct-filtered')).toBeUndefined();
   });
 
   test('no credentials → 401', async () => {
-    const res = await fetch(ctUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ctCustomerUpsert.sample) });
+    const res = await fetch(ctUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ctCustomerUpsert.sample),
+    });
     expect(res.status).toBe(401);
   });
 });
@@ -133,11 +192,19 @@ describe('commercetools subscription → ingestion/commercetools → I/O Events 
 describe('thin events → webhook → handler lookup (cached) → Commerce stand-in', () => {
   test('a burst of 100 changes to one product costs 1 lookup in the query API', async () => {
     const sku = 'SKU-E2E-THIN';
-    await fetch(`${p.url}/query/products/${sku}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sku, name: 'Thin E2E', price: 7.5, description: 'looked up once' }) });
+    await fetch(`${p.url}/query/products/${sku}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sku, name: 'Thin E2E', price: 7.5, description: 'looked up once' }),
+    });
     const ids: string[] = [];
     for (let i = 0; i < 100; i += 10) {
       const batch = await Promise.all(
-        Array.from({ length: 10 }, (_, j) => postJson(webhookUrl, { data: { uid: `thin-${i + j}`, event: 'thin.product.changed', value: { sku, entityChanged: ['Price'] } } })),
+        Array.from({ length: 10 }, (_, j) =>
+          postJson(webhookUrl, {
+            data: { uid: `thin-${i + j}`, event: 'thin.product.changed', value: { sku, entityChanged: ['Price'] } },
+          }),
+        ),
       );
       for (const b of batch) {
         expect(b.status).toBe(200);
@@ -145,7 +212,9 @@ describe('thin events → webhook → handler lookup (cached) → Commerce stand
       }
     }
     for (const id of ids) expect(await settled(id, `thin event ${id}`)).toBe('delivered');
-    const stats = (await (await fetch(`${p.url}/query/_stats`)).json()) as { lookups: Array<{ path: string; count: number }> };
+    const stats = (await (await fetch(`${p.url}/query/_stats`)).json()) as {
+      lookups: Array<{ path: string; count: number }>;
+    };
     expect(stats.lookups.find((l) => l.path === `query/products/${sku}`)?.count).toBe(1);
     const product = (await (await fetch(`${p.url}/commerce/rest/V1/products/${sku}`)).json()) as { name?: string };
     expect(product.name).toBe('Thin E2E');
@@ -186,22 +255,37 @@ describe('batch file target fed by a real webhook_batch registration', () => {
 
     const sent: string[] = [];
     for (let i = 0; i < 30; i++) {
-      const r = await postJson(webhookUrl, { data: { uid: `stock-${i}`, event: 'be-observer.catalog_stock_update', value: [{ sku: `SKU-B${i}`, source: 'default', quantity: i, outOfStock: false }] } });
+      const r = await postJson(webhookUrl, {
+        data: {
+          uid: `stock-${i}`,
+          event: 'be-observer.catalog_stock_update',
+          value: [{ sku: `SKU-B${i}`, source: 'default', quantity: i, outOfStock: false }],
+        },
+      });
       expect(r.status).toBe(200);
       sent.push(r.json.response.id as string);
     }
-    const files = await waitFor(async () => {
-      const names = (await fs.readdir(dir)).filter((n) => n.endsWith('.manifest.json'));
-      const manifests = await Promise.all(names.map(async (n) => JSON.parse(await fs.readFile(path.join(dir, n), 'utf8')) as Manifest));
-      return manifests.reduce((s, m) => s + m.count, 0) >= 30 && manifests;
-    }, 60_000, 'every event in a closed file');
+    const files = await waitFor(
+      async () => {
+        const names = (await fs.readdir(dir)).filter((n) => n.endsWith('.manifest.json'));
+        const manifests = await Promise.all(
+          names.map(async (n) => JSON.parse(await fs.readFile(path.join(dir, n), 'utf8')) as Manifest),
+        );
+        return manifests.reduce((s, m) => s + m.count, 0) >= 30 && manifests;
+      },
+      60_000,
+      'every event in a closed file',
+    );
     const ids: string[] = [];
     for (const m of files) {
       const text = await fs.readFile(path.join(dir, m.file), 'utf8');
       expect(m.bytes).toBe(Buffer.byteLength(text));
       expect(m.bytes).toBeLessThanOrEqual(4000);
       expect(m.sha256).toBe(createHash('sha256').update(text).digest('hex'));
-      const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; type: string });
+      const lines = text
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: string; type: string });
       expect(m.count).toBe(lines.length);
       ids.push(...lines.map((l) => l.id));
     }
@@ -223,7 +307,9 @@ describe('Commerce events → outbound/dispatch → webhook targets (signed), an
         description: 'Commerce order events to the outbound webhook targets',
         delivery_type: 'webhook',
         runtime_action: 'outbound/dispatch',
-        events_of_interest: [{ provider_id: commerce, event_code: 'com.adobe.commerce.observer.sales_order_save_commit_after' }],
+        events_of_interest: [
+          { provider_id: commerce, event_code: 'com.adobe.commerce.observer.sales_order_save_commit_after' },
+        ],
       }),
     });
     expect(reg.status).toBeLessThan(300);
@@ -231,19 +317,35 @@ describe('Commerce events → outbound/dispatch → webhook targets (signed), an
       fetch(`${p.url}/ingress`, {
         method: 'POST',
         headers: { ...m.headers, 'content-type': 'application/cloudevents+json' },
-        body: JSON.stringify({ specversion: '1.0', id, source: `urn:uuid:${commerce}`, type: 'com.adobe.commerce.observer.sales_order_save_commit_after', datacontenttype: 'application/json', time: new Date().toISOString(), data: { value: { id: '12', increment_id: '000000012' } } }),
+        body: JSON.stringify({
+          specversion: '1.0',
+          id,
+          source: `urn:uuid:${commerce}`,
+          type: 'com.adobe.commerce.observer.sales_order_save_commit_after',
+          datacontenttype: 'application/json',
+          time: new Date().toISOString(),
+          data: { value: { id: '12', increment_id: '000000012' } },
+        }),
       });
     expect((await publish('order-1')).status).toBeLessThan(300);
     await waitFor(() => erp.received.some((r) => r.id === 'order-1'), 60_000, 'the ERP got the order');
     expect(erp.rejected).toEqual([]);
-    expect(erp.received.find((r) => r.id === 'order-1')?.body).toMatchObject({ id: 'order-1', type: 'com.adobe.commerce.observer.sales_order_save_commit_after', data: { value: { id: '12' } } });
+    expect(erp.received.find((r) => r.id === 'order-1')?.body).toMatchObject({
+      id: 'order-1',
+      type: 'com.adobe.commerce.observer.sales_order_save_commit_after',
+      data: { value: { id: '12' } },
+    });
     expect(String(erp.received[0]?.headers['webhook-signature'])).toMatch(/^v1,/);
     expect(promo.received).toHaveLength(0);
     // the dispatcher's activation says which target stopped and why
-    const detail = await waitFor(async () => {
-      const text = await (await fetch(`${p.url}/events/_local/events/order-1`)).text();
-      return /end date [0-9T:.-]+Z reached/.test(text) && text;
-    }, 30_000, 'the stopped target in the trace');
+    const detail = await waitFor(
+      async () => {
+        const text = await (await fetch(`${p.url}/events/_local/events/order-1`)).text();
+        return /end date [0-9T:.-]+Z reached/.test(text) && text;
+      },
+      30_000,
+      'the stopped target in the trace',
+    );
     expect(detail).toMatch(/promo/);
   }, 120_000);
 });

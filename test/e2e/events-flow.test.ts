@@ -42,52 +42,88 @@ async function publishedId(res: Response): Promise<string> {
 }
 
 async function settled(id: string): Promise<any> {
-  return waitFor(async () => {
-    const r = await fetch(`${p.url}/events/_local/events/${id}`);
-    if (r.status !== 200) return false;
-    const e = (await r.json()) as any;
-    return ['delivered', 'rejected', 'dead'].includes(e.event.status) && e;
-  }, 30_000, `delivery of ${id}`);
+  return waitFor(
+    async () => {
+      const r = await fetch(`${p.url}/events/_local/events/${id}`);
+      if (r.status !== 200) return false;
+      const e = (await r.json()) as any;
+      return ['delivered', 'rejected', 'dead'].includes(e.event.status) && e;
+    },
+    30_000,
+    `delivery of ${id}`,
+  );
 }
 
 const backoffice = catalog.filter((e) => e.direction === 'backoffice');
 
 describe('back office → webhook → I/O Events → consumer → handler → Commerce stand-in', () => {
   test('the platform seeded one registration per consumer from events.config.json', async () => {
-    const r = (await (await fetch(`${p.url}/events/_local/registrations`)).json()) as { registrations: Array<{ name: string; runtime_action: string }> };
+    const r = (await (await fetch(`${p.url}/events/_local/registrations`)).json()) as {
+      registrations: Array<{ name: string; runtime_action: string }>;
+    };
     const consumers = [...new Set(catalog.map((e: CatalogEntry) => e.consumer))].sort();
     expect(r.registrations.map((x) => x.runtime_action).sort()).toEqual(consumers);
   });
 
   // in catalog order, so creates come before the updates and deletes of the same sample entity
-  test.each(backoffice.map((e) => [e.code, e] as const))('%s reaches the stand-in through consumer and handler', async (code, entry) => {
-    const before = (p.ctx.db.prepare('SELECT COUNT(*) AS n FROM cm_requests').get() as { n: number }).n;
-    const res = await post(`e2e-${code}-${Date.now()}`, code, entry.sample);
-    expect(res.status).toBeLessThan(300);
-    const detail = await settled(await publishedId(res));
-    const d = detail.deliveries[0];
-    const last = d?.trace.at(-1)?.response;
-    // delivered, or rejected because the sample's entity does not exist in the stand-in (404 is final)
-    expect({ code, status: d?.status, ok: d?.status === 'delivered' || last?.status === 404 }).toEqual({ code, status: d?.status, ok: true });
-    expect(detail.activations.length).toBeGreaterThanOrEqual(2); // consumer + handler
-    const after = (p.ctx.db.prepare('SELECT COUNT(*) AS n FROM cm_requests').get() as { n: number }).n;
-    expect(after).toBeGreaterThan(before); // the handler called the stand-in
-  }, 40_000);
+  test.each(backoffice.map((e) => [e.code, e] as const))(
+    '%s reaches the stand-in through consumer and handler',
+    async (code, entry) => {
+      const before = (p.ctx.db.prepare('SELECT COUNT(*) AS n FROM cm_requests').get() as { n: number }).n;
+      const res = await post(`e2e-${code}-${Date.now()}`, code, entry.sample);
+      expect(res.status).toBeLessThan(300);
+      const detail = await settled(await publishedId(res));
+      const d = detail.deliveries[0];
+      const last = d?.trace.at(-1)?.response;
+      // delivered, or rejected because the sample's entity does not exist in the stand-in (404 is final)
+      expect({ code, status: d?.status, ok: d?.status === 'delivered' || last?.status === 404 }).toEqual({
+        code,
+        status: d?.status,
+        ok: true,
+      });
+      expect(detail.activations.length).toBeGreaterThanOrEqual(2); // consumer + handler
+      const after = (p.ctx.db.prepare('SELECT COUNT(*) AS n FROM cm_requests').get() as { n: number }).n;
+      expect(after).toBeGreaterThan(before); // the handler called the stand-in
+    },
+    40_000,
+  );
 
   test('a product lands in the stand-in; a forced failure is retried and recovered', async () => {
     const sku = `E2E-${Date.now()}`;
-    const first = await post(`e2e-create-${sku}`, 'be-observer.catalog_product_create', { sku, name: 'E2E product', price: 5, description: 'x' });
+    const first = await post(`e2e-create-${sku}`, 'be-observer.catalog_product_create', {
+      sku,
+      name: 'E2E product',
+      price: 5,
+      description: 'x',
+    });
     expect(first.status).toBeLessThan(300);
-    await waitFor(async () => (await fetch(`${p.url}/commerce/rest/V1/products/${sku}`)).status === 200, 30_000, 'the product in the stand-in');
+    await waitFor(
+      async () => (await fetch(`${p.url}/commerce/rest/V1/products/${sku}`)).status === 200,
+      30_000,
+      'the product in the stand-in',
+    );
 
-    await fetch(`${p.url}/commerce/_control/fail`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 503, count: 2 }) });
-    const upd = await post(`e2e-update-${sku}`, 'be-observer.catalog_product_update', { sku, name: 'E2E product v2', price: 6, description: 'y' });
+    await fetch(`${p.url}/commerce/_control/fail`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 503, count: 2 }),
+    });
+    const upd = await post(`e2e-update-${sku}`, 'be-observer.catalog_product_update', {
+      sku,
+      name: 'E2E product v2',
+      price: 6,
+      description: 'y',
+    });
     const id = await publishedId(upd);
-    const product = await waitFor(async () => {
-      const r = await fetch(`${p.url}/commerce/rest/V1/products/${sku}`);
-      const j = (await r.json()) as { name?: string };
-      return j.name === 'E2E product v2' && j;
-    }, 30_000, 'the update after the retries');
+    const product = await waitFor(
+      async () => {
+        const r = await fetch(`${p.url}/commerce/rest/V1/products/${sku}`);
+        const j = (await r.json()) as { name?: string };
+        return j.name === 'E2E product v2' && j;
+      },
+      30_000,
+      'the update after the retries',
+    );
     expect(product.name).toBe('E2E product v2');
     const detail = await settled(id);
     const statuses = detail.deliveries[0].trace.map((a: any) => a.response?.status);

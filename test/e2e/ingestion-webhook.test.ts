@@ -16,9 +16,20 @@ import { BACKOFFICE_PROVIDER, eventsOf, providerLabel } from '../../src/catalog'
 import { eventId } from '../../src/ingest/event-id';
 
 const events = require('@adobe/aio-lib-events') as {
-  init(org: string, apiKey: string, token: string, opts: Record<string, unknown>): Promise<{
+  init(
+    org: string,
+    apiKey: string,
+    token: string,
+    opts: Record<string, unknown>,
+  ): Promise<{
     createProvider(org: string, proj: string, ws: string, body: Record<string, unknown>): Promise<{ id: string }>;
-    createEventMetadataForProvider(org: string, proj: string, ws: string, id: string, body: Record<string, unknown>): Promise<unknown>;
+    createEventMetadataForProvider(
+      org: string,
+      proj: string,
+      ws: string,
+      id: string,
+      body: Record<string, unknown>,
+    ): Promise<unknown>;
   }>;
 };
 
@@ -56,7 +67,9 @@ beforeAll(async () => {
     client_secret: env.OAUTH_CLIENT_SECRET ?? '',
     scope: 'adobeio_api,event_receiver_api',
   });
-  const tok = (await (await fetch(`${p.url}/ims/token/v3`, { method: 'POST', body: form })).json()) as { access_token: string };
+  const tok = (await (await fetch(`${p.url}/ims/token/v3`, { method: 'POST', body: form })).json()) as {
+    access_token: string;
+  };
   const client = await events.init(env.OAUTH_ORG_ID ?? '', env.OAUTH_CLIENT_ID ?? '', tok.access_token, {
     eventsBaseURL: p.url,
     eventsIngressURL: `${p.url}/ingress`,
@@ -67,7 +80,11 @@ beforeAll(async () => {
     description: BACKOFFICE_PROVIDER.description,
   });
   for (const e of eventsOf({ direction: 'backoffice' })) {
-    await client.createEventMetadataForProvider(org, proj, ws, provider.id, { event_code: e.code, label: e.label, description: e.description });
+    await client.createEventMetadataForProvider(org, proj, ws, provider.id, {
+      event_code: e.code,
+      label: e.label,
+      description: e.description,
+    });
   }
   webhookUrl = `${p.url}/api/v1/web/${p.config.namespace}/ingestion/webhook`;
 }, 120_000);
@@ -78,40 +95,63 @@ afterAll(async () => {
 });
 
 async function post(body: string, headers: Record<string, string> = { 'x-api-key': API_KEY }, method = 'POST') {
-  const res = await fetch(webhookUrl, { method, headers: { 'content-type': 'application/json', ...headers }, ...(method === 'POST' ? { body } : {}) });
+  const res = await fetch(webhookUrl, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(method === 'POST' ? { body } : {}),
+  });
   return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, any> };
 }
 
 describe('ingestion/webhook on the local platform', () => {
-  it.each(eventsOf({ direction: 'backoffice' }).map((e) => [e.code, e] as const))('publishes %s', async (code, entry) => {
-    const uid = `e2e-${code}`;
-    const r = await post(JSON.stringify({ data: { uid, event: code, value: entry.sample } }));
-    expect(r.status).toBe(200);
-    expect(r.headers.get('x-openwhisk-activation-id')).toBeTruthy();
-    expect(r.json).toEqual({ type: code, response: { success: true, message: 'Event published successfully', id: eventId(uid, code) } });
-  });
+  it.each(eventsOf({ direction: 'backoffice' }).map((e) => [e.code, e] as const))(
+    'publishes %s',
+    async (code, entry) => {
+      const uid = `e2e-${code}`;
+      const r = await post(JSON.stringify({ data: { uid, event: code, value: entry.sample } }));
+      expect(r.status).toBe(200);
+      expect(r.headers.get('x-openwhisk-activation-id')).toBeTruthy();
+      expect(r.json).toEqual({
+        type: code,
+        response: { success: true, message: 'Event published successfully', id: eventId(uid, code) },
+      });
+    },
+  );
 
   it('answers the same id for a resend of the same uid', async () => {
-    const body = JSON.stringify({ data: { uid: 'e2e-resend', event: 'be-observer.catalog_product_delete', value: { sku: 'A' } } });
+    const body = JSON.stringify({
+      data: { uid: 'e2e-resend', event: 'be-observer.catalog_product_delete', value: { sku: 'A' } },
+    });
     const [a, b] = [await post(body), await post(body)];
     expect(a.json.response.id).toBe(b.json.response.id);
   });
 
   it('checks a Standard Webhooks signature over the raw body', async () => {
-    const body = JSON.stringify({ data: { uid: 'e2e-signed', event: 'be-observer.customer_delete', value: { id: 7 } } });
+    const body = JSON.stringify({
+      data: { uid: 'e2e-signed', event: 'be-observer.customer_delete', value: { id: 7 } },
+    });
     const at = new Date();
-    const headers = { 'webhook-id': 'msg_e2e', 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(SECRET).sign('msg_e2e', at, body) };
+    const headers = {
+      'webhook-id': 'msg_e2e',
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': new Webhook(SECRET).sign('msg_e2e', at, body),
+    };
     expect((await post(body, headers)).status).toBe(200);
     expect((await post(body.replace('7', '8'), headers)).json.code).toBe('invalid_signature');
   });
 
   it('refuses without credentials, with a bad value, and for GET', async () => {
-    const good = JSON.stringify({ data: { uid: 'x', event: 'be-observer.catalog_product_create', value: { sku: 'S' } } });
+    const good = JSON.stringify({
+      data: { uid: 'x', event: 'be-observer.catalog_product_create', value: { sku: 'S' } },
+    });
     const noAuth = await post(good, {});
     expect([noAuth.status, noAuth.json.code]).toEqual([401, 'unauthenticated']);
     const bad = await post(good);
     expect([bad.status, bad.json.code]).toEqual([400, 'invalid_value']);
-    expect(bad.json.details.map((d: { path: string }) => d.path).sort()).toEqual(['/data/value/description', '/data/value/name']);
+    expect(bad.json.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      '/data/value/description',
+      '/data/value/name',
+    ]);
     const get = await post('', { 'x-api-key': API_KEY }, 'GET');
     expect(get.status).toBe(405);
   });

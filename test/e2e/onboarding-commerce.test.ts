@@ -34,12 +34,28 @@ afterAll(async () => {
 function captureIo(): CliIo & { lines: string[]; errors: string[]; text(): string } {
   const lines: string[] = [];
   const errors: string[] = [];
-  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), interactive: false, confirm: async () => false, text: () => [...lines, ...errors].join('\n') };
+  return {
+    lines,
+    errors,
+    out: (l) => lines.push(l),
+    err: (l) => errors.push(l),
+    interactive: false,
+    confirm: async () => false,
+    text: () => [...lines, ...errors].join('\n'),
+  };
 }
 
-async function subscribe(argv: string[], extra: { catalog?: readonly CommerceCatalogEntry[]; env?: Record<string, string> } = {}) {
+async function subscribe(
+  argv: string[],
+  extra: { catalog?: readonly CommerceCatalogEntry[]; env?: Record<string, string> } = {},
+) {
   const io = captureIo();
-  const r = await runCommerceSubscribe({ argv, env: { ...env, ...(extra.env ?? {}) }, io, ...(extra.catalog ? { catalog: extra.catalog } : {}) });
+  const r = await runCommerceSubscribe({
+    argv,
+    env: { ...env, ...(extra.env ?? {}) },
+    io,
+    ...(extra.catalog ? { catalog: extra.catalog } : {}),
+  });
   return { ...r, io };
 }
 
@@ -71,7 +87,9 @@ describe('npm run commerce:subscribe against the Commerce stand-in', () => {
     expect(r.io.errors).toEqual([]);
     expect(r.exitCode).toBe(0);
     const subs = await subscriptions();
-    expect(subs.map((s) => s.name).sort()).toEqual(commerceEvents.map((e) => e.code.replace('com.adobe.commerce.', '')).sort());
+    expect(subs.map((s) => s.name).sort()).toEqual(
+      commerceEvents.map((e) => e.code.replace('com.adobe.commerce.', '')).sort(),
+    );
     const product = subs.find((s) => s.name === 'observer.catalog_product_save_commit_after')!;
     expect(product.fields.map((f) => f.name)).toEqual(expect.arrayContaining(['id', 'sku', 'name']));
     expect(product.provider_id).toBe('prov-commerce');
@@ -84,30 +102,45 @@ describe('npm run commerce:subscribe against the Commerce stand-in', () => {
   it('a catalog change (new field) replaces only that subscription', async () => {
     const changed = catalog.map((e) =>
       e.code === 'com.adobe.commerce.observer.customer_save_commit_after'
-        ? { ...e, schema: { type: 'object', properties: { ...(e.schema as unknown as { properties: object }).properties, dob: { type: 'string' } } } }
+        ? {
+            ...e,
+            schema: {
+              type: 'object',
+              properties: { ...(e.schema as unknown as { properties: object }).properties, dob: { type: 'string' } },
+            },
+          }
         : e,
     );
     const r = await subscribe(['--yes'], { catalog: changed, env: { COMMERCE_PROVIDER_ID: 'prov-commerce' } });
     expect(r.exitCode).toBe(0);
-    expect(r.steps!.filter((s) => s.kind !== 'unchanged').map((s) => `${s.kind} ${s.name} ${s.changes.join(',')}`)).toEqual([
-      'update observer.customer_save_commit_after fields',
-    ]);
+    expect(
+      r.steps!.filter((s) => s.kind !== 'unchanged').map((s) => `${s.kind} ${s.name} ${s.changes.join(',')}`),
+    ).toEqual(['update observer.customer_save_commit_after fields']);
     const sub = (await subscriptions()).find((s) => s.name === 'observer.customer_save_commit_after')!;
     expect(sub.fields.map((f) => f.name)).toContain('dob');
-    expect((await subscribe(['--yes'], { catalog: changed, env: { COMMERCE_PROVIDER_ID: 'prov-commerce' } })).io.text()).toMatch(/Nothing to change/);
+    expect(
+      (await subscribe(['--yes'], { catalog: changed, env: { COMMERCE_PROVIDER_ID: 'prov-commerce' } })).io.text(),
+    ).toMatch(/Nothing to change/);
   });
 
   it('--prune unsubscribes events of our provider that the catalog dropped', async () => {
     const reduced = catalog.filter((e) => e.code !== 'com.adobe.commerce.observer.sales_order_save_commit_after');
     const kept = await subscribe(['--yes'], { catalog: reduced, env: { COMMERCE_PROVIDER_ID: 'prov-commerce' } });
-    expect(kept.steps!.filter((s) => s.kind === 'delete-candidate').map((s) => s.name)).toEqual(['observer.sales_order_save_commit_after']);
+    expect(kept.steps!.filter((s) => s.kind === 'delete-candidate').map((s) => s.name)).toEqual([
+      'observer.sales_order_save_commit_after',
+    ]);
     expect((await subscriptions()).map((s) => s.name)).toContain('observer.sales_order_save_commit_after');
-    const pruned = await subscribe(['--yes', '--prune'], { catalog: reduced, env: { COMMERCE_PROVIDER_ID: 'prov-commerce' } });
+    const pruned = await subscribe(['--yes', '--prune'], {
+      catalog: reduced,
+      env: { COMMERCE_PROVIDER_ID: 'prov-commerce' },
+    });
     expect(pruned.io.errors).toEqual([]);
     expect(pruned.exitCode).toBe(0);
     expect((await subscriptions()).map((s) => s.name)).not.toContain('observer.sales_order_save_commit_after');
     // without a provider id nothing is ever pruned: the instance may serve other apps
-    const noId = await subscribe(['--dry-run', '--prune'], { catalog: reduced.filter((e) => !e.code.includes('customer_group')) });
+    const noId = await subscribe(['--dry-run', '--prune'], {
+      catalog: reduced.filter((e) => !e.code.includes('customer_group')),
+    });
     expect(noId.steps!.some((s) => s.kind === 'delete-candidate')).toBe(false);
   });
 
@@ -119,9 +152,14 @@ describe('npm run commerce:subscribe against the Commerce stand-in', () => {
   });
 
   it('--configure sends the eventing configuration', async () => {
-    const r = await subscribe(['--yes', '--configure'], { env: { COMMERCE_ADOBE_IO_EVENTS_MERCHANT_ID: 'acme_store', COMMERCE_PROVIDER_ID: 'prov-commerce' } });
+    const r = await subscribe(['--yes', '--configure'], {
+      env: { COMMERCE_ADOBE_IO_EVENTS_MERCHANT_ID: 'acme_store', COMMERCE_PROVIDER_ID: 'prov-commerce' },
+    });
     expect(r.exitCode).toBe(0);
-    const cfg = (await (await fetch(`${env.COMMERCE_BASE_URL}V1/eventing/getConfiguration`)).json()) as Record<string, unknown>;
+    const cfg = (await (await fetch(`${env.COMMERCE_BASE_URL}V1/eventing/getConfiguration`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(cfg).toMatchObject({ enabled: true, merchant_id: 'acme_store', environment_id: 'Stage' });
   });
 
@@ -139,9 +177,13 @@ describe('npm run commerce:subscribe against the Commerce stand-in', () => {
     await new Promise<void>((r) => broken.listen(0, '127.0.0.1', r));
     const port = (broken.address() as AddressInfo).port;
     try {
-      const r = await subscribe(['--yes'], { env: { COMMERCE_BASE_URL: `http://127.0.0.1:${port}/rest/`, TARGET_TIMEOUT_MS: '2000' } });
+      const r = await subscribe(['--yes'], {
+        env: { COMMERCE_BASE_URL: `http://127.0.0.1:${port}/rest/`, TARGET_TIMEOUT_MS: '2000' },
+      });
       expect(r.exitCode).toBe(1);
-      expect(r.io.errors.join('\n')).toMatch(/GET V1\/eventing\/getEventSubscriptions answered HTTP 500: .*Internal Error/);
+      expect(r.io.errors.join('\n')).toMatch(
+        /GET V1\/eventing\/getEventSubscriptions answered HTTP 500: .*Internal Error/,
+      );
     } finally {
       await new Promise<void>((r) => broken.close(() => r()));
     }

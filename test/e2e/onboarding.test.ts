@@ -28,12 +28,22 @@ function fixtureProject(dir: string): void {
       path.join(dir, 'actions', pkg, 'consumer.js'),
       `exports.main = async (params) => ({ statusCode: 200, body: { type: 'consumer', response: { package: ${JSON.stringify(pkg)}, event: params.type, id: params.id } } });\n`,
     );
-    lines.push(`      ${pkg}:`, '        actions:', '          consumer:', `            function: actions/${pkg}/consumer.js`, "            web: 'yes'", '            runtime: nodejs:20');
+    lines.push(
+      `      ${pkg}:`,
+      '        actions:',
+      '          consumer:',
+      `            function: actions/${pkg}/consumer.js`,
+      "            web: 'yes'",
+      '            runtime: nodejs:20',
+    );
   }
   fs.writeFileSync(path.join(dir, 'app.config.yaml'), lines.join('\n') + '\n');
 }
 
-function runChild(args: string[], childEnv: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function runChild(
+  args: string[],
+  childEnv: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: projectDir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -85,7 +95,10 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function onboard(argv: string[], extra: { catalog?: readonly CatalogEventLike[]; env?: Record<string, string> } = {}) {
+async function onboard(
+  argv: string[],
+  extra: { catalog?: readonly CatalogEventLike[]; env?: Record<string, string> } = {},
+) {
   const io = captureIo();
   const result = await runOnboarding({
     argv,
@@ -102,11 +115,21 @@ async function management(pathname: string): Promise<unknown> {
     await fetch(`${platform.url}/ims/token/v3`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: env.OAUTH_CLIENT_ID!, client_secret: env.OAUTH_CLIENT_SECRET!, scope: 'adobeio_api' }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: env.OAUTH_CLIENT_ID!,
+        client_secret: env.OAUTH_CLIENT_SECRET!,
+        scope: 'adobeio_api',
+      }),
     })
   ).json()) as { access_token: string };
   const res = await fetch(`${platform.url}${pathname}`, {
-    headers: { authorization: `Bearer ${tok.access_token}`, 'x-api-key': env.OAUTH_CLIENT_ID!, 'x-ims-org-id': env.OAUTH_ORG_ID!, accept: 'application/hal+json' },
+    headers: {
+      authorization: `Bearer ${tok.access_token}`,
+      'x-api-key': env.OAUTH_CLIENT_ID!,
+      'x-ims-org-id': env.OAUTH_ORG_ID!,
+      accept: 'application/hal+json',
+    },
   });
   expect(res.status).toBe(200);
   return res.json();
@@ -118,7 +141,9 @@ interface Reg {
   events_of_interest: Array<{ event_code: string; provider_id: string }>;
 }
 const registrations = async (): Promise<Reg[]> => {
-  const body = (await management(`/events/${env.IO_CONSUMER_ID}/${env.IO_PROJECT_ID}/${env.IO_WORKSPACE_ID}/registrations`)) as { _embedded?: { registrations?: Reg[] } };
+  const body = (await management(
+    `/events/${env.IO_CONSUMER_ID}/${env.IO_PROJECT_ID}/${env.IO_WORKSPACE_ID}/registrations`,
+  )) as { _embedded?: { registrations?: Reg[] } };
   return body._embedded?.registrations ?? [];
 };
 
@@ -156,13 +181,23 @@ describe('npm run onboard against the local platform', () => {
   });
 
   it('a catalog change updates only that metadata and that registration', async () => {
-    const changed = catalog.map((e) => (e.code === 'be-observer.customer_update' ? { ...e, description: 'Customer changed in the CRM' } : e));
-    const extra: CatalogEventLike = { ...catalog.find((e) => e.code === 'be-observer.customer_delete')!, code: 'be-observer.customer_merge', label: 'Customers merged' };
+    const changed = catalog.map((e) =>
+      e.code === 'be-observer.customer_update' ? { ...e, description: 'Customer changed in the CRM' } : e,
+    );
+    const extra: CatalogEventLike = {
+      ...catalog.find((e) => e.code === 'be-observer.customer_delete')!,
+      code: 'be-observer.customer_merge',
+      label: 'Customers merged',
+    };
     const r = await onboard(['--yes'], { catalog: [...changed, extra] });
     expect(r.io.errors).toEqual([]);
     expect(r.exitCode).toBe(0);
     const touched = r.plan!.steps.filter((s) => s.kind !== 'unchanged').map((s) => `${s.kind} ${s.what} ${s.name}`);
-    expect(touched).toEqual(['update metadata be-observer.customer_update', 'create metadata be-observer.customer_merge', 'update registration Backoffice Customer Sync']);
+    expect(touched).toEqual([
+      'update metadata be-observer.customer_update',
+      'create metadata be-observer.customer_merge',
+      'update registration Backoffice Customer Sync',
+    ]);
     const again = await onboard(['--yes'], { catalog: [...changed, extra] });
     expect(again.io.text()).toMatch(/Nothing to change/);
   });
@@ -170,8 +205,12 @@ describe('npm run onboard against the local platform', () => {
   it('--prune removes what the catalog dropped (and only with --prune)', async () => {
     const kept = await onboard(['--yes']);
     expect(kept.exitCode).toBe(0);
-    expect(kept.plan!.steps.filter((s) => s.kind === 'delete-candidate').map((s) => s.name)).toEqual(['be-observer.customer_merge']);
-    const meta = (await management(`/events/providers/${providerIds.backoffice}/eventmetadata`)) as { _embedded: { eventmetadata: Array<{ event_code: string }> } };
+    expect(kept.plan!.steps.filter((s) => s.kind === 'delete-candidate').map((s) => s.name)).toEqual([
+      'be-observer.customer_merge',
+    ]);
+    const meta = (await management(`/events/providers/${providerIds.backoffice}/eventmetadata`)) as {
+      _embedded: { eventmetadata: Array<{ event_code: string }> };
+    };
     expect(meta._embedded.eventmetadata.map((m) => m.event_code)).toContain('be-observer.customer_merge');
 
     const withoutStock = catalog.filter((e) => e.package !== 'stock-backoffice');
@@ -179,7 +218,9 @@ describe('npm run onboard against the local platform', () => {
     expect(pruned.io.errors).toEqual([]);
     expect(pruned.exitCode).toBe(0);
     expect((await registrations()).map((x) => x.runtime_action)).not.toContain('stock-backoffice/consumer');
-    const after = (await management(`/events/providers/${providerIds.backoffice}/eventmetadata`)) as { _embedded: { eventmetadata: Array<{ event_code: string }> } };
+    const after = (await management(`/events/providers/${providerIds.backoffice}/eventmetadata`)) as {
+      _embedded: { eventmetadata: Array<{ event_code: string }> };
+    };
     const codes = after._embedded.eventmetadata.map((m) => m.event_code);
     expect(codes).not.toContain('be-observer.customer_merge');
     expect(codes).not.toContain('be-observer.catalog_stock_update');
@@ -196,13 +237,24 @@ describe('npm run onboard against the local platform', () => {
     const tok = (await (
       await fetch(`${platform.url}/ims/token/v3`, {
         method: 'POST',
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: env.OAUTH_CLIENT_ID!, client_secret: env.OAUTH_CLIENT_SECRET! }),
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: env.OAUTH_CLIENT_ID!,
+          client_secret: env.OAUTH_CLIENT_SECRET!,
+        }),
       })
     ).json()) as { access_token: string };
-    const client = await init(env.OAUTH_ORG_ID!, env.OAUTH_CLIENT_ID!, tok.access_token, { eventsBaseURL: platform.url, eventsIngressURL: `${platform.url}/ingress` });
+    const client = await init(env.OAUTH_ORG_ID!, env.OAUTH_CLIENT_ID!, tok.access_token, {
+      eventsBaseURL: platform.url,
+      eventsIngressURL: `${platform.url}/ingress`,
+    });
     const sent = [
       { code: 'be-observer.catalog_stock_update', provider: providerIds.backoffice!, pkg: 'stock-backoffice' },
-      { code: 'com.adobe.commerce.observer.customer_save_commit_after', provider: providerIds.commerce!, pkg: 'customer-commerce' },
+      {
+        code: 'com.adobe.commerce.observer.customer_save_commit_after',
+        provider: providerIds.commerce!,
+        pkg: 'customer-commerce',
+      },
     ];
     const ids: string[] = [];
     for (const [i, s] of sent.entries()) {
@@ -249,7 +301,13 @@ describe('npm run onboard against the local platform', () => {
       // the real entry point, as `npm run onboard` runs it
       // (asynchronously: the platform serving IMS runs in this process)
       const child = await runChild(
-        [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'scripts', 'onboarding', 'index.ts'), '--yes', '--env-file', path.join(projectDir, '.env')],
+        [
+          path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+          path.join(ROOT, 'scripts', 'onboarding', 'index.ts'),
+          '--yes',
+          '--env-file',
+          path.join(projectDir, '.env'),
+        ],
         { ...process.env, ...env, IO_MANAGEMENT_BASE_URL: `http://127.0.0.1:${port}/events/`, CI: 'true' },
       );
       expect(child.status).toBe(1);

@@ -20,7 +20,11 @@ test('fixture app: $include at several levels, function paths relative to the in
   expect(cfg.actions.find((a) => a.fullName === 'demo/http')?.final).toBe(true);
   expect(cfg.actions.find((a) => a.fullName === 'demo/secure')?.requireAdobeAuth).toBe(true);
   expect(cfg.actions.find((a) => a.fullName === 'demo/counter')?.web).toBe(false);
-  expect(cfg.actions.find((a) => a.fullName === 'demo/behave')?.limits).toEqual({ timeout: 1500, memory: 64, concurrency: 1 });
+  expect(cfg.actions.find((a) => a.fullName === 'demo/behave')?.limits).toEqual({
+    timeout: 1500,
+    memory: 64,
+    concurrency: 1,
+  });
 });
 
 test('extensions, hooks, annotations raw-http, limits as strings, no app.config.yaml', () => {
@@ -78,8 +82,27 @@ test('inputs: $VAR and ${VAR}, whole and embedded, unset whole values left out, 
   const env = { A: 'alpha', URL: 'http://h/' };
   expect(
     resolveInputs(
-      { a: '$A', b: '${A}', c: '${URL}v3', d: '$MISSING', e: 'x-$MISSING-y', f: 42, g: true, h: { nested: '$A' }, i: 'plain' },
+      {
+        a: '$A',
+        b: '${A}',
+        c: '${URL}v3',
+        d: '$MISSING',
+        e: 'x-$MISSING-y',
+        f: 42,
+        g: true,
+        h: { nested: '$A' },
+        i: 'plain',
+      },
       env,
     ),
-  ).toEqual({ a: 'alpha', b: 'alpha', c: 'http://h/v3', e: 'x--y', f: 42, g: true, h: { nested: 'alpha' }, i: 'plain' });
+  ).toEqual({
+    a: 'alpha',
+    b: 'alpha',
+    c: 'http://h/v3',
+    e: 'x--y',
+    f: 42,
+    g: true,
+    h: { nested: 'alpha' },
+    i: 'plain',
+  });
 });

@@ -10,17 +10,44 @@ const ROOT = path.join(__dirname, '..', '..');
 
 test('parseArgs: every option, = form, unknown option', () => {
   expect(
-    parseArgs(['start', '--port', '0', '--data-dir=/d', '--env-file', 'e', '--project-dir', 'p', '--production-limits', '--time-scale', '0.01', '--no-hooks']),
-  ).toMatchObject({ command: 'start', port: 0, dataDir: '/d', envFile: 'e', projectDir: 'p', productionLimits: true, timeScale: 0.01, hooks: false, watch: true });
+    parseArgs([
+      'start',
+      '--port',
+      '0',
+      '--data-dir=/d',
+      '--env-file',
+      'e',
+      '--project-dir',
+      'p',
+      '--production-limits',
+      '--time-scale',
+      '0.01',
+      '--no-hooks',
+    ]),
+  ).toMatchObject({
+    command: 'start',
+    port: 0,
+    dataDir: '/d',
+    envFile: 'e',
+    projectDir: 'p',
+    productionLimits: true,
+    timeScale: 0.01,
+    hooks: false,
+    watch: true,
+  });
   expect(() => parseArgs(['start', '--bogus'])).toThrow(/unknown option/);
   expect(() => parseArgs(['start', '--port'])).toThrow(/needs a value/);
 });
 
 test('--help prints usage (through the real entry point)', () => {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'platform/cli.ts', '--help'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'platform/cli.ts', '--help'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/Usage: platform start/);
   expect(r.stdout).toMatch(/--production-limits/);
@@ -56,7 +83,12 @@ test('post-app-deploy hook gets the runtime credentials and local defaults; fail
       `node -e "require('fs').writeFileSync(process.argv[1], JSON.stringify({h: process.env.AIO_RUNTIME_APIHOST, n: process.env.AIO_RUNTIME_NAMESPACE, a: process.env.AIO_RUNTIME_AUTH, m: process.env.IO_MANAGEMENT_BASE_URL})); console.log('hello from hook')" ${out}`,
     );
     expect(code).toBe(0);
-    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual({ h: p.url, n: p.config.namespace, a: p.config.auth, m: `${p.url}/events/` });
+    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual({
+      h: p.url,
+      n: p.config.namespace,
+      a: p.config.auth,
+      m: `${p.url}/events/`,
+    });
     expect(writes.join('')).toContain('[post-app-deploy] hello from hook');
     const failed = await runHook(p, 'node -e "process.exit(4)"');
     expect(failed).toBe(4);

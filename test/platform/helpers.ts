@@ -16,7 +16,12 @@ export async function startTestPlatform(
 ): Promise<RunningPlatform & { dataDir: string }> {
   const dataDir = opts.dataDir ?? tempDir();
   const envFile = path.join(dataDir, 'test.env');
-  fs.writeFileSync(envFile, Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  fs.writeFileSync(
+    envFile,
+    Object.entries(opts.env ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n') + '\n',
+  );
   const { env: _env, ...rest } = opts;
   const p = await startPlatform({ projectDir: FIXTURE_APP, port: 0, quiet: true, envFile, ...rest, dataDir });
   return Object.assign(p, { dataDir });

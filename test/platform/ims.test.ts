@@ -15,7 +15,10 @@ describe('IMS without configured credentials', () => {
   afterAll(() => p.close());
 
   test('client_credentials → bearer token; the generated local pair is a default', async () => {
-    const r = await fetch(`${p.url}/ims/token/v3`, form({ grant_type: 'client_credentials', client_id: 'any', client_secret: 'thing', scope: 'AdobeID,openid' }));
+    const r = await fetch(
+      `${p.url}/ims/token/v3`,
+      form({ grant_type: 'client_credentials', client_id: 'any', client_secret: 'thing', scope: 'AdobeID,openid' }),
+    );
     expect(r.status).toBe(200);
     const t = (await r.json()) as { access_token: string; token_type: string; expires_in: number };
     expect(t.token_type).toBe('bearer');
@@ -28,8 +31,13 @@ describe('IMS without configured credentials', () => {
   });
 
   test('bad grant or missing field → 400', async () => {
-    expect((await fetch(`${p.url}/ims/token/v3`, form({ grant_type: 'password', client_id: 'a', client_secret: 'b' }))).status).toBe(400);
-    expect((await fetch(`${p.url}/ims/token/v3`, form({ grant_type: 'client_credentials', client_id: 'a' }))).status).toBe(400);
+    expect(
+      (await fetch(`${p.url}/ims/token/v3`, form({ grant_type: 'password', client_id: 'a', client_secret: 'b' })))
+        .status,
+    ).toBe(400);
+    expect(
+      (await fetch(`${p.url}/ims/token/v3`, form({ grant_type: 'client_credentials', client_id: 'a' }))).status,
+    ).toBe(400);
   });
 });
 
@@ -41,9 +49,15 @@ describe('IMS with OAUTH_CLIENT_ID/SECRET in .env', () => {
   afterAll(() => p.close());
 
   test('only that pair is accepted', async () => {
-    const ok = await fetch(`${p.url}/ims/token/v3`, form({ grant_type: 'client_credentials', client_id: 'my-client', client_secret: 'my-secret' }));
+    const ok = await fetch(
+      `${p.url}/ims/token/v3`,
+      form({ grant_type: 'client_credentials', client_id: 'my-client', client_secret: 'my-secret' }),
+    );
     expect(ok.status).toBe(200);
-    const bad = await fetch(`${p.url}/ims/token/v3`, form({ grant_type: 'client_credentials', client_id: 'my-client', client_secret: 'nope' }));
+    const bad = await fetch(
+      `${p.url}/ims/token/v3`,
+      form({ grant_type: 'client_credentials', client_id: 'my-client', client_secret: 'nope' }),
+    );
     expect(bad.status).toBe(401);
     expect(await bad.json()).toMatchObject({ error: 'invalid_client' });
   });

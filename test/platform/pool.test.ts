@@ -22,7 +22,11 @@ const base = (b: string, o: Partial<PoolOptions> = {}): PoolOptions => ({
 
 test("a container does not inherit the platform's environment", async () => {
   process.env.PLATFORM_TEST_SECRET = 'do-not-leak';
-  const pool = new ActionPool(base(bundle(`exports.main = () => ({ secret: process.env.PLATFORM_TEST_SECRET || null, path: !!process.env.PATH })`)));
+  const pool = new ActionPool(
+    base(
+      bundle(`exports.main = () => ({ secret: process.env.PLATFORM_TEST_SECRET || null, path: !!process.env.PATH })`),
+    ),
+  );
   try {
     expect(JSON.parse((await pool.run('e', {}, {}, 5000)).result)).toEqual({ secret: null, path: true });
   } finally {

@@ -12,7 +12,13 @@ test('an edited action is rebuilt and its warm workers are recycled', async () =
   );
   const src = path.join(project, 'actions', 'v.ts');
   fs.writeFileSync(src, `export const main = () => ({ body: 'one' });\n`);
-  const p = await startPlatform({ projectDir: project, port: 0, quiet: true, watch: true, dataDir: path.join(project, '.data') });
+  const p = await startPlatform({
+    projectDir: project,
+    port: 0,
+    quiet: true,
+    watch: true,
+    dataDir: path.join(project, '.data'),
+  });
   try {
     const url = `${p.url}/api/v1/web/${p.config.namespace}/w/v`;
     expect(await (await fetch(url)).text()).toBe('one');

@@ -27,7 +27,9 @@ test('a restart keeps activations, State, namespace and key', async () => {
     expect(again.response.result).toEqual(rec.response.result);
     const list = (await ow2.activations.list({ name: 'counter' })) as unknown as ActivationRecord[];
     expect(list.map((a) => a.activationId)).toContain(rec.activationId);
-    const got = await fetch(`${p2.url}/containers/${namespace}/data/kept`, { headers: { authorization: basicAuth(auth) } });
+    const got = await fetch(`${p2.url}/containers/${namespace}/data/kept`, {
+      headers: { authorization: basicAuth(auth) },
+    });
     expect(await got.text()).toBe('still here');
   } finally {
     await p2.close();
@@ -118,7 +120,9 @@ test('a blocking invoke that outlives the wait answers 202 + activationId; the r
     const { activationId } = (await r.json()) as { activationId: string };
     expect(activationId).toMatch(/^[0-9a-f]{32}$/);
     const get = (): Promise<Response> =>
-      fetch(`${p.url}/api/v1/namespaces/_/activations/${activationId}`, { headers: { authorization: basicAuth(p.config.auth) } });
+      fetch(`${p.url}/api/v1/namespaces/_/activations/${activationId}`, {
+        headers: { authorization: basicAuth(p.config.auth) },
+      });
     expect((await get()).status).toBe(404);
     let rec: ActivationRecord | undefined;
     for (let i = 0; i < 40 && !rec; i++) {

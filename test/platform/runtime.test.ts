@@ -13,7 +13,8 @@ let web: (action: string, init?: RequestInit, query?: string) => Promise<Respons
 beforeAll(async () => {
   p = await startTestPlatform({ env: { FINAL_SECRET: 's3cret', GREETING: 'hello' } });
   ow = openwhisk({ apihost: p.url, api_key: p.config.auth, namespace: p.config.namespace });
-  web = (action, init, query) => fetch(`${p.url}/api/v1/web/${p.config.namespace}/demo/${action}${query ? `?${query}` : ''}`, init);
+  web = (action, init, query) =>
+    fetch(`${p.url}/api/v1/web/${p.config.namespace}/demo/${action}${query ? `?${query}` : ''}`, init);
 });
 afterAll(async () => {
   await p.close();
@@ -29,7 +30,17 @@ describe('REST API with the openwhisk client', () => {
   test('actions list shows every action of app.config.yaml with its package', async () => {
     const list = (await ow.actions.list()) as unknown as Array<Record<string, unknown>>;
     const names = list.map((a) => `${String(a.namespace).split('/')[1]}/${String(a.name)}`).sort();
-    expect(names).toEqual(['demo/behave', 'demo/counter', 'demo/echo', 'demo/hog', 'demo/http', 'demo/parallel', 'demo/raw', 'demo/secure', 'demo/state']);
+    expect(names).toEqual([
+      'demo/behave',
+      'demo/counter',
+      'demo/echo',
+      'demo/hog',
+      'demo/http',
+      'demo/parallel',
+      'demo/raw',
+      'demo/secure',
+      'demo/state',
+    ]);
     const echo = list.find((a) => a.name === 'echo') as Record<string, unknown>;
     expect(echo.namespace).toBe(`${p.config.namespace}/demo`);
     expect(echo.exec).toEqual({ kind: 'nodejs:20', binary: false });
@@ -50,23 +61,41 @@ describe('REST API with the openwhisk client', () => {
   });
 
   test('blocking invoke returns the activation record; result=true only the result', async () => {
-    const rec = (await ow.actions.invoke({ name: 'demo/counter', blocking: true, params: { add: 1 } })) as unknown as ActivationRecord;
+    const rec = (await ow.actions.invoke({
+      name: 'demo/counter',
+      blocking: true,
+      params: { add: 1 },
+    })) as unknown as ActivationRecord;
     expect(rec.activationId).toMatch(/^[0-9a-f]{32}$/);
     expect(rec.response).toMatchObject({ status: 'success', statusCode: 0, success: true });
     expect(rec.name).toBe('counter');
     expect(rec.namespace).toBe(p.config.namespace);
     expect(rec.logs.some((l) => / stdout: count is \d+$/.test(l))).toBe(true);
-    expect(rec.logs.some((l) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z stderr: a line on stderr$/.test(l))).toBe(true);
-    const result = (await ow.actions.invoke({ name: 'demo/counter', blocking: true, result: true })) as unknown as { count: number };
+    expect(rec.logs.some((l) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z stderr: a line on stderr$/.test(l))).toBe(
+      true,
+    );
+    const result = (await ow.actions.invoke({ name: 'demo/counter', blocking: true, result: true })) as unknown as {
+      count: number;
+    };
     expect(typeof result.count).toBe('number');
   });
 
   test('warm reuse: module state persists between activations', async () => {
-    const a = (await ow.actions.invoke({ name: 'demo/counter', blocking: true, result: true, params: { add: 10 } })) as unknown as {
+    const a = (await ow.actions.invoke({
+      name: 'demo/counter',
+      blocking: true,
+      result: true,
+      params: { add: 10 },
+    })) as unknown as {
       count: number;
       loadedAt: number;
     };
-    const b = (await ow.actions.invoke({ name: 'demo/counter', blocking: true, result: true, params: { add: 10 } })) as unknown as {
+    const b = (await ow.actions.invoke({
+      name: 'demo/counter',
+      blocking: true,
+      result: true,
+      params: { add: 10 },
+    })) as unknown as {
       count: number;
       loadedAt: number;
     };
@@ -75,7 +104,9 @@ describe('REST API with the openwhisk client', () => {
   });
 
   test('non-blocking invoke answers 202 + activationId; the record appears', async () => {
-    const r = (await ow.actions.invoke({ name: 'demo/counter', params: { add: 1 } })) as unknown as { activationId: string };
+    const r = (await ow.actions.invoke({ name: 'demo/counter', params: { add: 1 } })) as unknown as {
+      activationId: string;
+    };
     expect(r.activationId).toMatch(/^[0-9a-f]{32}$/);
     let rec: ActivationRecord | undefined;
     for (let i = 0; i < 50 && !rec; i++) {
@@ -89,11 +120,21 @@ describe('REST API with the openwhisk client', () => {
   });
 
   test('application error → 502 with the record; the platform keeps serving', async () => {
-    const err = await ow.actions.invoke({ name: 'demo/behave', blocking: true, params: { do: 'throw' } }).catch((e: unknown) => e);
+    const err = await ow.actions
+      .invoke({ name: 'demo/behave', blocking: true, params: { do: 'throw' } })
+      .catch((e: unknown) => e);
     expect((err as { statusCode: number }).statusCode).toBe(502);
     const body = (err as { error: ActivationRecord }).error;
-    expect(body.response).toMatchObject({ status: 'application error', statusCode: 1, success: false, result: { error: 'boom' } });
-    const ok = (await ow.actions.invoke({ name: 'demo/behave', blocking: true, result: true })) as unknown as Record<string, unknown>;
+    expect(body.response).toMatchObject({
+      status: 'application error',
+      statusCode: 1,
+      success: false,
+      result: { error: 'boom' },
+    });
+    const ok = (await ow.actions.invoke({ name: 'demo/behave', blocking: true, result: true })) as unknown as Record<
+      string,
+      unknown
+    >;
     expect(ok).toEqual({ statusCode: 200, body: { ok: true } });
   });
 
@@ -101,13 +142,21 @@ describe('REST API with the openwhisk client', () => {
     const before = Date.now() - 1;
     const first = (await ow.actions.invoke({ name: 'demo/counter', blocking: true })) as unknown as ActivationRecord;
     const second = (await ow.actions.invoke({ name: 'demo/counter', blocking: true })) as unknown as ActivationRecord;
-    const list = (await ow.activations.list({ name: 'counter', limit: 2 })) as unknown as Array<Record<string, unknown>>;
+    const list = (await ow.activations.list({ name: 'counter', limit: 2 })) as unknown as Array<
+      Record<string, unknown>
+    >;
     expect(list.map((a) => a.activationId)).toEqual([second.activationId, first.activationId]);
     expect(list[0]).not.toHaveProperty('logs');
     expect(list[0]).toHaveProperty('statusCode', 0);
-    const skipped = (await ow.activations.list({ name: 'demo/counter', limit: 1, skip: 1 })) as unknown as Array<Record<string, unknown>>;
+    const skipped = (await ow.activations.list({ name: 'demo/counter', limit: 1, skip: 1 })) as unknown as Array<
+      Record<string, unknown>
+    >;
     expect(skipped[0]?.activationId).toBe(first.activationId);
-    const docs = (await ow.activations.list({ name: 'counter', limit: 1, docs: true })) as unknown as ActivationRecord[];
+    const docs = (await ow.activations.list({
+      name: 'counter',
+      limit: 1,
+      docs: true,
+    })) as unknown as ActivationRecord[];
     expect(docs[0]?.logs.length).toBeGreaterThan(0);
     const since = (await ow.activations.list({ since: before, limit: 200 })) as unknown as ActivationRecord[];
     expect(since.map((a) => a.activationId)).toEqual(expect.arrayContaining([first.activationId, second.activationId]));
@@ -117,7 +166,10 @@ describe('REST API with the openwhisk client', () => {
     expect(got.activationId).toBe(first.activationId);
     const logs = (await ow.activations.logs({ name: first.activationId })) as unknown as { logs: string[] };
     expect(logs.logs).toEqual(first.logs);
-    const res = (await ow.activations.result({ name: first.activationId })) as unknown as { result: unknown; success: boolean };
+    const res = (await ow.activations.result({ name: first.activationId })) as unknown as {
+      result: unknown;
+      success: boolean;
+    };
     expect(res).toMatchObject({ success: true, result: first.response.result });
     const missing = await ow.activations.get({ name: 'f'.repeat(32) }).catch((e: unknown) => e);
     expect((missing as { statusCode: number }).statusCode).toBe(404);
@@ -155,18 +207,22 @@ describe('failures are contained', () => {
     ['hog', 'oom', 502, /memory limit of 64 MB/],
     ['behave', 'hang', 502, /time limits of 1500 milliseconds/],
   ];
-  test.each(cases)('%s %s → %i and the platform keeps serving', async (action, what, status, message) => {
-    const r = await web(action, postJson({ do: what }));
-    expect(r.status).toBe(status);
-    expect(r.headers.get('x-openwhisk-activation-id')).toMatch(/^[0-9a-f]{32}$/);
-    const body = (await r.json()) as { error: string; code: string };
-    expect(body.error).toMatch(message);
-    const rec = (await ow.activations.get({ name: body.code })) as unknown as ActivationRecord;
-    expect(rec.response.success).toBe(false);
-    if (what === 'hang') expect(rec.annotations).toEqual(expect.arrayContaining([{ key: 'timeout', value: true }]));
-    const ok = await web(action);
-    expect(ok.status).toBe(200);
-  }, 40_000);
+  test.each(cases)(
+    '%s %s → %i and the platform keeps serving',
+    async (action, what, status, message) => {
+      const r = await web(action, postJson({ do: what }));
+      expect(r.status).toBe(status);
+      expect(r.headers.get('x-openwhisk-activation-id')).toMatch(/^[0-9a-f]{32}$/);
+      const body = (await r.json()) as { error: string; code: string };
+      expect(body.error).toMatch(message);
+      const rec = (await ow.activations.get({ name: body.code })) as unknown as ActivationRecord;
+      expect(rec.response.success).toBe(false);
+      if (what === 'hang') expect(rec.annotations).toEqual(expect.arrayContaining([{ key: 'timeout', value: true }]));
+      const ok = await web(action);
+      expect(ok.status).toBe(200);
+    },
+    40_000,
+  );
 });
 
 describe('web actions', () => {
@@ -175,7 +231,14 @@ describe('web actions', () => {
     expect(r.status).toBe(200);
     const id = r.headers.get('x-openwhisk-activation-id');
     const body = (await r.json()) as { params: Record<string, unknown>; env: Record<string, string> };
-    expect(body.params).toMatchObject({ FIXED: 'fixed-value', GREETING: 'overridden', a: 1, q: '2', __ow_method: 'post', __ow_path: '/some/path' });
+    expect(body.params).toMatchObject({
+      FIXED: 'fixed-value',
+      GREETING: 'overridden',
+      a: 1,
+      q: '2',
+      __ow_method: 'post',
+      __ow_path: '/some/path',
+    });
     expect((body.params.__ow_headers as Record<string, string>)['x-custom']).toBe('Yes');
     expect(body.env).toEqual({
       apiHost: p.url,
@@ -215,13 +278,37 @@ describe('web actions', () => {
   });
 
   const rules: Array<[string, unknown, number, string | null, string]> = [
-    ['statusCode, headers, object body', { statusCode: 201, headers: { 'X-A': 'b' }, body: { k: 1 } }, 201, 'application/json', '{"k":1}'],
+    [
+      'statusCode, headers, object body',
+      { statusCode: 201, headers: { 'X-A': 'b' }, body: { k: 1 } },
+      201,
+      'application/json',
+      '{"k":1}',
+    ],
     ['string body defaults to 200 text/html', { body: 'hello' }, 200, 'text/html', 'hello'],
     ['no body → 204', {}, 204, null, ''],
     ['statusCode without body', { statusCode: 302, headers: { location: '/x' } }, 302, null, ''],
-    ['binary content type: body is base64', { headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from('bin').toString('base64') }, 200, 'application/octet-stream', 'bin'],
-    ['{error: {statusCode, body}}', { error: { statusCode: 418, body: { error: 'teapot' } } }, 418, 'application/json', '{"error":"teapot"}'],
-    ['invalid status code → 400', { statusCode: 'abc', body: 'x' }, 400, 'application/json', '{"error":"The action produced an invalid HTTP status code."}'],
+    [
+      'binary content type: body is base64',
+      { headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from('bin').toString('base64') },
+      200,
+      'application/octet-stream',
+      'bin',
+    ],
+    [
+      '{error: {statusCode, body}}',
+      { error: { statusCode: 418, body: { error: 'teapot' } } },
+      418,
+      'application/json',
+      '{"error":"teapot"}',
+    ],
+    [
+      'invalid status code → 400',
+      { statusCode: 'abc', body: 'x' },
+      400,
+      'application/json',
+      '{"error":"The action produced an invalid HTTP status code."}',
+    ],
   ];
   test.each(rules)('result → HTTP: %s', async (_name, result, status, contentType, text) => {
     const r = await web('http', { ...postJson({ result }), redirect: 'manual' });
@@ -283,7 +370,11 @@ describe('Runtime contract (ctx.runtime)', () => {
   });
 
   test('invokeWeb also reaches a non-web action (I/O Events delivers to those); unknown → 404', async () => {
-    const res = await p.ctx.runtime.invokeWeb('demo/counter', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"add":0}' });
+    const res = await p.ctx.runtime.invokeWeb('demo/counter', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"add":0}',
+    });
     expect(res.statusCode).toBe(204); // {count, loadedAt} has no body: rendered by the web rules
     const missing = await p.ctx.runtime.invokeWeb('demo/nope', { method: 'POST', headers: {}, body: '' });
     expect(missing.statusCode).toBe(404);
@@ -310,7 +401,9 @@ describe('Runtime contract (ctx.runtime)', () => {
 describe('concurrency and the blocking wait', () => {
   test('limits.concurrency > 1: activations share a worker and keep their own logs', async () => {
     const recs = (await Promise.all(
-      ['a', 'b', 'c', 'd'].map((tag) => ow.actions.invoke({ name: 'demo/parallel', blocking: true, params: { tag, ms: 80 } })),
+      ['a', 'b', 'c', 'd'].map((tag) =>
+        ow.actions.invoke({ name: 'demo/parallel', blocking: true, params: { tag, ms: 80 } }),
+      ),
     )) as unknown as ActivationRecord[];
     for (const r of recs) {
       const tag = (r.response.result as { tag: string }).tag;

@@ -93,15 +93,24 @@ test('key rule and 1 MB value limit', async () => {
 });
 
 test('auth: wrong key → 401, other namespace → 403', async () => {
-  const wrong = await fetch(`${p.url}/containers/${p.config.namespace}/data/k`, { headers: { authorization: basicAuth('a:b') } });
+  const wrong = await fetch(`${p.url}/containers/${p.config.namespace}/data/k`, {
+    headers: { authorization: basicAuth('a:b') },
+  });
   expect(wrong.status).toBe(401);
-  const other = await fetch(`${p.url}/containers/123-other/data/k`, { headers: { authorization: basicAuth(p.config.auth) } });
+  const other = await fetch(`${p.url}/containers/123-other/data/k`, {
+    headers: { authorization: basicAuth(p.config.auth) },
+  });
   expect(other.status).toBe(403);
 });
 
 test('an action reaches State with no configuration (AIO_STATE_ENDPOINT and __OW_* in its env)', async () => {
   const ow = openwhisk({ apihost: p.url, api_key: p.config.auth, namespace: p.config.namespace });
-  const r = (await ow.actions.invoke({ name: 'demo/state', blocking: true, result: true, params: { key: 'from-action', value: 'v1' } })) as unknown as {
+  const r = (await ow.actions.invoke({
+    name: 'demo/state',
+    blocking: true,
+    result: true,
+    params: { key: 'from-action', value: 'v1' },
+  })) as unknown as {
     value: string;
   };
   expect(r.value).toBe('v1');

@@ -41,9 +41,20 @@ it(
     const envFile = path.join(dataDir, 'app.env');
     fs.writeFileSync(envFile, `INGESTION_API_KEY=${API_KEY}\n`);
     const configFile = path.join(dataDir, 'events-config.json');
-    fs.writeFileSync(configFile, JSON.stringify(appEventsConfig({ consumers: true, packages: ['product-backoffice'] }), null, 2));
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify(appEventsConfig({ consumers: true, packages: ['product-backoffice'] }), null, 2),
+    );
 
-    const start = () => startPlatformChild({ port, dataDir, projectDir: FLOW_APP, envFile, eventsConfig: configFile, timeScale: TIME_SCALE });
+    const start = () =>
+      startPlatformChild({
+        port,
+        dataDir,
+        projectDir: FLOW_APP,
+        envFile,
+        eventsConfig: configFile,
+        timeScale: TIME_SCALE,
+      });
     const t0 = Date.now();
     const phase: string[] = [];
     const mark = (what: string) => phase.push(`${what} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -54,14 +65,18 @@ it(
         throw new Error(`${e.message}: ${child.stderr()}`);
       });
       mark('started');
-      const namespace = (JSON.parse(fs.readFileSync(path.join(dataDir, 'runtime-credentials.json'), 'utf8')) as { namespace: string }).namespace;
+      const namespace = (
+        JSON.parse(fs.readFileSync(path.join(dataDir, 'runtime-credentials.json'), 'utf8')) as { namespace: string }
+      ).namespace;
       const webhook = `${base}/api/v1/web/${namespace}/ingestion/webhook`;
 
       const outcome = new Array<number | 'no answer'>(n);
       let next = 0;
       let answered = 0;
       let up = true;
-      const killAt = Array.from({ length: SIZES.crashKills }, (_, k) => Math.floor(((k + 1) * n) / (SIZES.crashKills + 1)));
+      const killAt = Array.from({ length: SIZES.crashKills }, (_, k) =>
+        Math.floor(((k + 1) * n) / (SIZES.crashKills + 1)),
+      );
       const sender = async () => {
         for (;;) {
           const i = next++;
@@ -72,7 +87,18 @@ it(
               method: 'POST',
               headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
               // every tenth event is invalid (no name): its 400 must never turn into a product
-              body: JSON.stringify({ data: { uid: `r1-${i}`, event: 'be-observer.catalog_product_create', value: { sku: `R1-${i}`, ...(i % 10 === 9 ? {} : { name: `Crash test product ${i}` }), price: i % 100, description: 'R1' } } }),
+              body: JSON.stringify({
+                data: {
+                  uid: `r1-${i}`,
+                  event: 'be-observer.catalog_product_create',
+                  value: {
+                    sku: `R1-${i}`,
+                    ...(i % 10 === 9 ? {} : { name: `Crash test product ${i}` }),
+                    price: i % 100,
+                    description: 'R1',
+                  },
+                },
+              }),
               signal: AbortSignal.timeout(30_000),
             });
             await res.arrayBuffer();
@@ -103,21 +129,41 @@ it(
       // let every accepted event settle: no delivery pending, retrying or in flight
       const db = new Database(path.join(dataDir, 'platform.sqlite'), { readonly: true, fileMustExist: true });
       try {
-        const open = () => (db.prepare("SELECT COUNT(*) AS n FROM ev_deliveries WHERE status IN ('pending','in_flight','retrying','held')").get() as { n: number }).n;
+        const open = () =>
+          (
+            db
+              .prepare(
+                "SELECT COUNT(*) AS n FROM ev_deliveries WHERE status IN ('pending','in_flight','retrying','held')",
+              )
+              .get() as { n: number }
+          ).n;
         await until('deliveries to settle', () => open() === 0, budget(120, 600), 250).catch((e: Error) => {
           const counts = db.prepare('SELECT status, COUNT(*) AS n FROM ev_deliveries GROUP BY status').all();
-          throw new Error(`${e.message}: deliveries ${JSON.stringify(counts)}; platform stderr: ${child.stderr().slice(-1500)}`);
+          throw new Error(
+            `${e.message}: deliveries ${JSON.stringify(counts)}; platform stderr: ${child.stderr().slice(-1500)}`,
+          );
         });
 
         mark('settled');
-        const products = new Set((db.prepare("SELECT key FROM cm_entities WHERE kind = 'product'").all() as Array<{ key: string }>).map((r) => r.key));
+        const products = new Set(
+          (db.prepare("SELECT key FROM cm_entities WHERE kind = 'product'").all() as Array<{ key: string }>).map(
+            (r) => r.key,
+          ),
+        );
         const writes = new Map<string, number>();
-        const writeRows = db.prepare("SELECT body FROM cm_requests WHERE system = 'commerce' AND method IN ('POST','PUT') AND status BETWEEN 200 AND 299").all() as Array<{ body: string | null }>;
+        const writeRows = db
+          .prepare(
+            "SELECT body FROM cm_requests WHERE system = 'commerce' AND method IN ('POST','PUT') AND status BETWEEN 200 AND 299",
+          )
+          .all() as Array<{ body: string | null }>;
         for (const r of writeRows) {
           const sku = /"sku":"(R1-\d+)"/.exec(r.body ?? '')?.[1];
           if (sku) writes.set(sku, (writes.get(sku) ?? 0) + 1);
         }
-        const eventStatus = db.prepare("SELECT status, COUNT(*) AS n FROM ev_events GROUP BY status").all() as Array<{ status: string; n: number }>;
+        const eventStatus = db.prepare('SELECT status, COUNT(*) AS n FROM ev_events GROUP BY status').all() as Array<{
+          status: string;
+          n: number;
+        }>;
 
         const ok: number[] = [];
         const refused: number[] = [];

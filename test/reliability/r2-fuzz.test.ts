@@ -44,12 +44,19 @@ it(
         if (typeof status !== 'number' || !r.expect.includes(status)) {
           throw new Error(`${r.kind}: expected ${r.expect.join('/')} got ${String(status ?? res.statusCode)}`);
         }
-        if (typeof body?.error !== 'string' || typeof body.code !== 'string') throw new Error(`${r.kind}: error body without error/code: ${JSON.stringify(body)}`);
+        if (typeof body?.error !== 'string' || typeof body.code !== 'string')
+          throw new Error(`${r.kind}: error body without error/code: ${JSON.stringify(body)}`);
         const text = JSON.stringify(res);
-        if (text.includes(SECRET) || text.includes(API_KEY)) throw new Error(`${r.kind}: a secret is echoed in the response`);
+        if (text.includes(SECRET) || text.includes(API_KEY))
+          throw new Error(`${r.kind}: a secret is echoed in the response`);
         if (io.ingressCalls !== callsBefore) throw new Error(`${r.kind}: reached the ingress (answered ${status})`);
       }),
-      { numRuns: SIZES.fuzzInProcess, ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED), path: process.env.FUZZ_PATH, endOnFailure: true } : {}) },
+      {
+        numRuns: SIZES.fuzzInProcess,
+        ...(process.env.FUZZ_SEED
+          ? { seed: Number(process.env.FUZZ_SEED), path: process.env.FUZZ_PATH, endOnFailure: true }
+          : {}),
+      },
     );
     expect(io.published).toHaveLength(0);
     expect(io.ingressCalls).toBe(0);
@@ -62,7 +69,16 @@ it(
     // control: the same setup does publish a good event, so "0 published" means something
     const entry = BACKOFFICE[0]!;
     const ok = (await main(
-      toRawHttpParams({ kind: 'good', method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY }, body: JSON.stringify({ data: { uid: 'control-1', event: entry.code, value: entry.sample } }), expect: [200] }, inputs) as never,
+      toRawHttpParams(
+        {
+          kind: 'good',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+          body: JSON.stringify({ data: { uid: 'control-1', event: entry.code, value: entry.sample } }),
+          expect: [200],
+        },
+        inputs,
+      ) as never,
     )) as { statusCode?: number };
     expect(ok.statusCode).toBe(200);
     expect(io.published).toHaveLength(1);

@@ -25,9 +25,18 @@ beforeAll(async () => {
   target = await new Target().start();
   const seed = appEventsConfig();
   seed.registrations = [
-    { name: 'r3-traces', delivery_type: 'webhook', webhook_url: target.url, events_of_interest: [{ provider_label: 'Backoffice Provider', event_code: 'be-observer.catalog_product_create' }] },
+    {
+      name: 'r3-traces',
+      delivery_type: 'webhook',
+      webhook_url: target.url,
+      events_of_interest: [{ provider_label: 'Backoffice Provider', event_code: 'be-observer.catalog_product_create' }],
+    },
   ];
-  rp = await startRelPlatform({ projectDir: WEBHOOK_APP, env: { INGESTION_API_KEY: KEY, INGESTION_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'debug' }, seed });
+  rp = await startRelPlatform({
+    projectDir: WEBHOOK_APP,
+    env: { INGESTION_API_KEY: KEY, INGESTION_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'debug' },
+    seed,
+  });
   url = `${rp.url}/api/v1/web/${rp.p.config.namespace}/ingestion/webhook`;
 }, 60_000);
 afterAll(async () => {
@@ -37,16 +46,31 @@ afterAll(async () => {
 });
 
 let n = 0;
-const body = () => JSON.stringify({ data: { uid: `r3h-${++n}`, event: 'be-observer.catalog_product_create', value: { sku: `R3H-${n}`, name: 'N', price: 1, description: 'D' } } });
+const body = () =>
+  JSON.stringify({
+    data: {
+      uid: `r3h-${++n}`,
+      event: 'be-observer.catalog_product_create',
+      value: { sku: `R3H-${n}`, name: 'N', price: 1, description: 'D' },
+    },
+  });
 function sign(raw: string, secret: string, opts: { id?: string; at?: Date } = {}): Record<string, string> {
   const id = opts.id ?? `msg_${Math.random().toString(36).slice(2)}`;
   const at = opts.at ?? new Date();
-  return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, at, raw) };
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': new Webhook(secret).sign(id, at, raw),
+  };
 }
 
 const responses: string[] = [];
 async function post(raw: string, headers: Record<string, string>): Promise<[number, string | undefined]> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: raw,
+  });
   const text = await res.text();
   responses.push(`${JSON.stringify(Object.fromEntries(res.headers.entries()))}\n${text}`);
   let code: string | undefined;
@@ -63,20 +87,31 @@ it(
   async () => {
     const other = `whsec_${Buffer.from('not the configured secret at all').toString('base64')}`;
     const first = await post(body(), {});
-    if (first[0] !== 401) { capture.restore(); console.log(responses.join("\n"), capture.text().slice(-3000)); }
-    expect(first).toEqual([401, "unauthenticated"]);
+    if (first[0] !== 401) {
+      capture.restore();
+      console.log(responses.join('\n'), capture.text().slice(-3000));
+    }
+    expect(first).toEqual([401, 'unauthenticated']);
     expect(await post(body(), { 'x-api-key': `${KEY}x` })).toEqual([401, 'invalid_api_key']);
     const raw = body();
     expect(await post(raw, sign(`${raw} `, SECRET))).toEqual([401, 'invalid_signature']);
     expect(await post(raw, sign(raw, other))).toEqual([401, 'invalid_signature']);
-    expect(await post(raw, sign(raw, SECRET, { at: new Date(Date.now() - 301_000) }))).toEqual([401, 'invalid_signature']);
-    expect(await post(raw, sign(raw, SECRET, { at: new Date(Date.now() + 330_000) }))).toEqual([401, 'invalid_signature']);
+    expect(await post(raw, sign(raw, SECRET, { at: new Date(Date.now() - 301_000) }))).toEqual([
+      401,
+      'invalid_signature',
+    ]);
+    expect(await post(raw, sign(raw, SECRET, { at: new Date(Date.now() + 330_000) }))).toEqual([
+      401,
+      'invalid_signature',
+    ]);
 
     const signed = sign(raw, SECRET, { id: 'msg_http_replay' });
     expect((await post(raw, signed))[0]).toBe(200);
     expect(await post(raw, signed)).toEqual([401, 'replayed_webhook_id']);
     // the record is in the platform's State, shared by every container of the action
-    const stateRows = rp.p.ctx.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>;
+    const stateRows = rp.p.ctx.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{
+      name: string;
+    }>;
     expect(stateRows.length).toBeGreaterThan(0);
     expect((await post(body(), { 'x-api-key': KEY }))[0]).toBe(200);
 
@@ -86,16 +121,30 @@ it(
 
     const auth = `Basic ${Buffer.from(rp.p.config.auth).toString('base64')}`;
     const ns = rp.p.config.namespace;
-    const activations = await (await fetch(`${rp.url}/api/v1/namespaces/${ns}/activations?docs=true&limit=200`, { headers: { authorization: auth } })).text();
+    const activations = await (
+      await fetch(`${rp.url}/api/v1/namespaces/${ns}/activations?docs=true&limit=200`, {
+        headers: { authorization: auth },
+      })
+    ).text();
     const list = JSON.parse(activations) as Array<{ activationId: string }>;
     expect(list.length).toBeGreaterThanOrEqual(responses.length);
     const logs: string[] = [];
-    for (const a of list) logs.push(await (await fetch(`${rp.url}/api/v1/namespaces/${ns}/activations/${a.activationId}/logs`, { headers: { authorization: auth } })).text());
+    for (const a of list)
+      logs.push(
+        await (
+          await fetch(`${rp.url}/api/v1/namespaces/${ns}/activations/${a.activationId}/logs`, {
+            headers: { authorization: auth },
+          })
+        ).text(),
+      );
     // the action's log lines reach the platform's output (searched below) even where an activation's own log list is empty
     expect(capture.text()).toMatch(/status=401/);
-    const events = (await (await fetch(`${rp.url}/events/_local/events`)).json()) as { events: Array<{ eventId: string }> };
+    const events = (await (await fetch(`${rp.url}/events/_local/events`)).json()) as {
+      events: Array<{ eventId: string }>;
+    };
     const traces: string[] = [];
-    for (const e of events.events) traces.push(await (await fetch(`${rp.url}/events/_local/events/${e.eventId}`)).text());
+    for (const e of events.events)
+      traces.push(await (await fetch(`${rp.url}/events/_local/events/${e.eventId}`)).text());
     expect(traces.join('\n')).toMatch(/x-adobe-event-id/);
 
     const everything = {
@@ -113,7 +162,9 @@ it(
       }
     }
     capture.restore();
-    console.log(`R3 over HTTP: ${responses.length} responses, ${list.length} activation records and their logs, ${traces.length} traces, ${everything.output.length} bytes of output searched: no secret found`);
+    console.log(
+      `R3 over HTTP: ${responses.length} responses, ${list.length} activation records and their logs, ${traces.length} traces, ${everything.output.length} bytes of output searched: no secret found`,
+    );
   },
   budget(60, 60),
 );

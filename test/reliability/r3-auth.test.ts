@@ -28,7 +28,8 @@ beforeAll(async () => {
   const capture = (...args: unknown[]) => {
     output += `${args.map(String).join(' ')}\n`;
   };
-  for (const m of ['log', 'info', 'warn', 'error', 'debug'] as const) spies.push(jest.spyOn(console, m).mockImplementation(capture));
+  for (const m of ['log', 'info', 'warn', 'error', 'debug'] as const)
+    spies.push(jest.spyOn(console, m).mockImplementation(capture));
   // winston's console transport writes to console._stdout / _stderr when they exist
   const c = console as unknown as { _stdout?: NodeJS.WriteStream; _stderr?: NodeJS.WriteStream };
   for (const stream of new Set([process.stdout, process.stderr, c._stdout, c._stderr])) {
@@ -53,7 +54,14 @@ beforeEach(() => {
 });
 
 let n = 0;
-const body = () => JSON.stringify({ data: { uid: `r3-${++n}`, event: 'be-observer.catalog_product_create', value: { sku: `R3-${n}`, name: 'N', price: 1, description: 'D' } } });
+const body = () =>
+  JSON.stringify({
+    data: {
+      uid: `r3-${++n}`,
+      event: 'be-observer.catalog_product_create',
+      value: { sku: `R3-${n}`, name: 'N', price: 1, description: 'D' },
+    },
+  });
 
 function call(raw: string, headers: Record<string, string>, inputs: Record<string, string>): Promise<unknown> {
   return main({
@@ -71,7 +79,11 @@ function call(raw: string, headers: Record<string, string>, inputs: Record<strin
 function sign(raw: string, secret: string, opts: { id?: string; at?: Date } = {}): Record<string, string> {
   const id = opts.id ?? `msg_${Math.random().toString(36).slice(2)}`;
   const at = opts.at ?? new Date();
-  return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, at, raw) };
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': new Webhook(secret).sign(id, at, raw),
+  };
 }
 
 const outcome = (r: unknown): [number, string | undefined] => {
@@ -104,19 +116,30 @@ describe('R3: every way in without the right credentials is a 401', () => {
     expect(outcome(await call(raw, sign(`${raw} `, SECRET_NEW), sigInputs))).toEqual([401, 'invalid_signature']);
     expect(outcome(await call(raw, sign(body(), SECRET_NEW), sigInputs))).toEqual([401, 'invalid_signature']);
     expect(outcome(await call(raw, sign(raw, SECRET_OLD), sigInputs))).toEqual([401, 'invalid_signature']);
-    expect(outcome(await call(raw, { ...sign(raw, SECRET_NEW), 'webhook-signature': 'v1,AAAA' }, sigInputs))).toEqual([401, 'invalid_signature']);
-    expect(outcome(await call(raw, { ...sign(raw, SECRET_NEW), 'webhook-id': 'msg_other' }, sigInputs))).toEqual([401, 'invalid_signature']);
+    expect(outcome(await call(raw, { ...sign(raw, SECRET_NEW), 'webhook-signature': 'v1,AAAA' }, sigInputs))).toEqual([
+      401,
+      'invalid_signature',
+    ]);
+    expect(outcome(await call(raw, { ...sign(raw, SECRET_NEW), 'webhook-id': 'msg_other' }, sigInputs))).toEqual([
+      401,
+      'invalid_signature',
+    ]);
   });
 
   it('timestamps outside the 5-minute window, either side; inside it is fine', async () => {
     const now = Date.now();
     for (const skew of [-301, 301, -3600, 86_400]) {
       const raw = body();
-      expect(outcome(await call(raw, sign(raw, SECRET_NEW, { at: new Date(now + skew * 1000) }), sigInputs))).toEqual([401, 'invalid_signature']);
+      expect(outcome(await call(raw, sign(raw, SECRET_NEW, { at: new Date(now + skew * 1000) }), sigInputs))).toEqual([
+        401,
+        'invalid_signature',
+      ]);
     }
     for (const skew of [-240, 240]) {
       const raw = body();
-      expect(outcome(await call(raw, sign(raw, SECRET_NEW, { at: new Date(now + skew * 1000) }), sigInputs))[0]).toBe(200);
+      expect(outcome(await call(raw, sign(raw, SECRET_NEW, { at: new Date(now + skew * 1000) }), sigInputs))[0]).toBe(
+        200,
+      );
     }
   });
 
@@ -171,7 +194,15 @@ describe('R3: every way in without the right credentials is a 401', () => {
     io.ingressQueue.push({ kind: 'status', status: 500 });
     responses.push(JSON.stringify(await call(body(), { 'x-api-key': KEY_NEW }, keyInputs)));
     // a misconfiguration answer names inputs, never their values
-    responses.push(JSON.stringify(await call(body(), { 'x-api-key': KEY_NEW }, { ...keyInputs, OAUTH_CLIENT_SECRET: 'wrong-client-secret-value' })));
+    responses.push(
+      JSON.stringify(
+        await call(
+          body(),
+          { 'x-api-key': KEY_NEW },
+          { ...keyInputs, OAUTH_CLIENT_SECRET: 'wrong-client-secret-value' },
+        ),
+      ),
+    );
     expect(output.length).toBeGreaterThan(0);
     for (const s of [...ALL_SECRETS, io.clientSecret, 'wrong-client-secret-value']) {
       expect(output).not.toContain(s);

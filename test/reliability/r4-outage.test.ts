@@ -37,7 +37,14 @@ async function setup(target: Target): Promise<{ rp: RelPlatform; token: string; 
     timeScale: TIME_SCALE,
     seed: {
       providers: [{ label: PROVIDER, event_metadata: [{ event_code: CODE }] }],
-      registrations: [{ name: 'outage-target', delivery_type: 'webhook', webhook_url: target.url, events_of_interest: [{ provider_label: PROVIDER, event_code: CODE }] }],
+      registrations: [
+        {
+          name: 'outage-target',
+          delivery_type: 'webhook',
+          webhook_url: target.url,
+          events_of_interest: [{ provider_label: PROVIDER, event_code: CODE }],
+        },
+      ],
     },
   });
   const token = await imsToken(rp.url, rp.p.config.env);
@@ -47,7 +54,14 @@ async function setup(target: Target): Promise<{ rp: RelPlatform; token: string; 
 async function send(rp: RelPlatform, token: string, providerId: string, n: number, prefix: string): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const res = await publish(rp.url, token, { specversion: '1.0', id: `${prefix}-${i}`, source: `urn:uuid:${providerId}`, type: CODE, datacontenttype: 'application/json', data: { n: i } });
+    const res = await publish(rp.url, token, {
+      specversion: '1.0',
+      id: `${prefix}-${i}`,
+      source: `urn:uuid:${providerId}`,
+      type: CODE,
+      datacontenttype: 'application/json',
+      data: { n: i },
+    });
     expect(res.status).toBe(200);
     ids.push(res.headers.get('x-adobe-event-id') as string);
   }
@@ -74,7 +88,13 @@ describe('R4: the target is down for a while, then recovers', () => {
           attempts.set(d.eventId, d.attempt);
           const all = (k: number) => ids.length > 0 && ids.every((id) => (attempts.get(id) ?? 0) >= k);
           if (all(4) && !target.listening) void target.up();
-          else if (all(2) && attempts.size === ids.length && target.listening && ![...attempts.values()].some((a) => a >= 3)) void target.down();
+          else if (
+            all(2) &&
+            attempts.size === ids.length &&
+            target.listening &&
+            ![...attempts.values()].some((a) => a >= 3)
+          )
+            void target.down();
         });
         ids = await send(rp, token, providerId, 2, 'short');
         await waitFor('both delivered', () => ids.every((id) => target.successes(id) === 1), 30_000);
@@ -85,7 +105,13 @@ describe('R4: the target is down for a while, then recovers', () => {
           const attemptsOf = t.deliveries[0]?.trace ?? [];
           // 503, 503, refused, refused, 200
           expect(attemptsOf.map((a) => a.outcome)).toEqual(['retry', 'retry', 'retry', 'retry', 'success']);
-          expect(attemptsOf.map((a) => a.response?.status ?? 'no response')).toEqual([503, 503, 'no response', 'no response', 200]);
+          expect(attemptsOf.map((a) => a.response?.status ?? 'no response')).toEqual([
+            503,
+            503,
+            'no response',
+            'no response',
+            200,
+          ]);
           expect(attemptsOf.map((a) => Number(a.request.headers['x-adobe-retry-count']))).toEqual([0, 1, 2, 3, 4]);
           const at = attemptsOf.map((a) => Date.parse(a.at));
           for (let i = 1; i < at.length; i++) {
@@ -115,7 +141,11 @@ describe('R4: the target is down for a while, then recovers', () => {
         const reg = rp.events.registrations.listRegistrations().find((r) => r.name === 'outage-target');
         const healthNow = () => rp.events.registrations.getRegistration(reg!.id)?.health;
         // 503 until every event failed once or the registration was disabled, then refused connections for a while
-        await waitFor('every event failed once, or the registration disabled', () => healthNow() === 'DISABLED' || ids.every((id) => target.of(id).length >= 1), 30_000);
+        await waitFor(
+          'every event failed once, or the registration disabled',
+          () => healthNow() === 'DISABLED' || ids.every((id) => target.of(id).length >= 1),
+          30_000,
+        );
         await target.down();
         await new Promise((r) => setTimeout(r, 8 * MINUTE_MS * TIME_SCALE));
         target.decide = () => 200;
@@ -123,9 +153,15 @@ describe('R4: the target is down for a while, then recovers', () => {
 
         const health = healthNow();
         if (health === 'DISABLED') {
-          const held = await (await fetch(`${rp.url}/events/_local/registrations/outage-target`)).json() as { counts: Record<string, number> };
+          const held = (await (await fetch(`${rp.url}/events/_local/registrations/outage-target`)).json()) as {
+            counts: Record<string, number>;
+          };
           expect(held.counts.held ?? 0).toBeGreaterThan(0);
-          const res = await fetch(`${rp.url}/events/_local/registrations/outage-target/resume`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'target recovered' }) });
+          const res = await fetch(`${rp.url}/events/_local/registrations/outage-target/resume`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ reason: 'target recovered' }),
+          });
           expect(res.status).toBe(200);
         }
         await waitFor('every event delivered', () => ids.every((id) => target.successes(id) >= 1), budget(25, 120));
@@ -137,10 +173,14 @@ describe('R4: the target is down for a while, then recovers', () => {
           const rc = target.of(id).map((d) => d.retryCount);
           expect(rc).toEqual([...rc].sort((a, b) => a - b));
         }
-        const statuses = rp.p.ctx.db.prepare("SELECT status, COUNT(*) AS n FROM ev_events WHERE type = ? GROUP BY status").all(CODE) as Array<{ status: string; n: number }>;
+        const statuses = rp.p.ctx.db
+          .prepare('SELECT status, COUNT(*) AS n FROM ev_events WHERE type = ? GROUP BY status')
+          .all(CODE) as Array<{ status: string; n: number }>;
         expect(statuses).toEqual([{ status: 'delivered', n }]);
         const maxTries = Math.max(...ids.map((id) => target.of(id).length));
-        console.log(`R4 long outage: ${n} events, registration ${health === 'DISABLED' ? 'DISABLED then re-enabled' : `stayed ${health}`}, ${target.deliveries.length} requests reached the target (max ${maxTries} per event), ${n} delivered once, 0 lost`);
+        console.log(
+          `R4 long outage: ${n} events, registration ${health === 'DISABLED' ? 'DISABLED then re-enabled' : `stayed ${health}`}, ${target.deliveries.length} requests reached the target (max ${maxTries} per event), ${n} delivered once, 0 lost`,
+        );
       } finally {
         await rp.close();
         await target.down();

@@ -19,7 +19,11 @@ interface EventsList {
 }
 interface EventTrace {
   event: { status: string };
-  deliveries: Array<{ status: string; attempts: number; trace: Array<{ outcome: string; response: { status: number } | null }> }>;
+  deliveries: Array<{
+    status: string;
+    attempts: number;
+    trace: Array<{ outcome: string; response: { status: number } | null }>;
+  }>;
 }
 
 it(
@@ -30,7 +34,14 @@ it(
       timeScale: TIME_SCALE,
       seed: {
         providers: [{ label: PROVIDER, event_metadata: [{ event_code: CODE }] }],
-        registrations: [{ name: 'poison-target', delivery_type: 'webhook', webhook_url: target.url, events_of_interest: [{ provider_label: PROVIDER, event_code: CODE }] }],
+        registrations: [
+          {
+            name: 'poison-target',
+            delivery_type: 'webhook',
+            webhook_url: target.url,
+            events_of_interest: [{ provider_label: PROVIDER, event_code: CODE }],
+          },
+        ],
       },
     });
     try {
@@ -45,17 +56,29 @@ it(
       };
       const ids: Record<string, string> = {};
       for (const kind of ['ok-before', 'poison', 'final', 'ok-after']) {
-        const res = await publish(rp.url, token, { specversion: '1.0', id: `r5-${kind}`, source: `urn:uuid:${providerId}`, type: CODE, datacontenttype: 'application/json', data: { kind: kind.startsWith('ok') ? 'ok' : kind } });
+        const res = await publish(rp.url, token, {
+          specversion: '1.0',
+          id: `r5-${kind}`,
+          source: `urn:uuid:${providerId}`,
+          type: CODE,
+          datacontenttype: 'application/json',
+          data: { kind: kind.startsWith('ok') ? 'ok' : kind },
+        });
         expect(res.status).toBe(200);
         ids[kind] = res.headers.get('x-adobe-event-id') as string;
       }
       const attemptsInAll = retrySchedule().length + 1;
 
-      const listDead = async () => ((await (await fetch(`${rp.url}/events/_local/events?status=dead`)).json()) as EventsList).events;
-      const dead = await waitFor('the poison event dead-lettered', async () => {
-        const l = await listDead();
-        return l.length > 0 ? l : undefined;
-      }, budget(30, 60));
+      const listDead = async () =>
+        ((await (await fetch(`${rp.url}/events/_local/events?status=dead`)).json()) as EventsList).events;
+      const dead = await waitFor(
+        'the poison event dead-lettered',
+        async () => {
+          const l = await listDead();
+          return l.length > 0 ? l : undefined;
+        },
+        budget(30, 60),
+      );
       expect(dead.map((e) => e.id)).toEqual(['r5-poison']);
 
       const poison = (await (await fetch(`${rp.url}/events/_local/events/${ids.poison}`)).json()) as EventTrace;
@@ -74,7 +97,11 @@ it(
 
       // the fix ships; the dead letter is replayed through the traces API and delivered once
       fixed = true;
-      const replay = await fetch(`${rp.url}/events/_local/events/${ids.poison}/replay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const replay = await fetch(`${rp.url}/events/_local/events/${ids.poison}/replay`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(replay.status).toBe(200);
       expect(((await replay.json()) as { replayed: number }).replayed).toBe(1);
       await waitFor('the replayed event delivered', () => target.successes(ids.poison as string) === 1, 10_000);
@@ -85,7 +112,9 @@ it(
       expect(await listDead()).toEqual([]);
       // the rejected one stays rejected, attempted once
       expect(target.of(ids.final as string)).toHaveLength(1);
-      console.log(`R5: poison event dead after ${attemptsInAll} attempts (schedule of ${retrySchedule().length} retries), delivered once on replay; 4xx event rejected after 1 attempt`);
+      console.log(
+        `R5: poison event dead after ${attemptsInAll} attempts (schedule of ${retrySchedule().length} retries), delivered once on replay; 4xx event rejected after 1 attempt`,
+      );
     } finally {
       await rp.close();
       await target.down();

@@ -25,17 +25,40 @@ it(
     fs.writeFileSync(envFile, `INGESTION_API_KEY=${API_KEY}\n`);
     const configFile = path.join(dataDir, 'events-config.json');
     fs.writeFileSync(configFile, JSON.stringify(appEventsConfig()));
-    const child: PlatformChild = startPlatformChild({ port, dataDir, projectDir: WEBHOOK_APP, envFile, eventsConfig: configFile });
+    const child: PlatformChild = startPlatformChild({
+      port,
+      dataDir,
+      projectDir: WEBHOOK_APP,
+      envFile,
+      eventsConfig: configFile,
+    });
     try {
       await until('the platform to start', () => healthy(base), 120_000, 200).catch((e: Error) => {
         throw new Error(`${e.message}: ${child.stderr()}`);
       });
-      const namespace = (JSON.parse(fs.readFileSync(path.join(dataDir, 'runtime-credentials.json'), 'utf8')) as { namespace: string }).namespace;
+      const namespace = (
+        JSON.parse(fs.readFileSync(path.join(dataDir, 'runtime-credentials.json'), 'utf8')) as { namespace: string }
+      ).namespace;
       const url = `${base}/api/v1/web/${namespace}/ingestion/webhook`;
       let n = 0;
-      const body = () => JSON.stringify({ data: { uid: `r6-${n++}`, event: 'be-observer.catalog_product_create', value: { sku: `R6-${n}`, name: 'Load test product', price: 1, description: 'R6' } } });
+      const body = () =>
+        JSON.stringify({
+          data: {
+            uid: `r6-${n++}`,
+            event: 'be-observer.catalog_product_create',
+            value: { sku: `R6-${n}`, name: 'Load test product', price: 1, description: 'R6' },
+          },
+        });
       // warm the webhook's container (IMS token, provider lookup) before measuring
-      expect((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': API_KEY }, body: body() })).status).toBe(200);
+      expect(
+        (
+          await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+            body: body(),
+          })
+        ).status,
+      ).toBe(200);
 
       const result = await autocannon({
         url,
@@ -46,7 +69,7 @@ it(
         headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
         requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: body() }) }],
       } as autocannon.Options);
-      const stored = await (await fetch(`${base}/events/_local/events?limit=1`)).json() as { events: unknown[] };
+      const stored = (await (await fetch(`${base}/events/_local/events?limit=1`)).json()) as { events: unknown[] };
       console.log(
         `R6 load: ${SIZES.loadConnections} connections, ${SIZES.loadSeconds} s: ${result.requests.total} requests, ${Math.round(result.requests.average)} req/s, ` +
           `latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms; errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx}`,

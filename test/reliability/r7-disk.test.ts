@@ -22,7 +22,14 @@ it(
       timeScale: 0.001,
       seed: {
         providers: [{ label: PROVIDER, event_metadata: [{ event_code: CODE }] }],
-        registrations: [{ name: 'disk-target', delivery_type: 'webhook', webhook_url: target.url, events_of_interest: [{ provider_label: PROVIDER, event_code: CODE }] }],
+        registrations: [
+          {
+            name: 'disk-target',
+            delivery_type: 'webhook',
+            webhook_url: target.url,
+            events_of_interest: [{ provider_label: PROVIDER, event_code: CODE }],
+          },
+        ],
       },
     });
     const db = rp.p.ctx.db;
@@ -33,7 +40,14 @@ it(
       const refused: string[] = [];
       let n = 0;
       const send = async (id = `r7-${n++}`) => {
-        const res = await publish(rp.url, token, { specversion: '1.0', id, source: `urn:uuid:${providerId}`, type: CODE, datacontenttype: 'application/json', data: { id, pad: 'x'.repeat(2000) } });
+        const res = await publish(rp.url, token, {
+          specversion: '1.0',
+          id,
+          source: `urn:uuid:${providerId}`,
+          type: CODE,
+          datacontenttype: 'application/json',
+          data: { id, pad: 'x'.repeat(2000) },
+        });
         if (res.status === 200) accepted.set(id, res.headers.get('x-adobe-event-id') as string);
         else {
           if (res.status !== 503) console.log(`R7: unexpected ${res.status}`, await res.clone().text());
@@ -45,7 +59,8 @@ it(
         }
         return res.status;
       };
-      const storedCount = () => (db.prepare('SELECT COUNT(*) AS n FROM ev_events WHERE type = ?').get(CODE) as { n: number }).n;
+      const storedCount = () =>
+        (db.prepare('SELECT COUNT(*) AS n FROM ev_events WHERE type = ?').get(CODE) as { n: number }).n;
 
       // before: a few events accepted and in flight (the target answers slowly) when the disk fills,
       // so their outcomes cannot be written when the answers come
@@ -79,13 +94,21 @@ it(
       refused.length = 0;
       for (const id of toResend) expect(await send(id)).toBe(200);
       expect(storedCount()).toBe(accepted.size);
-      await waitFor('every accepted event delivered', () => [...accepted.values()].every((eid) => target.successes(eid) >= 1), budget(30, 60));
+      await waitFor(
+        'every accepted event delivered',
+        () => [...accepted.values()].every((eid) => target.successes(eid) >= 1),
+        budget(30, 60),
+      );
       await new Promise((r) => setTimeout(r, 300));
       const notOnce = [...accepted.values()].filter((eid) => target.successes(eid) !== 1);
       expect(notOnce).toEqual([]);
-      const statuses = db.prepare('SELECT status, COUNT(*) AS n FROM ev_events WHERE type = ? GROUP BY status').all(CODE);
+      const statuses = db
+        .prepare('SELECT status, COUNT(*) AS n FROM ev_events WHERE type = ? GROUP BY status')
+        .all(CODE);
       expect(statuses).toEqual([{ status: 'delivered', n: accepted.size }]);
-      console.log(`R7: ${accepted.size} events accepted (${toResend.length} of them refused with 503 while the store was full or read-only, then resent), all delivered once, 0 lost`);
+      console.log(
+        `R7: ${accepted.size} events accepted (${toResend.length} of them refused with 503 while the store was full or read-only, then resent), all delivered once, 0 lost`,
+      );
     } finally {
       try {
         db.pragma('query_only = OFF');

@@ -25,7 +25,8 @@ export async function startBackofficeServer(opts: { apiKey: string }) {
       if (s.destroy) return req.socket.destroy();
       return sendJson(res, s.status, s.body ?? { error: `scripted ${s.status}` }, s.headers);
     }
-    if (!/^(products|customers|customer-groups|orders|stock)\/[^/]+$/.test(path)) return sendJson(res, 404, { error: 'no such resource' });
+    if (!/^(products|customers|customer-groups|orders|stock)\/[^/]+$/.test(path))
+      return sendJson(res, 404, { error: 'no such resource' });
     if (req.method === 'PUT') {
       store.set(path, body);
       return sendJson(res, 200, { ok: true });

@@ -47,7 +47,8 @@ export interface RecordedRequest {
 export function parseOAuthHeader(h: string): Record<string, string> | undefined {
   if (!h.startsWith('OAuth ')) return undefined;
   const out: Record<string, string> = {};
-  for (const m of h.slice(6).matchAll(/([\w.]+)="([^"]*)"/g)) out[decodeURIComponent(m[1] as string)] = decodeURIComponent(m[2] as string);
+  for (const m of h.slice(6).matchAll(/([\w.]+)="([^"]*)"/g))
+    out[decodeURIComponent(m[1] as string)] = decodeURIComponent(m[2] as string);
   return out;
 }
 
@@ -90,7 +91,11 @@ export async function startCommerceServer(opts: { credentials?: CommerceCredenti
     const params = parseOAuthHeader(header);
     if (params) {
       const { oauth_signature: signature, ...oauthData } = params;
-      const expected = oauth.getSignature({ url: origin + rawUrl, method }, creds.accessTokenSecret, oauthData as unknown as OAuth.Data);
+      const expected = oauth.getSignature(
+        { url: origin + rawUrl, method },
+        creds.accessTokenSecret,
+        oauthData as unknown as OAuth.Data,
+      );
       const ok =
         params.oauth_consumer_key === creds.consumerKey &&
         params.oauth_token === creds.accessToken &&
@@ -100,7 +105,10 @@ export async function startCommerceServer(opts: { credentials?: CommerceCredenti
         !seenNonces.has(`${params.oauth_nonce}:${params.oauth_timestamp}`);
       if (!ok) {
         rejected.push({ reason: 'bad oauth1 signature' });
-        return sendJson(res, 401, { message: "The consumer isn't authorized to access %resources.", parameters: { resources: 'Magento_Catalog::products' } });
+        return sendJson(res, 401, {
+          message: "The consumer isn't authorized to access %resources.",
+          parameters: { resources: 'Magento_Catalog::products' },
+        });
       }
       seenNonces.add(`${params.oauth_nonce}:${params.oauth_timestamp}`);
       auth = 'oauth1';
@@ -108,7 +116,10 @@ export async function startCommerceServer(opts: { credentials?: CommerceCredenti
       auth = 'bearer';
     } else {
       rejected.push({ reason: 'no credentials' });
-      return sendJson(res, 401, { message: "The consumer isn't authorized to access %resources.", parameters: { resources: 'self' } });
+      return sendJson(res, 401, {
+        message: "The consumer isn't authorized to access %resources.",
+        parameters: { resources: 'self' },
+      });
     }
 
     const path = new URL(rawUrl, 'http://x').pathname.replace(/^\/rest\//, '');
@@ -126,14 +137,22 @@ export async function startCommerceServer(opts: { credentials?: CommerceCredenti
 
     const b = (body ?? {}) as Record<string, Record<string, unknown> | undefined>;
     const seg = path.split('/').map(decodeURIComponent);
-    const notFound = (what: string, id: string) => sendJson(res, 404, { message: `The ${what} with the "%1" ID doesn't exist. Verify the ID and try again.`, parameters: [id] });
+    const notFound = (what: string, id: string) =>
+      sendJson(res, 404, {
+        message: `The ${what} with the "%1" ID doesn't exist. Verify the ID and try again.`,
+        parameters: [id],
+      });
 
     // --- routes
     if (seg[0] !== 'V1') return sendJson(res, 404, { message: 'Request does not match any route.' });
     const [, r1, r2, r3] = seg;
     if (r1 === 'products' && method === 'POST' && r2 === undefined) {
       const p = b.product;
-      if (!p || typeof p.sku !== 'string') return sendJson(res, 400, { message: '"%fieldName" is required. Enter and try again.', parameters: { fieldName: 'sku' } });
+      if (!p || typeof p.sku !== 'string')
+        return sendJson(res, 400, {
+          message: '"%fieldName" is required. Enter and try again.',
+          parameters: { fieldName: 'sku' },
+        });
       const saved = { id: products.get(p.sku)?.id ?? nextId++, ...products.get(p.sku), ...p };
       products.set(p.sku, saved);
       return sendJson(res, 200, saved);
@@ -141,13 +160,19 @@ export async function startCommerceServer(opts: { credentials?: CommerceCredenti
     if (r1 === 'products' && r2 !== undefined && r3 === undefined) {
       const cur = products.get(r2);
       if (method === 'PUT') {
-        if (!cur) return sendJson(res, 404, { message: "The product that was requested doesn't exist. Verify the product and try again." });
+        if (!cur)
+          return sendJson(res, 404, {
+            message: "The product that was requested doesn't exist. Verify the product and try again.",
+          });
         const saved = { ...cur, ...(b.product ?? {}), sku: r2 };
         products.set(r2, saved);
         return sendJson(res, 200, saved);
       }
       if (method === 'DELETE') {
-        if (!cur) return sendJson(res, 404, { message: "The product that was requested doesn't exist. Verify the product and try again." });
+        if (!cur)
+          return sendJson(res, 404, {
+            message: "The product that was requested doesn't exist. Verify the product and try again.",
+          });
         products.delete(r2);
         return sendJson(res, 200, true);
       }
@@ -155,8 +180,15 @@ export async function startCommerceServer(opts: { credentials?: CommerceCredenti
     }
     if (r1 === 'customers' && method === 'POST' && r2 === undefined) {
       const c = b.customer;
-      if (!c || typeof c.email !== 'string') return sendJson(res, 400, { message: '"%fieldName" is required. Enter and try again.', parameters: { fieldName: 'email' } });
-      if ([...customers.values()].some((x) => x.email === c.email)) return sendJson(res, 409, { message: 'A customer with the same email address already exists in an associated website.' });
+      if (!c || typeof c.email !== 'string')
+        return sendJson(res, 400, {
+          message: '"%fieldName" is required. Enter and try again.',
+          parameters: { fieldName: 'email' },
+        });
+      if ([...customers.values()].some((x) => x.email === c.email))
+        return sendJson(res, 409, {
+          message: 'A customer with the same email address already exists in an associated website.',
+        });
       const saved = { ...c, id: nextId++ };
       customers.set(saved.id, saved);
       return sendJson(res, 200, saved);
@@ -177,7 +209,11 @@ export async function startCommerceServer(opts: { credentials?: CommerceCredenti
     }
     if (r1 === 'customerGroups' && method === 'POST' && r2 === undefined) {
       const g = b.group;
-      if (!g || typeof g.code !== 'string') return sendJson(res, 400, { message: '"%fieldName" is required. Enter and try again.', parameters: { fieldName: 'code' } });
+      if (!g || typeof g.code !== 'string')
+        return sendJson(res, 400, {
+          message: '"%fieldName" is required. Enter and try again.',
+          parameters: { fieldName: 'code' },
+        });
       const saved = { ...g, id: nextId++ };
       groups.set(saved.id, saved);
       return sendJson(res, 200, saved);
@@ -208,13 +244,21 @@ export async function startCommerceServer(opts: { credentials?: CommerceCredenti
     }
     if (r1 === 'shipment' && r2 === undefined && method === 'POST') {
       const e = b.entity;
-      if (!e || typeof e.entity_id !== 'number') return sendJson(res, 400, { message: '"%fieldName" is required. Enter and try again.', parameters: { fieldName: 'entity_id' } });
+      if (!e || typeof e.entity_id !== 'number')
+        return sendJson(res, 400, {
+          message: '"%fieldName" is required. Enter and try again.',
+          parameters: { fieldName: 'entity_id' },
+        });
       shipments.set(e.entity_id, e);
       return sendJson(res, 200, e);
     }
     if (r1 === 'inventory' && r2 === 'source-items' && method === 'POST') {
       const items = (body as { sourceItems?: Record<string, unknown>[] } | null)?.sourceItems;
-      if (!Array.isArray(items)) return sendJson(res, 400, { message: '"%fieldName" is required. Enter and try again.', parameters: { fieldName: 'sourceItems' } });
+      if (!Array.isArray(items))
+        return sendJson(res, 400, {
+          message: '"%fieldName" is required. Enter and try again.',
+          parameters: { fieldName: 'sourceItems' },
+        });
       for (const i of items) sourceItems.set(`${String(i.sku)}@${String(i.source_code)}`, i);
       return sendJson(res, 200, []);
     }
@@ -236,7 +280,14 @@ export async function startCommerceServer(opts: { credentials?: CommerceCredenti
         COMMERCE_ACCESS_TOKEN_SECRET: creds.accessTokenSecret,
       };
     },
-    products, customers, groups, comments, shipments, sourceItems, requests, rejected,
+    products,
+    customers,
+    groups,
+    comments,
+    shipments,
+    sourceItems,
+    requests,
+    rejected,
     /** the next matching request(s) get this answer */
     answer(a: ScriptedAnswer) {
       script.push({ ...a });

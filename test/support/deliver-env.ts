@@ -26,7 +26,13 @@ export async function startDeliverEnv(opts: { commerce?: Parameters<typeof start
     backoffice,
     /** every input a handler reads, pointing at these servers */
     inputs(): Record<string, string> {
-      return { ...commerce.inputs(), BACKOFFICE_BASE_URL: backoffice.baseUrl, BACKOFFICE_API_KEY: backofficeKey, TARGET_TIMEOUT_MS: '5000', LOG_LEVEL: 'error' };
+      return {
+        ...commerce.inputs(),
+        BACKOFFICE_BASE_URL: backoffice.baseUrl,
+        BACKOFFICE_API_KEY: backofficeKey,
+        TARGET_TIMEOUT_MS: '5000',
+        LOG_LEVEL: 'error',
+      };
     },
     async close() {
       process.env = saved;

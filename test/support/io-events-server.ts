@@ -102,7 +102,9 @@ export class FakeIoEvents {
   private authorized(req: http.IncomingMessage): boolean {
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-    return this.tokens.has(token) && req.headers['x-api-key'] === this.clientId && req.headers['x-ims-org-id'] === this.orgId;
+    return (
+      this.tokens.has(token) && req.headers['x-api-key'] === this.clientId && req.headers['x-ims-org-id'] === this.orgId
+    );
   }
 
   private route(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
@@ -123,11 +125,14 @@ export class FakeIoEvents {
     const providersPath = /^\/events\/([^/]+)\/providers$/.exec(url.pathname);
     if (req.method === 'GET' && providersPath) {
       this.providerCalls++;
-      if (!this.authorized(req)) return this.json(res, 401, { error_code: '401013', message: 'Oauth token is not valid' });
+      if (!this.authorized(req))
+        return this.json(res, 401, { error_code: '401013', message: 'Oauth token is not valid' });
       if (providersPath[1] !== this.consumerId) return this.json(res, 403, { message: 'not your org' });
       return this.json(res, 200, {
         _links: { self: { href: url.href } },
-        _embedded: { providers: this.providers.map((p) => ({ ...p, source: `urn:uuid:${p.id}`, publisher: this.orgId })) },
+        _embedded: {
+          providers: this.providers.map((p) => ({ ...p, source: `urn:uuid:${p.id}`, publisher: this.orgId })),
+        },
       });
     }
     if (req.method === 'POST' && url.pathname === '/ingress') {
@@ -147,9 +152,15 @@ export class FakeIoEvents {
         return;
       }
       if (!this.authorized(req)) return this.json(res, 401, { message: 'unauthorized' });
-      if (req.headers['content-type'] !== 'application/cloudevents+json') return this.json(res, 415, { message: 'content type' });
+      if (req.headers['content-type'] !== 'application/cloudevents+json')
+        return this.json(res, 415, { message: 'content type' });
       if (behaviour.kind === 'status') {
-        return this.json(res, behaviour.status, { message: 'told so' }, behaviour.retryAfter ? { 'retry-after': behaviour.retryAfter } : {});
+        return this.json(
+          res,
+          behaviour.status,
+          { message: 'told so' },
+          behaviour.retryAfter ? { 'retry-after': behaviour.retryAfter } : {},
+        );
       }
       let event: Record<string, unknown>;
       try {

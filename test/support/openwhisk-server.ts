@@ -41,10 +41,12 @@ export async function startOpenWhiskServer(opts: OpenWhiskServerOptions = {}) {
   const srv = await listen(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const m = /^\/api\/v1\/namespaces\/([^/]+)\/actions\/([^/]+)\/([^/]+)$/.exec(url.pathname);
-    if (req.headers.authorization !== expected) return sendJson(res, 401, { error: 'The supplied authentication is invalid.' });
+    if (req.headers.authorization !== expected)
+      return sendJson(res, 401, { error: 'The supplied authentication is invalid.' });
     if (req.method !== 'POST' || !m) return sendJson(res, 404, { error: 'The requested resource does not exist.' });
     const [, ns, pkg, action] = m as unknown as [string, string, string, string];
-    if (ns !== '_' && ns !== namespace) return sendJson(res, 403, { error: 'The supplied authentication is not authorized to access this resource.' });
+    if (ns !== '_' && ns !== namespace)
+      return sendJson(res, 403, { error: 'The supplied authentication is not authorized to access this resource.' });
     const name = `${pkg}/${action}`;
     const impl = actions.get(name);
     if (!impl) return sendJson(res, 404, { error: 'The requested resource does not exist.' });
@@ -73,19 +75,55 @@ export async function startOpenWhiskServer(opts: OpenWhiskServerOptions = {}) {
     const waited = await Promise.race([Promise.race([run, timer]), idle(wait).then(() => 'pending' as const)]);
     if (waited === 'pending') return sendJson(res, 202, { activationId });
     const record = (response: Record<string, unknown>) => ({
-      activationId, namespace, name: action, version: '0.0.1', subject: 'test',
-      start, end: Date.now(), duration: Date.now() - start, response, logs: [], annotations: [],
+      activationId,
+      namespace,
+      name: action,
+      version: '0.0.1',
+      subject: 'test',
+      start,
+      end: Date.now(),
+      duration: Date.now() - start,
+      response,
+      logs: [],
+      annotations: [],
     });
     if ('timeout' in waited) {
-      return sendJson(res, 502, record({ status: 'action developer error', statusCode: 2, success: false, result: { error: `The action exceeded its time limits of ${limit} milliseconds.` } }));
+      return sendJson(
+        res,
+        502,
+        record({
+          status: 'action developer error',
+          statusCode: 2,
+          success: false,
+          result: { error: `The action exceeded its time limits of ${limit} milliseconds.` },
+        }),
+      );
     }
     if (!waited.ok) {
       const msg = waited.error instanceof Error ? waited.error.message : String(waited.error);
-      return sendJson(res, 502, record({ status: 'action developer error', statusCode: 2, success: false, result: { error: `An error has occurred: ${msg}` } }));
+      return sendJson(
+        res,
+        502,
+        record({
+          status: 'action developer error',
+          statusCode: 2,
+          success: false,
+          result: { error: `An error has occurred: ${msg}` },
+        }),
+      );
     }
     const value = waited.value;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return sendJson(res, 502, record({ status: 'action developer error', statusCode: 2, success: false, result: { error: 'The action did not produce a valid JSON response.' } }));
+      return sendJson(
+        res,
+        502,
+        record({
+          status: 'action developer error',
+          statusCode: 2,
+          success: false,
+          result: { error: 'The action did not produce a valid JSON response.' },
+        }),
+      );
     }
     if ('error' in value) {
       return sendJson(res, 502, record({ status: 'application error', statusCode: 1, success: false, result: value }));

@@ -8,7 +8,8 @@ import { listen, sendJson } from './http-util';
 
 export async function startQueryApi(opts: { apiKey?: string; header?: string } = {}) {
   const header = (opts.header ?? 'x-api-key').toLowerCase();
-  const expected = opts.apiKey === undefined ? undefined : header === 'authorization' ? `Bearer ${opts.apiKey}` : opts.apiKey;
+  const expected =
+    opts.apiKey === undefined ? undefined : header === 'authorization' ? `Bearer ${opts.apiKey}` : opts.apiKey;
   const entities = new Map<string, unknown>();
   const counts = new Map<string, number>();
   let script: number[] = [];

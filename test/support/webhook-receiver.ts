@@ -22,7 +22,8 @@ export async function startWebhookReceiver(opts: { secret: string; apiKey?: stri
   let delayMs = 0;
   const srv = await listen(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    if (req.method === 'GET' && url.searchParams.has('challenge')) return sendJson(res, 200, { challenge: url.searchParams.get('challenge') });
+    if (req.method === 'GET' && url.searchParams.has('challenge'))
+      return sendJson(res, 200, { challenge: url.searchParams.get('challenge') });
     const raw = await readBody(req);
     if (opts.apiKey !== undefined && req.headers[header] !== opts.apiKey) {
       rejected.push('api key');
@@ -37,7 +38,8 @@ export async function startWebhookReceiver(opts: { secret: string; apiKey?: stri
     }
     if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
     const status = script.shift();
-    if (status !== undefined) return sendJson(res, status, { message: `scripted ${status}` }, status === 429 ? { 'retry-after': '3' } : {});
+    if (status !== undefined)
+      return sendJson(res, status, { message: `scripted ${status}` }, status === 429 ? { 'retry-after': '3' } : {});
     received.push({ id: String(req.headers['webhook-id']), headers: req.headers, body });
     return sendJson(res, 200, { ok: true });
   });

@@ -6,8 +6,10 @@ export function registerCustomerGroups(C: Route, store: CommerceStore): void {
   const notFound = (id: string | undefined) => commerceError(404, NO_SUCH_ENTITY, { fieldName: 'id', fieldValue: id });
   C('POST', '/customerGroups', (req) => {
     const input = obj(obj(req.body, 'group').group, 'group');
-    if (typeof input.code !== 'string' || !input.code) throw commerceError(400, '"code" is required. Enter and try again.', { fieldName: 'code' });
-    if (store.list('customerGroup').some((g) => g.code === input.code)) throw commerceError(400, 'Customer Group already exists.');
+    if (typeof input.code !== 'string' || !input.code)
+      throw commerceError(400, '"code" is required. Enter and try again.', { fieldName: 'code' });
+    if (store.list('customerGroup').some((g) => g.code === input.code))
+      throw commerceError(400, 'Customer Group already exists.');
     const id = store.nextId('customerGroup') + 3; // Commerce ships groups 0..3
     return store.put('customerGroup', String(id), { id, tax_class_id: 3, tax_class_name: 'Retail Customer', ...input });
   });

@@ -3,15 +3,25 @@ import type { CommerceStore } from '../store';
 import { commerceError, NO_SUCH_ENTITY, now, obj, type Route } from './route';
 
 export function registerCustomers(C: Route, store: CommerceStore): void {
-  const notFound = (id: string | undefined) => commerceError(404, NO_SUCH_ENTITY, { fieldName: 'customerId', fieldValue: id });
+  const notFound = (id: string | undefined) =>
+    commerceError(404, NO_SUCH_ENTITY, { fieldName: 'customerId', fieldValue: id });
   C('POST', '/customers', (req) => {
     const input = obj(obj(req.body, 'customer').customer, 'customer');
-    if (typeof input.email !== 'string' || !input.email) throw commerceError(400, '"Email" is a required value.', { fieldName: 'email' });
+    if (typeof input.email !== 'string' || !input.email)
+      throw commerceError(400, '"Email" is a required value.', { fieldName: 'email' });
     if (store.list('customer').some((c) => c.email === input.email)) {
       throw commerceError(400, 'A customer with the same email address already exists in an associated website.');
     }
     const id = store.nextId('customer');
-    return store.put('customer', String(id), { id, group_id: 1, website_id: 1, store_id: 1, created_at: now(), ...input, updated_at: now() });
+    return store.put('customer', String(id), {
+      id,
+      group_id: 1,
+      website_id: 1,
+      store_id: 1,
+      created_at: now(),
+      ...input,
+      updated_at: now(),
+    });
   });
   C('PUT', '/customers/:id', (req, p) => {
     const existing = store.get('customer', p.id ?? '');

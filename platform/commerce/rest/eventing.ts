@@ -8,11 +8,22 @@ export function registerEventing(C: Route, store: CommerceStore): void {
   C('POST', '/eventing/eventSubscribe', (req) => {
     const b = obj(req.body, 'event');
     const event = obj(b.event, 'event');
-    if (typeof event.name !== 'string' || !event.name) throw commerceError(400, 'Event name is required', { fieldName: 'name' });
+    if (typeof event.name !== 'string' || !event.name)
+      throw commerceError(400, 'Event name is required', { fieldName: 'name' });
     if (store.get('subscription', event.name) && b.force !== true) {
-      throw commerceError(400, `An event subscription with the same name already exists: ${event.name}. Use force to update it.`);
+      throw commerceError(
+        400,
+        `An event subscription with the same name already exists: ${event.name}. Use force to update it.`,
+      );
     }
-    store.put('subscription', event.name, { fields: [], rules: [], destination: 'default', priority: false, hipaa_audit_required: false, ...event });
+    store.put('subscription', event.name, {
+      fields: [],
+      rules: [],
+      destination: 'default',
+      priority: false,
+      hipaa_audit_required: false,
+      ...event,
+    });
     return true;
   });
   C('PUT', '/eventing/eventSubscribe/:name', (req, p) => {
@@ -38,8 +49,15 @@ export function registerEventing(C: Route, store: CommerceStore): void {
   C('GET', '/eventing/eventProvider', () => store.list('eventProvider'));
   C('POST', '/eventing/eventProvider', (req) => {
     const provider = obj(obj(req.body, 'eventProvider').eventProvider, 'eventProvider');
-    if (typeof provider.provider_id !== 'string' || !provider.provider_id) throw commerceError(400, 'provider_id is required', { fieldName: 'provider_id' });
-    return store.put('eventProvider', provider.provider_id, { instance_id: '', label: '', description: '', ...provider, id: provider.provider_id });
+    if (typeof provider.provider_id !== 'string' || !provider.provider_id)
+      throw commerceError(400, 'provider_id is required', { fieldName: 'provider_id' });
+    return store.put('eventProvider', provider.provider_id, {
+      instance_id: '',
+      label: '',
+      description: '',
+      ...provider,
+      id: provider.provider_id,
+    });
   });
   C('DELETE', '/eventing/eventProvider/:id', (_req, p) => {
     if (!store.delete('eventProvider', p.id ?? '')) throw commerceError(404, `event provider ${p.id} not found`);

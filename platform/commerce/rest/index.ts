@@ -15,7 +15,12 @@ import { registerOrders } from './orders';
 import { registerStock } from './stock';
 import { registerEventing } from './eventing';
 
-export function registerCommerceRest(scope: FastifyInstance, ctx: PlatformContext, store: CommerceStore, standIn: StandIn): void {
+export function registerCommerceRest(
+  scope: FastifyInstance,
+  ctx: PlatformContext,
+  store: CommerceStore,
+  standIn: StandIn,
+): void {
   scope.post('/commerce/_control/fail', standIn.control('commerce'));
   const C: Route = (method, path, fn) => {
     const handler = standIn.wrap('commerce', method !== 'GET', (req, p) => {
@@ -23,7 +28,8 @@ export function registerCommerceRest(scope: FastifyInstance, ctx: PlatformContex
       return fn(req, p);
     });
     // Commerce also accepts a store code before V1 (rest/default/V1, rest/all/V1)
-    for (const prefix of ['/commerce/rest/V1', '/commerce/rest/:storeCode/V1']) scope.route({ method, url: `${prefix}${path}`, handler });
+    for (const prefix of ['/commerce/rest/V1', '/commerce/rest/:storeCode/V1'])
+      scope.route({ method, url: `${prefix}${path}`, handler });
   };
   registerProducts(C, store);
   registerCustomers(C, store);

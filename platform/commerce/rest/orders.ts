@@ -5,7 +5,13 @@ import { commerceError, ENTITY_NOT_FOUND, now, obj, type Route } from './route';
 export function registerOrders(C: Route, store: CommerceStore): void {
   // an order the stand-in never saw is taken as pending, so comments and shipments apply to any id
   const order = (id: string): Json =>
-    store.get('order', id) ?? { entity_id: Number(id) || id, increment_id: String(id).padStart(9, '0'), status: 'pending', status_histories: [], created_at: now() };
+    store.get('order', id) ?? {
+      entity_id: Number(id) || id,
+      increment_id: String(id).padStart(9, '0'),
+      status: 'pending',
+      status_histories: [],
+      created_at: now(),
+    };
   C('POST', '/orders/:id/comments', (req, p) => {
     const history = obj(obj(req.body, 'statusHistory').statusHistory, 'statusHistory');
     const o = order(p.id ?? '');
@@ -26,7 +32,14 @@ export function registerOrders(C: Route, store: CommerceStore): void {
   C('POST', '/order/:id/ship', (req, p) => {
     const b = (req.body ?? {}) as Json;
     const id = store.nextId('shipment');
-    store.put('shipment', String(id), { entity_id: id, order_id: Number(p.id) || p.id, items: b.items ?? [], tracks: b.tracks ?? [], comments: b.comment ? [b.comment] : [], created_at: now() });
+    store.put('shipment', String(id), {
+      entity_id: id,
+      order_id: Number(p.id) || p.id,
+      items: b.items ?? [],
+      tracks: b.tracks ?? [],
+      comments: b.comment ? [b.comment] : [],
+      created_at: now(),
+    });
     store.put('order', p.id ?? '', { ...order(p.id ?? ''), status: 'complete', updated_at: now() });
     return String(id);
   });

@@ -7,7 +7,10 @@ const NOT_FOUND = "The product that was requested doesn't exist. Verify the prod
 export function registerProducts(C: Route, store: CommerceStore): void {
   const saveProduct = (input: Json, skuFromPath?: string): Json => {
     const sku = skuFromPath ?? (typeof input.sku === 'string' ? input.sku : undefined);
-    if (!sku) throw commerceError(400, 'The "sku" attribute value is empty. Set the attribute and try again.', { fieldName: 'sku' });
+    if (!sku)
+      throw commerceError(400, 'The "sku" attribute value is empty. Set the attribute and try again.', {
+        fieldName: 'sku',
+      });
     const existing = store.get('product', sku);
     const product: Json = {
       id: existing?.id ?? store.nextId('product'),

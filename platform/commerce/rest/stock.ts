@@ -5,7 +5,8 @@ import { commerceError, obj, type Route } from './route';
 export function registerStock(C: Route, store: CommerceStore): void {
   C('POST', '/inventory/source-items', (req) => {
     const items = obj(req.body, 'sourceItems').sourceItems;
-    if (!Array.isArray(items)) throw commerceError(400, '"sourceItems" is required. Enter and try again.', { fieldName: 'sourceItems' });
+    if (!Array.isArray(items))
+      throw commerceError(400, '"sourceItems" is required. Enter and try again.', { fieldName: 'sourceItems' });
     items.forEach((it, i) => {
       const item = obj(it, `sourceItems[${i}]`);
       if (typeof item.sku !== 'string' || typeof item.source_code !== 'string') {

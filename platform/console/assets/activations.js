@@ -16,7 +16,12 @@ function detail(act) {
       el('dd', {}, fmtFull(act.start)),
       el('dt', {}, 'duration'),
       el('dd', {}, fmtDuration(act.duration)),
-      act.eventId ? [el('dt', {}, 'event'), el('dd', { class: 'mono' }, el('a', { href: `#/events/${act.eventId}` }, act.eventId))] : null,
+      act.eventId
+        ? [
+            el('dt', {}, 'event'),
+            el('dd', { class: 'mono' }, el('a', { href: `#/events/${act.eventId}` }, act.eventId)),
+          ]
+        : null,
     ),
     el('h4', {}, `Logs (${(act.logs || []).length})`),
     el('pre', { class: 'code logs', 'data-testid': 'activation-logs' }, (act.logs || []).join('\n') || '(no logs)'),
@@ -30,7 +35,13 @@ export function activationsView(ctx, params) {
   return {
     title: 'Activations',
     async render(root) {
-      const res = await api.activations({ action: params.action, status: params.status, eventId: params.eventId, before: params.before, limit: 50 });
+      const res = await api.activations({
+        action: params.action,
+        status: params.status,
+        eventId: params.eventId,
+        before: params.before,
+        limit: 50,
+      });
       const form = el(
         'form',
         { class: 'filters', 'data-testid': 'filters' },
@@ -38,15 +49,31 @@ export function activationsView(ctx, params) {
           'label',
           {},
           'Action',
-          select({ name: 'action', 'data-testid': 'filter-action' }, [{ value: '', label: 'all actions' }, ...ctx.overview.actions.map((a) => ({ value: a, label: a }))], params.action),
+          select(
+            { name: 'action', 'data-testid': 'filter-action' },
+            [{ value: '', label: 'all actions' }, ...ctx.overview.actions.map((a) => ({ value: a, label: a }))],
+            params.action,
+          ),
         ),
         el(
           'label',
           {},
           'Status',
-          select({ name: 'status', 'data-testid': 'filter-status' }, [{ value: '', label: 'any status' }, ...ctx.overview.activationStatuses.map((s) => ({ value: s, label: s }))], params.status),
+          select(
+            { name: 'status', 'data-testid': 'filter-status' },
+            [
+              { value: '', label: 'any status' },
+              ...ctx.overview.activationStatuses.map((s) => ({ value: s, label: s })),
+            ],
+            params.status,
+          ),
         ),
-        el('div', { class: 'filter-buttons' }, el('button', { type: 'submit', class: 'btn primary' }, 'Filter'), el('a', { class: 'btn quiet', href: '#/activations' }, 'Reset')),
+        el(
+          'div',
+          { class: 'filter-buttons' },
+          el('button', { type: 'submit', class: 'btn primary' }, 'Filter'),
+          el('a', { class: 'btn quiet', href: '#/activations' }, 'Reset'),
+        ),
       );
       form.addEventListener('submit', (e) => {
         e.preventDefault();
@@ -64,7 +91,13 @@ export function activationsView(ctx, params) {
           el('td', { class: 'num' }, a.httpStatus ?? ''),
           el('td', { class: 'num' }, fmtDuration(a.duration)),
           el('td', { class: 'mono muted' }, a.activationId),
-          el('td', { class: 'mono' }, a.eventId ? el('a', { href: `#/events/${a.eventId}`, onclick: (e) => e.stopPropagation() }, short(a.eventId, 28)) : ''),
+          el(
+            'td',
+            { class: 'mono' },
+            a.eventId
+              ? el('a', { href: `#/events/${a.eventId}`, onclick: (e) => e.stopPropagation() }, short(a.eventId, 28))
+              : '',
+          ),
         );
         const slot = el('tr', { class: 'detail-row' }, el('td', { colspan: 7 }));
         const toggle = async () => {
@@ -89,21 +122,45 @@ export function activationsView(ctx, params) {
           void toggle();
         }
       }
-      if (res.activations.length === 0) tbody.append(el('tr', {}, el('td', { colspan: 7, class: 'empty' }, 'No activations match this filter.')));
+      if (res.activations.length === 0)
+        tbody.append(el('tr', {}, el('td', { colspan: 7, class: 'empty' }, 'No activations match this filter.')));
       root.append(
-        el('div', { class: 'view-head' }, el('h2', {}, 'Activations'), el('p', { class: 'muted' }, 'Every action run, newest first (what aio rt activation list shows). Click a row for its logs and result.')),
+        el(
+          'div',
+          { class: 'view-head' },
+          el('h2', {}, 'Activations'),
+          el(
+            'p',
+            { class: 'muted' },
+            'Every action run, newest first (what aio rt activation list shows). Click a row for its logs and result.',
+          ),
+        ),
         form,
         el(
           'table',
           { class: 'grid', 'data-testid': 'activations' },
-          el('thead', {}, el('tr', {}, ['Start', 'Action', 'Status', 'HTTP', 'Duration', 'Activation id', 'Event'].map((t) => el('th', {}, t)))),
+          el(
+            'thead',
+            {},
+            el(
+              'tr',
+              {},
+              ['Start', 'Action', 'Status', 'HTTP', 'Duration', 'Activation id', 'Event'].map((t) => el('th', {}, t)),
+            ),
+          ),
           tbody,
         ),
         el(
           'div',
           { class: 'pager' },
           params.before ? el('a', { class: 'btn quiet', href: `#/activations` }, '← Newest') : el('span', {}),
-          res.next ? el('button', { class: 'btn quiet', onclick: () => ctx.navigate('activations', { ...params, before: res.next }) }, 'Older →') : el('span', { class: 'muted' }, 'end of list'),
+          res.next
+            ? el(
+                'button',
+                { class: 'btn quiet', onclick: () => ctx.navigate('activations', { ...params, before: res.next }) },
+                'Older →',
+              )
+            : el('span', { class: 'muted' }, 'end of list'),
         ),
       );
     },
@@ -120,7 +177,12 @@ export function activationView(ctx, id) {
     async render(root) {
       const act = await api.activation(id);
       root.append(
-        el('div', { class: 'view-head' }, el('div', { class: 'crumbs' }, el('a', { href: '#/activations' }, 'Activations'), ' / '), el('h2', {}, el('span', { class: 'mono' }, act.action || act.name), ' ', badge(act.response.status))),
+        el(
+          'div',
+          { class: 'view-head' },
+          el('div', { class: 'crumbs' }, el('a', { href: '#/activations' }, 'Activations'), ' / '),
+          el('h2', {}, el('span', { class: 'mono' }, act.action || act.name), ' ', badge(act.response.status)),
+        ),
         detail(act),
       );
     },

@@ -49,7 +49,8 @@ export const api = {
   endDate: (id, endsAt) => call('POST', `${EV}/registrations/${encodeURIComponent(id)}/end-date`, { endsAt }),
   events: (q) => call('GET', `${EV}/events${qs(q)}`),
   event: (id) => call('GET', `${EV}/events/${encodeURIComponent(id)}`),
-  replayOne: (id, registration) => call('POST', `${EV}/events/${encodeURIComponent(id)}/replay`, registration ? { registration } : {}),
+  replayOne: (id, registration) =>
+    call('POST', `${EV}/events/${encodeURIComponent(id)}/replay`, registration ? { registration } : {}),
   replay: (body) => call('POST', `${EV}/replay`, body),
   /** only the rejected / dead-lettered deliveries (not the delivered ones) */
   replayFailed: (body) => call('POST', '/console/api/replay-failed', body),

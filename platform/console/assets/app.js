@@ -15,7 +15,8 @@ const ctx = {
   view: null,
   navigate(route, params) {
     const u = new URLSearchParams();
-    for (const [k, v] of Object.entries(params || {})) if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
+    for (const [k, v] of Object.entries(params || {}))
+      if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
     const q = u.toString();
     location.hash = `#/${route}${q ? `?${q}` : ''}`;
   },
@@ -74,7 +75,9 @@ async function render(fresh) {
         try {
           await ctx.view.render(node);
         } catch (e) {
-          node.replaceChildren(el('div', { class: 'error-box', role: 'alert' }, el('strong', {}, 'Could not load this page: '), e.message));
+          node.replaceChildren(
+            el('div', { class: 'error-box', role: 'alert' }, el('strong', {}, 'Could not load this page: '), e.message),
+          );
         }
         // a live update never replaces a filter the user is typing in: it comes later
         if (!navigation && editing()) {
@@ -103,7 +106,9 @@ function editing() {
   const form = a && a.closest ? a.closest('#main .filters') : null;
   if (!form) return false;
   return [...form.elements].some((e) =>
-    e.tagName === 'SELECT' ? e.selectedIndex >= 0 && !e.options[e.selectedIndex].defaultSelected : 'defaultValue' in e && e.value !== e.defaultValue,
+    e.tagName === 'SELECT'
+      ? e.selectedIndex >= 0 && !e.options[e.selectedIndex].defaultSelected
+      : 'defaultValue' in e && e.value !== e.defaultValue,
   );
 }
 
@@ -111,7 +116,8 @@ function editing() {
 function keepOpenState(from, to) {
   const state = new Map();
   for (const d of from.querySelectorAll('details[data-key]')) state.set(d.dataset.key, d.open);
-  for (const d of to.querySelectorAll('details[data-key]')) if (state.has(d.dataset.key)) d.open = state.get(d.dataset.key);
+  for (const d of to.querySelectorAll('details[data-key]'))
+    if (state.has(d.dataset.key)) d.open = state.get(d.dataset.key);
 }
 
 let liveTimer = null;
@@ -166,7 +172,13 @@ async function boot() {
     ctx.overview = await api.overview();
     document.getElementById('ns').textContent = ctx.overview.namespace;
     if (!ctx.overview.eventsModule) {
-      main.replaceChildren(el('div', { class: 'error-box' }, 'The events module is not loaded in this platform: there are no registrations or events to show.'));
+      main.replaceChildren(
+        el(
+          'div',
+          { class: 'error-box' },
+          'The events module is not loaded in this platform: there are no registrations or events to show.',
+        ),
+      );
     }
   } catch (e) {
     main.replaceChildren(el('div', { class: 'error-box' }, `Cannot reach the platform: ${e.message}`));

@@ -13,7 +13,13 @@ export function bucketize(series, minutes = 60, now = Date.now()) {
   for (let i = minutes - 1; i >= 0; i--) {
     const t = end - i * MINUTE;
     const s = byMinute.get(t);
-    out.push({ t, success: s ? s.success : 0, failure: s ? s.failure : 0, p50: s ? s.p50 : null, p99: s ? s.p99 : null });
+    out.push({
+      t,
+      success: s ? s.success : 0,
+      failure: s ? s.failure : 0,
+      p50: s ? s.p50 : null,
+      p99: s ? s.p99 : null,
+    });
   }
   return out;
 }
@@ -48,23 +54,44 @@ export function chart(series, opts = {}) {
     for (const f of [0, 0.5, 1]) {
       const yy = padT + ih - f * ih;
       parts.push(svgEl('line', { x1: padL, x2: padL + iw, y1: yy, y2: yy, class: 'grid' }));
-      parts.push(svgEl('text', { x: padL - 6, y: yy + 4, 'text-anchor': 'end', class: 'axis' }, String(Math.round(maxCount * f))));
+      parts.push(
+        svgEl(
+          'text',
+          { x: padL - 6, y: yy + 4, 'text-anchor': 'end', class: 'axis' },
+          String(Math.round(maxCount * f)),
+        ),
+      );
       parts.push(svgEl('text', { x: padL + iw + 6, y: yy + 4, class: 'axis' }, fmtDuration(maxLat * f)));
     }
     parts.push(svgEl('text', { x: padL, y: H - 6, class: 'axis' }, '−60 min'));
     parts.push(svgEl('text', { x: padL + iw / 2, y: H - 6, 'text-anchor': 'middle', class: 'axis' }, '−30 min'));
     parts.push(svgEl('text', { x: padL + iw, y: H - 6, 'text-anchor': 'end', class: 'axis' }, 'now'));
-    parts.push(svgEl('text', { x: 4, y: padT + 4, class: 'axis', transform: `rotate(-90 4 ${padT + 4})`, 'text-anchor': 'end' }, ''));
+    parts.push(
+      svgEl(
+        'text',
+        { x: 4, y: padT + 4, class: 'axis', transform: `rotate(-90 4 ${padT + 4})`, 'text-anchor': 'end' },
+        '',
+      ),
+    );
   }
 
   data.forEach((d, i) => {
     const x = padL + i * bw + (compact ? 0.5 : 1);
     const w = Math.max(1, bw - (compact ? 1 : 2));
     const tip = `${new Date(d.t).toLocaleTimeString()}: ${d.success} ok, ${d.failure} failed${d.p50 !== null ? `, p50 ${fmtDuration(d.p50)}, p99 ${fmtDuration(d.p99)}` : ''}`;
-    if (d.success > 0) parts.push(svgEl('rect', { x, y: y(d.success), width: w, height: padT + ih - y(d.success), class: 'bar-ok' }, svgEl('title', {}, tip)));
+    if (d.success > 0)
+      parts.push(
+        svgEl(
+          'rect',
+          { x, y: y(d.success), width: w, height: padT + ih - y(d.success), class: 'bar-ok' },
+          svgEl('title', {}, tip),
+        ),
+      );
     if (d.failure > 0) {
       const top = y(d.success + d.failure);
-      parts.push(svgEl('rect', { x, y: top, width: w, height: y(d.success) - top, class: 'bar-fail' }, svgEl('title', {}, tip)));
+      parts.push(
+        svgEl('rect', { x, y: top, width: w, height: y(d.success) - top, class: 'bar-fail' }, svgEl('title', {}, tip)),
+      );
     }
   });
 
@@ -86,7 +113,13 @@ export function chart(series, opts = {}) {
 
   const svg = svgEl(
     'svg',
-    { viewBox: `0 0 ${W} ${H}`, class: compact ? 'spark' : 'chart', role: 'img', 'aria-label': 'deliveries per minute and latency over the last hour', preserveAspectRatio: 'none' },
+    {
+      viewBox: `0 0 ${W} ${H}`,
+      class: compact ? 'spark' : 'chart',
+      role: 'img',
+      'aria-label': 'deliveries per minute and latency over the last hour',
+      preserveAspectRatio: 'none',
+    },
     parts,
   );
   if (compact) return svg;

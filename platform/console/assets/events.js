@@ -1,7 +1,21 @@
 // Events: the filtered list, the rejected / dead-lettered list with replay, and one event's
 // timeline (ingest, every attempt with request and response, the activations it caused).
 import { api } from './api.js';
-import { ask, badge, clear, codeBlock, el, fmtDuration, fmtFull, fmtTime, headersTable, select, short, toast, toLocalInput } from './ui.js';
+import {
+  ask,
+  badge,
+  clear,
+  codeBlock,
+  el,
+  fmtDuration,
+  fmtFull,
+  fmtTime,
+  headersTable,
+  select,
+  short,
+  toast,
+  toLocalInput,
+} from './ui.js';
 
 const STATUS_OPTIONS = [
   { value: '', label: 'any status' },
@@ -26,12 +40,27 @@ function filterBar(ctx, params, statusOptions) {
   const f = el(
     'form',
     { class: 'filters', 'data-testid': 'filters' },
-    el('label', {}, 'Entity id', el('input', { name: 'entity', value: params.entity || '', placeholder: 'sku, email, order id…', 'data-testid': 'filter-entity', size: 18 })),
+    el(
+      'label',
+      {},
+      'Entity id',
+      el('input', {
+        name: 'entity',
+        value: params.entity || '',
+        placeholder: 'sku, email, order id…',
+        'data-testid': 'filter-entity',
+        size: 18,
+      }),
+    ),
     el(
       'label',
       {},
       'Event code',
-      select({ name: 'type', 'data-testid': 'filter-type' }, [{ value: '', label: 'any event' }, ...ov.eventCodes.map((c) => ({ value: c, label: c }))], params.type),
+      select(
+        { name: 'type', 'data-testid': 'filter-type' },
+        [{ value: '', label: 'any event' }, ...ov.eventCodes.map((c) => ({ value: c, label: c }))],
+        params.type,
+      ),
     ),
     el('label', {}, 'Status', select({ name: 'status', 'data-testid': 'filter-status' }, statusOptions, params.status)),
     el(
@@ -44,9 +73,34 @@ function filterBar(ctx, params, statusOptions) {
         params.registration,
       ),
     ),
-    el('label', {}, 'From', el('input', { type: 'datetime-local', name: 'since', value: toLocalInput(params.since), 'data-testid': 'filter-since' })),
-    el('label', {}, 'To', el('input', { type: 'datetime-local', name: 'until', value: toLocalInput(params.until), 'data-testid': 'filter-until' })),
-    el('div', { class: 'filter-buttons' }, el('button', { type: 'submit', class: 'btn primary', 'data-testid': 'filter-apply' }, 'Filter'), el('a', { class: 'btn quiet', href: `#/${ctx.route}` }, 'Reset')),
+    el(
+      'label',
+      {},
+      'From',
+      el('input', {
+        type: 'datetime-local',
+        name: 'since',
+        value: toLocalInput(params.since),
+        'data-testid': 'filter-since',
+      }),
+    ),
+    el(
+      'label',
+      {},
+      'To',
+      el('input', {
+        type: 'datetime-local',
+        name: 'until',
+        value: toLocalInput(params.until),
+        'data-testid': 'filter-until',
+      }),
+    ),
+    el(
+      'div',
+      { class: 'filter-buttons' },
+      el('button', { type: 'submit', class: 'btn primary', 'data-testid': 'filter-apply' }, 'Filter'),
+      el('a', { class: 'btn quiet', href: `#/${ctx.route}` }, 'Reset'),
+    ),
     el(
       'div',
       { class: 'presets' },
@@ -91,7 +145,10 @@ function lastAttemptCell(la) {
   const what = la.responseStatus !== null ? `HTTP ${la.responseStatus}` : la.error || la.outcome;
   return el(
     'span',
-    { class: la.outcome === 'success' ? '' : 'bad', title: `${la.registration || ''} attempt ${la.attempt} at ${fmtFull(la.at)}` },
+    {
+      class: la.outcome === 'success' ? '' : 'bad',
+      title: `${la.registration || ''} attempt ${la.attempt} at ${fmtFull(la.at)}`,
+    },
     `${what} · attempt ${la.attempt}`,
     la.registration ? el('span', { class: 'muted small' }, ` · ${la.registration}`) : null,
   );
@@ -111,7 +168,11 @@ function pager(ctx, params, next) {
             onclick: () => {
               const prev = stack.slice(0, -1);
               const before = stack[stack.length - 1];
-              ctx.navigate(ctx.route, { ...params, before: before === '0' ? undefined : before, back: prev.length ? prev.join('.') : undefined });
+              ctx.navigate(ctx.route, {
+                ...params,
+                before: before === '0' ? undefined : before,
+                back: prev.length ? prev.join('.') : undefined,
+              });
             },
           },
           '← Newer',
@@ -120,7 +181,12 @@ function pager(ctx, params, next) {
     next
       ? el(
           'button',
-          { class: 'btn quiet', 'data-testid': 'older', onclick: () => ctx.navigate(ctx.route, { ...params, before: next, back: [...stack, params.before || '0'].join('.') }) },
+          {
+            class: 'btn quiet',
+            'data-testid': 'older',
+            onclick: () =>
+              ctx.navigate(ctx.route, { ...params, before: next, back: [...stack, params.before || '0'].join('.') }),
+          },
           'Older →',
         )
       : el('span', { class: 'muted' }, 'end of list'),
@@ -153,24 +219,55 @@ export function eventsView(ctx, params) {
         seen.add(e.eventId);
         return el(
           'tr',
-          { class: `clickable ${fresh ? 'fresh' : ''}`, 'data-testid': 'event-row', 'data-event-id': e.eventId, 'data-entity': e.entityId || '', onclick: () => (location.hash = `#/events/${e.eventId}`) },
+          {
+            class: `clickable ${fresh ? 'fresh' : ''}`,
+            'data-testid': 'event-row',
+            'data-event-id': e.eventId,
+            'data-entity': e.entityId || '',
+            onclick: () => (location.hash = `#/events/${e.eventId}`),
+          },
           el('td', { class: 'nowrap', title: e.receivedAt }, fmtTime(e.receivedAt)),
           el('td', { class: 'mono' }, e.type),
           el('td', { class: 'mono strong' }, e.entityId || ''),
           el('td', {}, badge(e.status)),
           el('td', {}, lastAttemptCell(la[e.eventId])),
-          el('td', { class: 'mono muted', title: `event_id ${e.eventId}\nCloudEvent id ${e.id}` }, short(e.eventId, 13)),
+          el(
+            'td',
+            { class: 'mono muted', title: `event_id ${e.eventId}\nCloudEvent id ${e.id}` },
+            short(e.eventId, 13),
+          ),
         );
       });
       first = false;
       root.append(
-        el('div', { class: 'view-head' }, el('h2', {}, 'Events'), el('p', { class: 'muted' }, 'Every event the platform received, newest first; it updates live. Click a row for its timeline: each delivery attempt with request and response, and the activations it caused.')),
+        el(
+          'div',
+          { class: 'view-head' },
+          el('h2', {}, 'Events'),
+          el(
+            'p',
+            { class: 'muted' },
+            'Every event the platform received, newest first; it updates live. Click a row for its timeline: each delivery attempt with request and response, and the activations it caused.',
+          ),
+        ),
         filterBar(ctx, params, STATUS_OPTIONS),
         el(
           'table',
           { class: 'grid', 'data-testid': 'events' },
-          el('thead', {}, el('tr', {}, ['Received', 'Event code', 'Entity id', 'Status', 'Last attempt', 'Event id'].map((t) => el('th', {}, t)))),
-          el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colspan: 6, class: 'empty' }, 'No events match this filter.'))),
+          el(
+            'thead',
+            {},
+            el(
+              'tr',
+              {},
+              ['Received', 'Event code', 'Entity id', 'Status', 'Last attempt', 'Event id'].map((t) => el('th', {}, t)),
+            ),
+          ),
+          el(
+            'tbody',
+            {},
+            rows.length ? rows : el('tr', {}, el('td', { colspan: 6, class: 'empty' }, 'No events match this filter.')),
+          ),
         ),
         pager(ctx, params, res.next),
       );
@@ -191,8 +288,14 @@ export function rejectedView(ctx, params) {
       const res = await api.events(q);
       const la = res.events.length ? (await api.lastAttempts(res.events.map((e) => e.eventId))).lastAttempts : {};
       for (const id of [...selected]) if (!res.events.some((e) => e.eventId === id)) selected.delete(id);
-      const regName = params.registration ? ctx.overview.registrations.find((r) => r.registrationId === params.registration)?.name : undefined;
-      const selBtn = el('button', { class: 'btn primary', 'data-testid': 'replay-selected', disabled: selected.size === 0 }, `Replay selected (${selected.size})`);
+      const regName = params.registration
+        ? ctx.overview.registrations.find((r) => r.registrationId === params.registration)?.name
+        : undefined;
+      const selBtn = el(
+        'button',
+        { class: 'btn primary', 'data-testid': 'replay-selected', disabled: selected.size === 0 },
+        `Replay selected (${selected.size})`,
+      );
       const sync = () => {
         selBtn.textContent = `Replay selected (${selected.size})`;
         selBtn.disabled = selected.size === 0;
@@ -205,7 +308,11 @@ export function rejectedView(ctx, params) {
       selBtn.addEventListener('click', async () => {
         try {
           const ids = [...selected];
-          const r = await api.replayFailed({ eventIds: ids, status: q.status, ...(params.registration ? { registration: params.registration } : {}) });
+          const r = await api.replayFailed({
+            eventIds: ids,
+            status: q.status,
+            ...(params.registration ? { registration: params.registration } : {}),
+          });
           selected.clear();
           toast(`Replaying ${r.events} events (${r.deliveries} deliveries)`);
           ctx.refresh();
@@ -254,7 +361,13 @@ export function rejectedView(ctx, params) {
         });
         return el(
           'tr',
-          { class: 'clickable', 'data-testid': 'event-row', 'data-event-id': e.eventId, 'data-entity': e.entityId || '', onclick: () => (location.hash = `#/events/${e.eventId}`) },
+          {
+            class: 'clickable',
+            'data-testid': 'event-row',
+            'data-event-id': e.eventId,
+            'data-entity': e.entityId || '',
+            onclick: () => (location.hash = `#/events/${e.eventId}`),
+          },
           el('td', { class: 'check', onclick: (ev) => ev.stopPropagation() }, box),
           el('td', { class: 'nowrap', title: e.receivedAt }, fmtTime(e.receivedAt)),
           el('td', { class: 'mono' }, e.type),
@@ -272,8 +385,14 @@ export function rejectedView(ctx, params) {
                 onclick: async (ev) => {
                   ev.stopPropagation();
                   try {
-                    const r = await api.replayFailed({ eventIds: [e.eventId], status: q.status, ...(params.registration ? { registration: params.registration } : {}) });
-                    toast(`Replaying ${e.entityId || short(e.eventId)} (${r.deliveries} ${r.deliveries === 1 ? 'delivery' : 'deliveries'})`);
+                    const r = await api.replayFailed({
+                      eventIds: [e.eventId],
+                      status: q.status,
+                      ...(params.registration ? { registration: params.registration } : {}),
+                    });
+                    toast(
+                      `Replaying ${e.entityId || short(e.eventId)} (${r.deliveries} ${r.deliveries === 1 ? 'delivery' : 'deliveries'})`,
+                    );
                     ctx.refresh();
                   } catch (err) {
                     toast(err.message, 'error');
@@ -310,8 +429,23 @@ export function rejectedView(ctx, params) {
         el(
           'table',
           { class: 'grid', 'data-testid': 'events' },
-          el('thead', {}, el('tr', {}, el('th', { class: 'check' }, all), ['Received', 'Event code', 'Entity id', 'Status', 'Last attempt', ''].map((t) => el('th', {}, t)))),
-          el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colspan: 7, class: 'empty' }, 'Nothing rejected or dead-lettered here.'))),
+          el(
+            'thead',
+            {},
+            el(
+              'tr',
+              {},
+              el('th', { class: 'check' }, all),
+              ['Received', 'Event code', 'Entity id', 'Status', 'Last attempt', ''].map((t) => el('th', {}, t)),
+            ),
+          ),
+          el(
+            'tbody',
+            {},
+            rows.length
+              ? rows
+              : el('tr', {}, el('td', { colspan: 7, class: 'empty' }, 'Nothing rejected or dead-lettered here.')),
+          ),
         ),
         pager(ctx, params, res.next),
       );
@@ -327,9 +461,12 @@ function explain(a, isLastOfDelivery, delivery) {
   const status = a.response ? a.response.status : null;
   if (a.outcome === 'success') return `The target answered ${status}: delivered.`;
   const what = status !== null ? `The target answered ${status}` : `No usable answer (${a.error || 'no response'})`;
-  if (a.outcome === 'final') return `${what}: a final outcome, not retried (only 429, 5xx other than 505, timeouts and no response are). Fix the cause, then replay.`;
-  if (isLastOfDelivery && delivery.status === 'dead') return `${what}: retried on Adobe's schedule until it ran out; dead-lettered. Fix the target, then replay.`;
-  if (isLastOfDelivery && delivery.nextAttemptAt) return `${what}: retried on Adobe's schedule (1, 2, 4, 8 min, then every 15 min for 24 h); next attempt at ${fmtTime(delivery.nextAttemptAt)}.`;
+  if (a.outcome === 'final')
+    return `${what}: a final outcome, not retried (only 429, 5xx other than 505, timeouts and no response are). Fix the cause, then replay.`;
+  if (isLastOfDelivery && delivery.status === 'dead')
+    return `${what}: retried on Adobe's schedule until it ran out; dead-lettered. Fix the target, then replay.`;
+  if (isLastOfDelivery && delivery.nextAttemptAt)
+    return `${what}: retried on Adobe's schedule (1, 2, 4, 8 min, then every 15 min for 24 h); next attempt at ${fmtTime(delivery.nextAttemptAt)}.`;
   return `${what}: retried.`;
 }
 
@@ -344,31 +481,74 @@ function attemptCard(a, delivery, isLast, open) {
       { class: 'tl-head' },
       el('span', { class: 'tl-time', title: a.at }, fmtTime(a.at)),
       el('strong', {}, `Attempt ${a.attempt}`),
-      replayed ? el('span', { class: 'badge b-replay', title: 'a replay starts a new series of attempts (x-adobe-retry-count 0)' }, 'replay') : null,
+      replayed
+        ? el(
+            'span',
+            { class: 'badge b-replay', title: 'a replay starts a new series of attempts (x-adobe-retry-count 0)' },
+            'replay',
+          )
+        : null,
       ' → ',
       el('span', { class: 'mono' }, delivery.registration || ''),
       ' ',
       // the attempt that ran out the schedule shows as the dead letter it caused
       badge(isLast && delivery.status === 'dead' && a.outcome === 'retry' ? 'dead' : a.outcome),
       ' ',
-      el('span', { class: 'mono strong', 'data-testid': 'attempt-status' }, a.response ? `HTTP ${a.response.status}` : a.error || ''),
+      el(
+        'span',
+        { class: 'mono strong', 'data-testid': 'attempt-status' },
+        a.response ? `HTTP ${a.response.status}` : a.error || '',
+      ),
       el('span', { class: 'muted' }, ` ${fmtDuration(a.durationMs)}`),
     ),
     el('p', { class: 'explain' }, explain(a, isLast, delivery)),
     el(
       'details',
-      { class: 'http', 'data-testid': 'request', 'data-key': `${a.deliveryId}/${delivery.registrationId}/req`, open: open || undefined },
-      el('summary', {}, el('strong', {}, 'Request'), ' ', el('span', { class: 'mono' }, `${a.request.method} ${a.request.url}`)),
+      {
+        class: 'http',
+        'data-testid': 'request',
+        'data-key': `${a.deliveryId}/${delivery.registrationId}/req`,
+        open: open || undefined,
+      },
+      el(
+        'summary',
+        {},
+        el('strong', {}, 'Request'),
+        ' ',
+        el('span', { class: 'mono' }, `${a.request.method} ${a.request.url}`),
+      ),
       headersTable(a.request.headers),
       codeBlock(a.request.body),
     ),
     el(
       'details',
-      { class: 'http', 'data-testid': 'response', 'data-key': `${a.deliveryId}/${delivery.registrationId}/res`, open: open || undefined },
-      el('summary', {}, el('strong', {}, 'Response'), ' ', a.response ? el('span', { class: 'mono' }, `${a.response.status}`) : el('span', { class: 'bad' }, a.error || 'no response')),
-      a.response ? [headersTable(a.response.headers), codeBlock(a.response.body)] : el('p', { class: 'bad' }, a.error || 'no response'),
+      {
+        class: 'http',
+        'data-testid': 'response',
+        'data-key': `${a.deliveryId}/${delivery.registrationId}/res`,
+        open: open || undefined,
+      },
+      el(
+        'summary',
+        {},
+        el('strong', {}, 'Response'),
+        ' ',
+        a.response
+          ? el('span', { class: 'mono' }, `${a.response.status}`)
+          : el('span', { class: 'bad' }, a.error || 'no response'),
+      ),
+      a.response
+        ? [headersTable(a.response.headers), codeBlock(a.response.body)]
+        : el('p', { class: 'bad' }, a.error || 'no response'),
     ),
-    a.activationId ? el('p', { class: 'small' }, 'Activation ', el('a', { href: `#/activations/${a.activationId}`, class: 'mono' }, a.activationId)) : null,
+    a.activationId
+      ? el(
+          'p',
+          { class: 'small' },
+          'Activation ',
+          el('a', { href: `#/activations/${a.activationId}`, class: 'mono' }, a.activationId),
+        )
+      : null,
   );
 }
 
@@ -383,7 +563,11 @@ function foldedAttempts(list, delivery) {
   const d = el(
     'details',
     { class: 'fold', 'data-key': `fold/${delivery.registrationId}` },
-    el('summary', {}, `${list.length} more attempts to ${delivery.registration || ''}, ${fmtTime(list[0].at)} – ${fmtTime(list[list.length - 1].at)}: ${summary}`),
+    el(
+      'summary',
+      {},
+      `${list.length} more attempts to ${delivery.registration || ''}, ${fmtTime(list[0].at)} – ${fmtTime(list[list.length - 1].at)}: ${summary}`,
+    ),
     inner,
   );
   d.addEventListener('toggle', () => {
@@ -409,28 +593,50 @@ function activationCard(act) {
       ' ',
       el('a', { class: 'mono small', href: `#/activations/${act.activationId}` }, short(act.activationId, 12)),
     ),
-    el('details', { class: 'http', open: true }, el('summary', {}, el('strong', {}, `Logs (${(act.logs || []).length})`)), el('pre', { class: 'code logs' }, (act.logs || []).join('\n') || '(no logs)')),
-    el('details', { class: 'http' }, el('summary', {}, el('strong', {}, 'Result')), codeBlock(act.response ? act.response.result : null)),
+    el(
+      'details',
+      { class: 'http', open: true },
+      el('summary', {}, el('strong', {}, `Logs (${(act.logs || []).length})`)),
+      el('pre', { class: 'code logs' }, (act.logs || []).join('\n') || '(no logs)'),
+    ),
+    el(
+      'details',
+      { class: 'http' },
+      el('summary', {}, el('strong', {}, 'Result')),
+      codeBlock(act.response ? act.response.result : null),
+    ),
   );
 }
 
 /** for a failed event: which delivery failed, what the target answered, what to do */
 function whyBox(t) {
-  const failed = t.deliveries.filter((d) => d.status === 'rejected' || d.status === 'dead' || d.status === 'retrying' || d.status === 'held');
+  const failed = t.deliveries.filter(
+    (d) => d.status === 'rejected' || d.status === 'dead' || d.status === 'retrying' || d.status === 'held',
+  );
   if (failed.length === 0) return null;
   return el(
     'div',
     { class: 'why', 'data-testid': 'why' },
     failed.map((d) => {
       const last = d.trace[d.trace.length - 1];
-      const answer = last ? (last.response ? `HTTP ${last.response.status}${last.response.body ? `: ${String(last.response.body).slice(0, 160)}` : ''}` : last.error || 'no response') : '';
+      const answer = last
+        ? last.response
+          ? `HTTP ${last.response.status}${last.response.body ? `: ${String(last.response.body).slice(0, 160)}` : ''}`
+          : last.error || 'no response'
+        : '';
       const what = {
         rejected: `was rejected after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}; a 4xx (other than 429) or 505 is final. Fix the request or the target, then replay.`,
         dead: `was dead-lettered after ${d.attempts} attempts over the retry schedule. Fix the target, then replay.`,
         retrying: `is retrying (attempt ${d.attempts} failed); next attempt ${d.nextAttemptAt ? `at ${fmtTime(d.nextAttemptAt)}` : 'soon'}.`,
         held: 'is held: the integration is paused or disabled; it is delivered on resume.',
       }[d.status];
-      return el('p', {}, el('strong', {}, d.registration || 'a deleted registration'), ` ${what}`, answer ? el('span', { class: 'mono small' }, ` Last answer: ${answer}`) : null);
+      return el(
+        'p',
+        {},
+        el('strong', {}, d.registration || 'a deleted registration'),
+        ` ${what}`,
+        answer ? el('span', { class: 'mono small' }, ` Last answer: ${answer}`) : null,
+      );
     }),
   );
 }
@@ -444,7 +650,14 @@ export function eventView(ctx, id) {
       const ingest = el(
         'li',
         { class: 'tl-item tl-ingest', 'data-testid': 'ingest' },
-        el('div', { class: 'tl-head' }, el('span', { class: 'tl-time', title: e.receivedAt }, fmtTime(e.receivedAt)), el('strong', {}, 'Ingested'), ' ', el('span', { class: 'mono' }, `${e.type} from ${e.source}`)),
+        el(
+          'div',
+          { class: 'tl-head' },
+          el('span', { class: 'tl-time', title: e.receivedAt }, fmtTime(e.receivedAt)),
+          el('strong', {}, 'Ingested'),
+          ' ',
+          el('span', { class: 'mono' }, `${e.type} from ${e.source}`),
+        ),
         el('details', { class: 'http' }, el('summary', {}, el('strong', {}, 'CloudEvent')), codeBlock(e.cloudEvent)),
       );
       const items = [{ at: new Date(e.receivedAt).getTime(), seq: 0, node: ingest }];
@@ -457,7 +670,12 @@ export function eventView(ctx, id) {
         const fold = n > 6 ? { from: 2, to: n - 2 } : null;
         d.trace.forEach((a, i) => {
           if (fold && i >= fold.from && i < fold.to) {
-            if (i === fold.from) items.push({ at: new Date(a.at).getTime(), seq: seq++, node: foldedAttempts(d.trace.slice(fold.from, fold.to), d) });
+            if (i === fold.from)
+              items.push({
+                at: new Date(a.at).getTime(),
+                seq: seq++,
+                node: foldedAttempts(d.trace.slice(fold.from, fold.to), d),
+              });
             return;
           }
           // the last attempt opens its request and response; a delivered one only when
@@ -490,7 +708,15 @@ export function eventView(ctx, id) {
           'div',
           { class: 'view-head' },
           el('div', { class: 'crumbs' }, el('a', { href: '#/events' }, 'Events'), ' / '),
-          el('h2', {}, el('span', { class: 'mono' }, e.type), ' ', e.entityId ? el('span', { class: 'entity' }, e.entityId) : null, ' ', badge(e.status)),
+          el(
+            'h2',
+            {},
+            el('span', { class: 'mono' }, e.type),
+            ' ',
+            e.entityId ? el('span', { class: 'entity' }, e.entityId) : null,
+            ' ',
+            badge(e.status),
+          ),
           el(
             'dl',
             { class: 'facts inline' },
@@ -508,17 +734,41 @@ export function eventView(ctx, id) {
         el(
           'table',
           { class: 'grid', 'data-testid': 'deliveries' },
-          el('thead', {}, el('tr', {}, ['Registration', 'Target', 'Status', 'Attempts', 'Last status', 'Next attempt', ''].map((h) => el('th', {}, h)))),
+          el(
+            'thead',
+            {},
+            el(
+              'tr',
+              {},
+              ['Registration', 'Target', 'Status', 'Attempts', 'Last status', 'Next attempt', ''].map((h) =>
+                el('th', {}, h),
+              ),
+            ),
+          ),
           el(
             'tbody',
             {},
             t.deliveries.length === 0
-              ? el('tr', {}, el('td', { colspan: 7, class: 'muted' }, t.journals && t.journals.length ? `journal only: ${t.journals.join(', ')}` : 'no registration is interested in this event'))
+              ? el(
+                  'tr',
+                  {},
+                  el(
+                    'td',
+                    { colspan: 7, class: 'muted' },
+                    t.journals && t.journals.length
+                      ? `journal only: ${t.journals.join(', ')}`
+                      : 'no registration is interested in this event',
+                  ),
+                )
               : t.deliveries.map((d) =>
                   el(
                     'tr',
                     { 'data-testid': 'delivery-row', 'data-registration': d.registration || '' },
-                    el('td', {}, el('a', { href: `#/integrations/${d.registrationId}` }, d.registration || '(deleted)')),
+                    el(
+                      'td',
+                      {},
+                      el('a', { href: `#/integrations/${d.registrationId}` }, d.registration || '(deleted)'),
+                    ),
                     el('td', { class: 'mono target' }, d.target || ''),
                     el('td', {}, badge(d.status)),
                     el('td', { class: 'num' }, d.attempts),
@@ -552,7 +802,11 @@ export function eventView(ctx, id) {
           ),
         ),
         el('h3', {}, 'Timeline'),
-        el('ol', { class: 'timeline', 'data-testid': 'timeline' }, items.map((i) => i.node)),
+        el(
+          'ol',
+          { class: 'timeline', 'data-testid': 'timeline' },
+          items.map((i) => i.node),
+        ),
       );
     },
     live(kind, data) {

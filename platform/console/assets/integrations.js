@@ -13,7 +13,8 @@ function stateCell(r, inline) {
       el(inline ? 'span' : 'div', { class: 'reason' }, r.pauseReason || ''),
     );
   }
-  if (!r.enabled && r.delivery_type !== 'journal') return el('span', { class: 'badge b-DISABLED', 'data-testid': 'state' }, 'STOPPED');
+  if (!r.enabled && r.delivery_type !== 'journal')
+    return el('span', { class: 'badge b-DISABLED', 'data-testid': 'state' }, 'STOPPED');
   return el('span', { class: 'badge b-running', 'data-testid': 'state' }, 'RUNNING');
 }
 
@@ -83,7 +84,9 @@ function interests(r) {
   return el(
     'div',
     { class: 'chips' },
-    (r.events_of_interest || []).map((ei) => el('span', { class: 'chip', title: `${ei.event_label} (${ei.provider_label})` }, ei.event_code)),
+    (r.events_of_interest || []).map((ei) =>
+      el('span', { class: 'chip', title: `${ei.event_label} (${ei.provider_label})` }, ei.event_code),
+    ),
   );
 }
 
@@ -111,10 +114,25 @@ export function integrationsView(ctx, params) {
           ['all', `All (${all.length})`],
           ['active', `Active (${all.filter((r) => !stopped(r)).length})`],
           ['paused', `Paused (${all.filter(stopped).length})`],
-        ].map(([v, label]) => el('a', { class: `btn small ${show === v ? 'on' : 'quiet'}`, href: v === 'all' ? '#/integrations' : `#/integrations?show=${v}`, 'data-testid': `tab-${v}` }, label)),
+        ].map(([v, label]) =>
+          el(
+            'a',
+            {
+              class: `btn small ${show === v ? 'on' : 'quiet'}`,
+              href: v === 'all' ? '#/integrations' : `#/integrations?show=${v}`,
+              'data-testid': `tab-${v}`,
+            },
+            label,
+          ),
+        ),
       );
       // sparklines: one stats call per registration (a handful locally)
-      const entries = await Promise.all(registrations.map(async (r) => [r.registration_id, await api.stats(r.registration_id).catch(() => ({ series: [] }))]));
+      const entries = await Promise.all(
+        registrations.map(async (r) => [
+          r.registration_id,
+          await api.stats(r.registration_id).catch(() => ({ series: [] })),
+        ]),
+      );
       stats = new Map(entries);
       const rows = registrations.map((r) => {
         const c = countsOf(r);
@@ -125,27 +143,89 @@ export function integrationsView(ctx, params) {
           el(
             'td',
             {},
-            el('a', { href: `#/integrations/${encodeURIComponent(r.registration_id)}`, class: 'strong reg-name' }, r.name),
+            el(
+              'a',
+              { href: `#/integrations/${encodeURIComponent(r.registration_id)}`, class: 'strong reg-name' },
+              r.name,
+            ),
             r.description ? el('div', { class: 'muted small' }, r.description) : null,
           ),
           el('td', {}, target(r), el('div', { class: 'muted small' }, r.delivery_type)),
           el('td', {}, interests(r)),
           el('td', {}, badge(r.health)),
-          el('td', {}, stateCell(r), r.endsAt ? el('div', { class: 'small', title: fmtFull(r.endsAt) }, `temporary: stops ${fmtAgo(r.endsAt)}`) : null),
-          el('td', { class: 'num' }, el('a', { href: `#/events?registration=${r.registration_id}&status=delivered`, 'data-testid': 'count-delivered' }, c.delivered)),
-          el('td', { class: 'num' }, el('a', { href: `#/events?registration=${r.registration_id}&status=pending,retrying`, 'data-testid': 'count-retrying' }, c.retrying)),
-          el('td', { class: `num ${c.failed ? 'bad' : ''}` }, el('a', { href: `#/rejected?registration=${r.registration_id}`, 'data-testid': 'count-failed' }, c.failed)),
-          el('td', { class: 'num' }, el('a', { href: `#/events?registration=${r.registration_id}&status=held`, 'data-testid': 'count-held' }, c.held)),
-          el('td', { class: 'spark-cell' }, el('a', { href: `#/integrations/${encodeURIComponent(r.registration_id)}`, title: 'open the chart' }, chart(stats.get(r.registration_id)?.series || [], { compact: true }))),
+          el(
+            'td',
+            {},
+            stateCell(r),
+            r.endsAt
+              ? el('div', { class: 'small', title: fmtFull(r.endsAt) }, `temporary: stops ${fmtAgo(r.endsAt)}`)
+              : null,
+          ),
+          el(
+            'td',
+            { class: 'num' },
+            el(
+              'a',
+              { href: `#/events?registration=${r.registration_id}&status=delivered`, 'data-testid': 'count-delivered' },
+              c.delivered,
+            ),
+          ),
+          el(
+            'td',
+            { class: 'num' },
+            el(
+              'a',
+              {
+                href: `#/events?registration=${r.registration_id}&status=pending,retrying`,
+                'data-testid': 'count-retrying',
+              },
+              c.retrying,
+            ),
+          ),
+          el(
+            'td',
+            { class: `num ${c.failed ? 'bad' : ''}` },
+            el('a', { href: `#/rejected?registration=${r.registration_id}`, 'data-testid': 'count-failed' }, c.failed),
+          ),
+          el(
+            'td',
+            { class: 'num' },
+            el(
+              'a',
+              { href: `#/events?registration=${r.registration_id}&status=held`, 'data-testid': 'count-held' },
+              c.held,
+            ),
+          ),
+          el(
+            'td',
+            { class: 'spark-cell' },
+            el(
+              'a',
+              { href: `#/integrations/${encodeURIComponent(r.registration_id)}`, title: 'open the chart' },
+              chart(stats.get(r.registration_id)?.series || [], { compact: true }),
+            ),
+          ),
           el(
             'td',
             { class: 'actions' },
             el(
               'button',
-              { class: `btn small ${r.paused ? 'primary' : ''}`, 'data-testid': r.paused ? 'resume' : 'pause', onclick: () => pauseOrResume(r, refresh).catch((e) => toast(e.message, 'error')) },
+              {
+                class: `btn small ${r.paused ? 'primary' : ''}`,
+                'data-testid': r.paused ? 'resume' : 'pause',
+                onclick: () => pauseOrResume(r, refresh).catch((e) => toast(e.message, 'error')),
+              },
               r.paused || (!r.enabled && r.delivery_type !== 'journal') ? 'Resume…' : 'Pause…',
             ),
-            el('button', { class: 'btn small quiet', 'data-testid': 'end-date', onclick: () => editEndDate(r, refresh).catch((e) => toast(e.message, 'error')) }, 'End date…'),
+            el(
+              'button',
+              {
+                class: 'btn small quiet',
+                'data-testid': 'end-date',
+                onclick: () => editEndDate(r, refresh).catch((e) => toast(e.message, 'error')),
+              },
+              'End date…',
+            ),
           ),
         );
       });
@@ -154,11 +234,21 @@ export function integrationsView(ctx, params) {
           'div',
           { class: 'view-head' },
           el('h2', {}, 'Integrations'),
-          el('p', { class: 'muted' }, 'Event registrations. Counts are deliveries; "failed" is rejected or dead-lettered. Click a count to see those events, a name for its chart and start / stop log.'),
+          el(
+            'p',
+            { class: 'muted' },
+            'Event registrations. Counts are deliveries; "failed" is rejected or dead-lettered. Click a count to see those events, a name for its chart and start / stop log.',
+          ),
           tabs,
         ),
         registrations.length === 0
-          ? el('div', { class: 'empty' }, all.length === 0 ? 'No registrations yet. Run the onboarding (npm run onboard) or start the platform with an events config (--events-config).' : 'No registration in this tab.')
+          ? el(
+              'div',
+              { class: 'empty' },
+              all.length === 0
+                ? 'No registrations yet. Run the onboarding (npm run onboard) or start the platform with an events config (--events-config).'
+                : 'No registration in this tab.',
+            )
           : el(
               'table',
               { class: 'grid', 'data-testid': 'registrations' },
@@ -168,9 +258,19 @@ export function integrationsView(ctx, params) {
                 el(
                   'tr',
                   {},
-                  ['Registration', 'Target', 'Events of interest', 'Health', 'State', 'Delivered', 'Retrying', 'Failed', 'Held', 'Last hour', ''].map((t, i) =>
-                    el('th', { class: i >= 5 && i <= 8 ? 'num' : '' }, t),
-                  ),
+                  [
+                    'Registration',
+                    'Target',
+                    'Events of interest',
+                    'Health',
+                    'State',
+                    'Delivered',
+                    'Retrying',
+                    'Failed',
+                    'Held',
+                    'Last hour',
+                    '',
+                  ].map((t, i) => el('th', { class: i >= 5 && i <= 8 ? 'num' : '' }, t)),
                 ),
               ),
               el('tbody', {}, rows),
@@ -190,7 +290,11 @@ export function integrationView(ctx, id) {
     title: 'Integration',
     liveDelayMs: 1000,
     async render(root) {
-      const [r, st, at] = await Promise.all([api.registration(id), api.stats(id), api.attempts(id, { limit, outcome })]);
+      const [r, st, at] = await Promise.all([
+        api.registration(id),
+        api.stats(id),
+        api.attempts(id, { limit, outcome }),
+      ]);
       const ids = [...new Set(at.attempts.map((a) => a.eventId).filter(Boolean))];
       const info = ids.length ? (await api.lastAttempts(ids)).lastAttempts : {};
       const c = countsOf(r);
@@ -198,7 +302,12 @@ export function integrationView(ctx, id) {
       const log = (r.log || []).slice().reverse();
       const more =
         at.next && limit < 100
-          ? el('div', { class: 'pager' }, el('span', {}), el('button', { class: 'btn quiet', onclick: () => ((limit = 100), ctx.refresh()) }, 'Show the last 100'))
+          ? el(
+              'div',
+              { class: 'pager' },
+              el('span', {}),
+              el('button', { class: 'btn quiet', onclick: () => ((limit = 100), ctx.refresh()) }, 'Show the last 100'),
+            )
           : null;
       root.append(
         el(
@@ -212,12 +321,24 @@ export function integrationView(ctx, id) {
             { class: 'toolbar' },
             el(
               'button',
-              { class: `btn ${r.paused ? 'primary' : ''}`, 'data-testid': r.paused ? 'resume' : 'pause', onclick: () => pauseOrResume(r, refresh).catch((e) => toast(e.message, 'error')) },
+              {
+                class: `btn ${r.paused ? 'primary' : ''}`,
+                'data-testid': r.paused ? 'resume' : 'pause',
+                onclick: () => pauseOrResume(r, refresh).catch((e) => toast(e.message, 'error')),
+              },
               r.paused || (!r.enabled && r.delivery_type !== 'journal') ? 'Resume…' : 'Pause…',
             ),
-            el('button', { class: 'btn quiet', onclick: () => editEndDate(r, refresh).catch((e) => toast(e.message, 'error')) }, 'End date…'),
+            el(
+              'button',
+              { class: 'btn quiet', onclick: () => editEndDate(r, refresh).catch((e) => toast(e.message, 'error')) },
+              'End date…',
+            ),
             el('a', { class: 'btn quiet', href: `#/events?registration=${r.registration_id}` }, 'Events'),
-            el('a', { class: 'btn quiet', href: `#/rejected?registration=${r.registration_id}` }, `Rejected & dead-lettered (${c.failed})`),
+            el(
+              'a',
+              { class: 'btn quiet', href: `#/rejected?registration=${r.registration_id}` },
+              `Rejected & dead-lettered (${c.failed})`,
+            ),
           ),
         ),
         el(
@@ -294,7 +415,11 @@ export function integrationView(ctx, id) {
           el(
             'thead',
             {},
-            el('tr', {}, ['Time', 'Event', 'Entity id', 'Attempt', 'Outcome', 'Response', 'Duration'].map((t) => el('th', {}, t))),
+            el(
+              'tr',
+              {},
+              ['Time', 'Event', 'Entity id', 'Attempt', 'Outcome', 'Response', 'Duration'].map((t) => el('th', {}, t)),
+            ),
           ),
           el(
             'tbody',
@@ -306,7 +431,15 @@ export function integrationView(ctx, id) {
                     'tr',
                     { class: 'clickable', onclick: () => (location.hash = `#/events/${a.eventId}`) },
                     el('td', { class: 'nowrap', title: a.at }, fmtTime(a.at)),
-                    el('td', { class: 'mono' }, el('a', { href: `#/events/${a.eventId}`, title: a.eventId }, info[a.eventId]?.type || short(a.eventId, 13))),
+                    el(
+                      'td',
+                      { class: 'mono' },
+                      el(
+                        'a',
+                        { href: `#/events/${a.eventId}`, title: a.eventId },
+                        info[a.eventId]?.type || short(a.eventId, 13),
+                      ),
+                    ),
                     el('td', { class: 'mono strong' }, info[a.eventId]?.entityId || ''),
                     el('td', { class: 'num' }, a.attempt),
                     el('td', {}, badge(a.outcome)),
@@ -320,7 +453,10 @@ export function integrationView(ctx, id) {
       );
     },
     live(kind, data) {
-      return kind === 'registration' || (kind === 'delivery' && (!data || data.registrationId === id || data.registration === id));
+      return (
+        kind === 'registration' ||
+        (kind === 'delivery' && (!data || data.registrationId === id || data.registration === id))
+      );
     },
   };
 }

@@ -104,7 +104,11 @@ export const STATUS_LABELS = {
 
 export function badge(status, extra) {
   const key = String(status || 'unknown');
-  return el('span', { class: `badge b-${key.replace(/[^a-zA-Z0-9]+/g, '-')}`, title: extra || null, 'data-status': key }, STATUS_LABELS[key] || key);
+  return el(
+    'span',
+    { class: `badge b-${key.replace(/[^a-zA-Z0-9]+/g, '-')}`, title: extra || null, 'data-status': key },
+    STATUS_LABELS[key] || key,
+  );
 }
 
 /** pretty JSON when the text is JSON, else the text */
@@ -124,7 +128,11 @@ export function headersTable(headers) {
   return el(
     'table',
     { class: 'kv' },
-    el('tbody', {}, rows.map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, String(v))))),
+    el(
+      'tbody',
+      {},
+      rows.map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, String(v)))),
+    ),
   );
 }
 
@@ -142,10 +150,23 @@ export function ask(opts) {
     const input =
       opts.type === 'datetime-local'
         ? el('input', { type: 'datetime-local', name: 'value', value: opts.value || '', 'data-testid': 'dialog-input' })
-        : el('textarea', { name: 'value', rows: 3, placeholder: opts.placeholder || '', 'data-testid': 'dialog-input' }, opts.value || '');
+        : el(
+            'textarea',
+            { name: 'value', rows: 3, placeholder: opts.placeholder || '', 'data-testid': 'dialog-input' },
+            opts.value || '',
+          );
     const err = el('p', { class: 'dialog-error', role: 'alert' });
     const extra = opts.extraButton
-      ? el('button', { type: 'button', class: 'btn quiet', 'data-testid': 'dialog-extra', onclick: () => done(opts.extraButton.value) }, opts.extraButton.label)
+      ? el(
+          'button',
+          {
+            type: 'button',
+            class: 'btn quiet',
+            'data-testid': 'dialog-extra',
+            onclick: () => done(opts.extraButton.value),
+          },
+          opts.extraButton.label,
+        )
       : null;
     const dialog = el(
       'dialog',
@@ -161,7 +182,11 @@ export function ask(opts) {
           'div',
           { class: 'dialog-buttons' },
           extra,
-          el('button', { type: 'button', class: 'btn quiet', 'data-testid': 'dialog-cancel', onclick: () => done(null) }, 'Cancel'),
+          el(
+            'button',
+            { type: 'button', class: 'btn quiet', 'data-testid': 'dialog-cancel', onclick: () => done(null) },
+            'Cancel',
+          ),
           el('button', { type: 'submit', class: 'btn primary', 'data-testid': 'dialog-confirm' }, opts.confirm || 'OK'),
         ),
       ),

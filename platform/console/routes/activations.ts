@@ -32,7 +32,8 @@ export interface ActivationSummary {
   httpStatus: number | null;
 }
 
-const invalid = (message: string, field: string): PlatformError => new PlatformError(400, 'invalid_field', message, { field });
+const invalid = (message: string, field: string): PlatformError =>
+  new PlatformError(400, 'invalid_field', message, { field });
 
 function intParam(v: unknown, field: string): number | undefined {
   if (v === undefined || v === null || v === '') return undefined;
@@ -63,7 +64,8 @@ function activationQuery(q: Record<string, unknown>): ActivationQuery {
   if (typeof q.status === 'string' && q.status !== '') {
     out.statusCodes = q.status.split(',').map((s) => {
       const c = ACTIVATION_STATUSES[s];
-      if (c === undefined) throw invalid(`status must be one of ${Object.keys(ACTIVATION_STATUSES).join(', ')}`, 'status');
+      if (c === undefined)
+        throw invalid(`status must be one of ${Object.keys(ACTIVATION_STATUSES).join(', ')}`, 'status');
       return c;
     });
   }
@@ -87,21 +89,19 @@ export function registerActivations(app: FastifyInstance, ctx: PlatformContext):
       // on the next refresh (the live feed triggers it)
       const page = ctx.runtime.queryActivations(activationQuery((req.query ?? {}) as Record<string, unknown>));
       return {
-        activations: page.rows.map(
-          ({ seq, path, record: rec }): ActivationSummary => ({
-            seq,
-            activationId: rec.activationId,
-            action: path,
-            name: rec.name,
-            start: rec.start,
-            end: rec.end,
-            duration: rec.duration,
-            status: rec.response.status,
-            statusCode: rec.response.statusCode,
-            eventId: rec.eventId ?? null,
-            httpStatus: httpStatusOf(rec),
-          }),
-        ),
+        activations: page.rows.map(({ seq, path, record: rec }): ActivationSummary => ({
+          seq,
+          activationId: rec.activationId,
+          action: path,
+          name: rec.name,
+          start: rec.start,
+          end: rec.end,
+          duration: rec.duration,
+          status: rec.response.status,
+          statusCode: rec.response.statusCode,
+          eventId: rec.eventId ?? null,
+          httpStatus: httpStatusOf(rec),
+        })),
         next: page.next ? `${page.next.start}.${page.next.seq}` : null,
       };
     }),
@@ -112,7 +112,13 @@ export function registerActivations(app: FastifyInstance, ctx: PlatformContext):
     h((_req, p) => {
       const id = p.id ?? '';
       const found = ctx.runtime.activation(id);
-      if (!found) throw new PlatformError(404, 'not_found', `activation ${id} not found (it may not be written yet, or was pruned)`, { field: 'id' });
+      if (!found)
+        throw new PlatformError(
+          404,
+          'not_found',
+          `activation ${id} not found (it may not be written yet, or was pruned)`,
+          { field: 'id' },
+        );
       return { ...found.record, action: found.path };
     }),
   );

@@ -18,7 +18,8 @@ import { PlatformError } from '../../core/errors';
 import type { FailedReplayFilter, PlatformContext } from '../../core/types';
 import { consoleRoute } from '../route';
 
-const invalid = (message: string, field: string): PlatformError => new PlatformError(400, 'invalid_field', message, { field });
+const invalid = (message: string, field: string): PlatformError =>
+  new PlatformError(400, 'invalid_field', message, { field });
 
 /** the replay-failed body as a filter, or a 400 naming the field at fault */
 function failedReplayFilter(b: Record<string, unknown>): FailedReplayFilter {
@@ -29,7 +30,8 @@ function failedReplayFilter(b: Record<string, unknown>): FailedReplayFilter {
     return String(v);
   };
   const statuses = (str('status') ?? 'rejected,dead').split(',');
-  for (const s of statuses) if (s !== 'rejected' && s !== 'dead') throw invalid('status must be rejected, dead or both', 'status');
+  for (const s of statuses)
+    if (s !== 'rejected' && s !== 'dead') throw invalid('status must be rejected, dead or both', 'status');
   const filter: FailedReplayFilter = { statuses, registration: str('registration') };
   if (Array.isArray(b.eventIds)) return { ...filter, eventIds: b.eventIds.map(String).slice(0, 10_000) };
   const time = (k: string): number | undefined => {
@@ -57,8 +59,12 @@ export function registerEventsHelpers(app: FastifyInstance, ctx: PlatformContext
   app.post(
     '/console/api/replay-failed',
     h((req) => {
-      if (!ctx.events) throw new PlatformError(404, 'not_found', 'the events module is not loaded', { field: 'events' });
-      const b = (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {}) as Record<string, unknown>;
+      if (!ctx.events)
+        throw new PlatformError(404, 'not_found', 'the events module is not loaded', { field: 'events' });
+      const b = (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {}) as Record<
+        string,
+        unknown
+      >;
       return ctx.events.replayFailed(failedReplayFilter(b));
     }),
   );

@@ -10,7 +10,10 @@ export function registerOverview(app: FastifyInstance, ctx: PlatformContext): vo
     consoleRoute(ctx)(() => {
       let actions: string[];
       try {
-        actions = ctx.runtime.actions().map((a) => a.fullName).sort();
+        actions = ctx.runtime
+          .actions()
+          .map((a) => a.fullName)
+          .sort();
       } catch {
         actions = [];
       }

@@ -10,12 +10,29 @@ import { authorizeConsole } from '../auth';
 /** a summary only: logs and results can be large, the view fetches them on demand */
 function activationSummary(d: unknown) {
   const rec = d as ActivationRecord;
-  return { activationId: rec.activationId, name: rec.name, status: rec.response?.status, eventId: rec.eventId ?? null, start: rec.start };
+  return {
+    activationId: rec.activationId,
+    name: rec.name,
+    status: rec.response?.status,
+    eventId: rec.eventId ?? null,
+    start: rec.start,
+  };
 }
 
 export function registerStream(app: FastifyInstance, ctx: PlatformContext): void {
   app.get('/console/api/stream', async (req, reply) => {
     authorizeConsole(req, ctx.config.auth);
-    streamEvents(req, reply, ctx.bus, [{ name: 'event' }, { name: 'delivery' }, { name: 'registration' }, { name: 'activation', map: activationSummary }], 2000);
+    streamEvents(
+      req,
+      reply,
+      ctx.bus,
+      [
+        { name: 'event' },
+        { name: 'delivery' },
+        { name: 'registration' },
+        { name: 'activation', map: activationSummary },
+      ],
+      2000,
+    );
   });
 }

@@ -5,7 +5,8 @@ import { optString, reqString } from '../fields';
 import type { EventsRouteDeps } from './deps';
 import { bodyObject, halRoute } from './hal-route';
 
-const notFound = (message: string, field: string): PlatformError => new PlatformError(404, 'not_found', message, { field });
+const notFound = (message: string, field: string): PlatformError =>
+  new PlatformError(404, 'not_found', message, { field });
 
 const metadataBody = (b: Record<string, unknown>) => ({
   label: optString(b, 'label'),
@@ -13,7 +14,10 @@ const metadataBody = (b: Record<string, unknown>) => ({
   sample_event_template: optString(b, 'sample_event_template'),
 });
 
-export function registerEventMetadata(app: FastifyInstance, deps: Pick<EventsRouteDeps, 'providers' | 'hal' | 'baseUrl' | 'tokenCheck'>): void {
+export function registerEventMetadata(
+  app: FastifyInstance,
+  deps: Pick<EventsRouteDeps, 'providers' | 'hal' | 'baseUrl' | 'tokenCheck'>,
+): void {
   const { providers, hal } = deps;
   const h = halRoute(deps.tokenCheck);
   const provider = (id: string) => {
@@ -49,7 +53,13 @@ export function registerEventMetadata(app: FastifyInstance, deps: Pick<EventsRou
       const pr = provider(p.providerId ?? '');
       const m = providers.getEventMetadata(pr.id, p.eventCode ?? '');
       if (!m || !m.sample_event_template) throw notFound(`no sample event for ${p.eventCode}`, 'eventCode');
-      return { format: 'cloud_events_v1', sample_payload: m.sample_event_template, _links: { self: { href: `${deps.baseUrl()}/events/providers/${pr.id}/eventmetadata/${m.event_code}/sample_event` } } };
+      return {
+        format: 'cloud_events_v1',
+        sample_payload: m.sample_event_template,
+        _links: {
+          self: { href: `${deps.baseUrl()}/events/providers/${pr.id}/eventmetadata/${m.event_code}/sample_event` },
+        },
+      };
     }),
   );
 
@@ -58,7 +68,11 @@ export function registerEventMetadata(app: FastifyInstance, deps: Pick<EventsRou
     h((req, reply, p) => {
       const b = bodyObject(req);
       const pr = provider(p.providerId ?? '');
-      const m = providers.createEventMetadata(pr.id, { event_code: reqString(b, 'event_code'), ...metadataBody(b), label: reqString(b, 'label') });
+      const m = providers.createEventMetadata(pr.id, {
+        event_code: reqString(b, 'event_code'),
+        ...metadataBody(b),
+        label: reqString(b, 'label'),
+      });
       reply.code(201);
       return hal.metadata(pr, m);
     }),

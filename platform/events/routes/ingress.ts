@@ -12,7 +12,10 @@ import { requireImsAuth } from '../ims-auth';
 import type { IngestResult } from '../ingest';
 import type { EventsRouteDeps } from './deps';
 
-export function registerIngress(app: FastifyInstance, deps: Pick<EventsRouteDeps, 'providers' | 'engine' | 'tokenCheck'>): void {
+export function registerIngress(
+  app: FastifyInstance,
+  deps: Pick<EventsRouteDeps, 'providers' | 'engine' | 'tokenCheck'>,
+): void {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     requireImsAuth(req, deps.tokenCheck);
     const ce = parseCloudEvent(req.body);
@@ -20,10 +23,20 @@ export function registerIngress(app: FastifyInstance, deps: Pick<EventsRouteDeps
     const providerId = m?.[1] ?? ce.source;
     const provider = deps.providers.getProvider(providerId);
     if (!provider) {
-      throw new PlatformError(400, 'unknown_provider', `source ${ce.source} does not name a known provider (expected urn:uuid:{providerId})`, { field: 'source' });
+      throw new PlatformError(
+        400,
+        'unknown_provider',
+        `source ${ce.source} does not name a known provider (expected urn:uuid:{providerId})`,
+        { field: 'source' },
+      );
     }
     if (!deps.providers.getEventMetadata(provider.id, ce.type)) {
-      throw new PlatformError(400, 'unknown_event_code', `event code ${ce.type} is not defined for provider ${provider.label} (${provider.id})`, { field: 'type' });
+      throw new PlatformError(
+        400,
+        'unknown_event_code',
+        `event code ${ce.type} is not defined for provider ${provider.label} (${provider.id})`,
+        { field: 'type' },
+      );
     }
     let stored: IngestResult;
     try {
@@ -31,9 +44,14 @@ export function registerIngress(app: FastifyInstance, deps: Pick<EventsRouteDeps
     } catch (e) {
       // disk full, read-only, I/O error: nothing was stored, the sender must try again later
       if (!isStoreFault(e)) throw e;
-      throw new PlatformError(503, 'store_unavailable', `the event store cannot write (${e.code}); nothing was stored, send again later`, {
-        headers: { 'retry-after': String(STORE_FAULT_RETRY_AFTER_S) },
-      });
+      throw new PlatformError(
+        503,
+        'store_unavailable',
+        `the event store cannot write (${e.code}); nothing was stored, send again later`,
+        {
+          headers: { 'retry-after': String(STORE_FAULT_RETRY_AFTER_S) },
+        },
+      );
     }
     return reply.code(200).header('x-adobe-event-id', stored.eventId).type('text/plain').send('OK');
   };

@@ -17,9 +17,15 @@ type JournalDeps = Pick<EventsRouteDeps, 'store' | 'registrations' | 'timeScale'
 function startAfter(deps: JournalDeps, reg: RegistrationRow, q: Record<string, string | undefined>): number {
   if (q.since !== undefined) {
     const s = decodePosition(q.since);
-    if (s === undefined) throw new PlatformError(400, 'invalid_field', `since is not a journal position: ${q.since}`, { field: 'since' });
+    if (s === undefined)
+      throw new PlatformError(400, 'invalid_field', `since is not a journal position: ${q.since}`, { field: 'since' });
     if (s < deps.store.journalFloor()) {
-      throw new PlatformError(410, 'position_expired', `position ${q.since} has expired (events before it were removed by retention)`, { field: 'since' });
+      throw new PlatformError(
+        410,
+        'position_expired',
+        `position ${q.since} has expired (events before it were removed by retention)`,
+        { field: 'since' },
+      );
     }
     return s;
   }
@@ -35,9 +41,17 @@ export function registerJournal(app: FastifyInstance, deps: JournalDeps): void {
     requireImsAuth(req, deps.tokenCheck);
     const p = req.params as Params;
     const reg = deps.registrations.getRegistration(p.registrationId ?? '');
-    if (!reg || reg.org_id !== p.orgId) throw new PlatformError(404, 'not_found', `registration ${p.registrationId} not found`, { field: 'registrationId' });
+    if (!reg || reg.org_id !== p.orgId)
+      throw new PlatformError(404, 'not_found', `registration ${p.registrationId} not found`, {
+        field: 'registrationId',
+      });
     if (reg.delivery_type !== 'journal') {
-      throw new PlatformError(400, 'not_a_journal', `registration ${reg.name} is a ${reg.delivery_type} registration; only journal registrations can be read`, { field: 'registrationId' });
+      throw new PlatformError(
+        400,
+        'not_a_journal',
+        `registration ${reg.name} is a ${reg.delivery_type} registration; only journal registrations can be read`,
+        { field: 'registrationId' },
+      );
     }
     const q = (req.query ?? {}) as Record<string, string | undefined>;
     const limit = Math.min(1000, Math.max(1, Number(q.limit ?? 100) || 100));
@@ -52,8 +66,14 @@ export function registerJournal(app: FastifyInstance, deps: JournalDeps): void {
     }
     const events = rows.map((r) => ({
       position: encodePosition(r.seq),
-      event: { ...(JSON.parse(r.body) as Record<string, unknown>), event_id: r.event_id, recipient_client_id: reg.client_id },
+      event: {
+        ...(JSON.parse(r.body) as Record<string, unknown>),
+        event_id: r.event_id,
+        recipient_client_id: reg.client_id,
+      },
     }));
-    return reply.type('application/json').send({ events, _page: { last: encodePosition(lastSeq), count: events.length } });
+    return reply
+      .type('application/json')
+      .send({ events, _page: { last: encodePosition(lastSeq), count: events.length } });
   });
 }

@@ -18,11 +18,28 @@ function toArray(v: unknown): string[] {
 }
 
 const PROVIDER_METADATA = [
-  { id: '3rd_party_custom_events', label: 'Custom Events', description: 'Events published by your own applications', has_multiple_providers: true, instantiable: true, event_delivery_format: 'cloud_events_v1' },
-  { id: 'dx_commerce_events', label: 'Commerce Events', description: 'Events emitted by Adobe Commerce', has_multiple_providers: true, instantiable: true, event_delivery_format: 'cloud_events_v1' },
+  {
+    id: '3rd_party_custom_events',
+    label: 'Custom Events',
+    description: 'Events published by your own applications',
+    has_multiple_providers: true,
+    instantiable: true,
+    event_delivery_format: 'cloud_events_v1',
+  },
+  {
+    id: 'dx_commerce_events',
+    label: 'Commerce Events',
+    description: 'Events emitted by Adobe Commerce',
+    has_multiple_providers: true,
+    instantiable: true,
+    event_delivery_format: 'cloud_events_v1',
+  },
 ];
 
-export function registerProviders(app: FastifyInstance, deps: Pick<EventsRouteDeps, 'providers' | 'hal' | 'baseUrl' | 'tokenCheck'>): void {
+export function registerProviders(
+  app: FastifyInstance,
+  deps: Pick<EventsRouteDeps, 'providers' | 'hal' | 'baseUrl' | 'tokenCheck'>,
+): void {
   const { providers, hal } = deps;
   const h = halRoute(deps.tokenCheck);
   const provider = (id: string) => {
@@ -35,7 +52,11 @@ export function registerProviders(app: FastifyInstance, deps: Pick<EventsRouteDe
     '/events/:consumerOrgId/providers',
     h((req, _reply, p) => {
       const q = (req.query ?? {}) as Record<string, unknown>;
-      const ids = [...toArray(q.providerMetadataIds), ...toArray(q['providerMetadataIds[]']), ...toArray(q.providerMetadataId)];
+      const ids = [
+        ...toArray(q.providerMetadataIds),
+        ...toArray(q['providerMetadataIds[]']),
+        ...toArray(q.providerMetadataId),
+      ];
       const instanceId = typeof q.instanceId === 'string' ? q.instanceId : undefined;
       const withMeta = q.eventmetadata === 'true';
       const rows = providers.listProviders(p.consumerOrgId ?? '', { providerMetadataIds: ids, instanceId });
@@ -74,7 +95,11 @@ export function registerProviders(app: FastifyInstance, deps: Pick<EventsRouteDe
     '/events/:consumerOrgId/:projectId/:workspaceId/providers/:providerId',
     h((req, _reply, p) => {
       const b = bodyObject(req);
-      const row = providers.updateProvider(p.providerId ?? '', { label: optString(b, 'label'), description: optString(b, 'description'), docs_url: optString(b, 'docs_url') });
+      const row = providers.updateProvider(p.providerId ?? '', {
+        label: optString(b, 'label'),
+        description: optString(b, 'description'),
+        docs_url: optString(b, 'docs_url'),
+      });
       return hal.provider(row, false);
     }),
   );

@@ -9,7 +9,8 @@ import type { InterestRef, RegistrationInput } from '../registrations';
 import type { EventsRouteDeps, Params } from './deps';
 import { bodyObject, halRoute, ws } from './hal-route';
 
-const invalid = (message: string, field: string): PlatformError => new PlatformError(400, 'invalid_field', message, { field });
+const invalid = (message: string, field: string): PlatformError =>
+  new PlatformError(400, 'invalid_field', message, { field });
 
 function parseInterests(v: unknown): InterestRef[] | undefined {
   if (v === undefined || v === null) return undefined;
@@ -48,17 +49,31 @@ function orgPage(self: string, page: number, size: number, total: number) {
   };
   if (page + 1 < totalPages) links.next = { href: `${self}?page=${page + 1}&size=${size}` };
   if (page > 0) links.prev = { href: `${self}?page=${page - 1}&size=${size}` };
-  return { links, page: { size, number: page, numberOfElements: Math.min(size, Math.max(0, total - page * size)), totalElements: total, totalPages } };
+  return {
+    links,
+    page: {
+      size,
+      number: page,
+      numberOfElements: Math.min(size, Math.max(0, total - page * size)),
+      totalElements: total,
+      totalPages,
+    },
+  };
 }
 
-export function registerRegistrations(app: FastifyInstance, deps: Pick<EventsRouteDeps, 'registrations' | 'hal' | 'baseUrl' | 'tokenCheck' | 'verifyWebhook'>): void {
+export function registerRegistrations(
+  app: FastifyInstance,
+  deps: Pick<EventsRouteDeps, 'registrations' | 'hal' | 'baseUrl' | 'tokenCheck' | 'verifyWebhook'>,
+): void {
   const { registrations, hal } = deps;
   const h = halRoute(deps.tokenCheck);
   const registration = (p: Params) => {
     const reg = registrations.getRegistration(p.registrationId ?? '');
     const w = ws(p);
     if (!reg || reg.org_id !== w.orgId || reg.project_id !== w.projectId || reg.workspace_id !== w.workspaceId) {
-      throw new PlatformError(404, 'not_found', `registration ${p.registrationId} not found in this workspace`, { field: 'registrationId' });
+      throw new PlatformError(404, 'not_found', `registration ${p.registrationId} not found in this workspace`, {
+        field: 'registrationId',
+      });
     }
     return reg;
   };
@@ -66,7 +81,9 @@ export function registerRegistrations(app: FastifyInstance, deps: Pick<EventsRou
   app.get(
     '/events/:consumerOrgId/:projectId/:workspaceId/registrations',
     h((_req, _reply, p) => ({
-      _links: { self: { href: `${deps.baseUrl()}/events/${p.consumerOrgId}/${p.projectId}/${p.workspaceId}/registrations` } },
+      _links: {
+        self: { href: `${deps.baseUrl()}/events/${p.consumerOrgId}/${p.projectId}/${p.workspaceId}/registrations` },
+      },
       _embedded: { registrations: registrations.listRegistrations(ws(p)).map((r) => hal.registration(r)) },
     })),
   );
@@ -93,7 +110,8 @@ export function registerRegistrations(app: FastifyInstance, deps: Pick<EventsRou
       const reg = registration(p);
       const input = registrationInput(bodyObject(req));
       const type = input.delivery_type ?? reg.delivery_type;
-      if (input.webhook_url && input.webhook_url !== reg.webhook_url && type !== 'journal') await deps.verifyWebhook(input.webhook_url);
+      if (input.webhook_url && input.webhook_url !== reg.webhook_url && type !== 'journal')
+        await deps.verifyWebhook(input.webhook_url);
       return hal.registration(registrations.updateRegistration(reg, input));
     }),
   );

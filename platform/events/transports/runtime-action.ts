@@ -27,24 +27,46 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 /** an error of the runtime: a status when it carries one (unknown action...), else no response */
 function asFailure(e: unknown): DeliveryFailed {
   if (e instanceof DeliveryFailed) return e;
-  const err = (e instanceof Error ? e : new Error(String(e))) as Error & { statusCode?: unknown; cause?: { code?: string } };
-  if (typeof err.statusCode === 'number') return new DeliveryFailed({ kind: 'status', status: err.statusCode, message: err.message });
+  const err = (e instanceof Error ? e : new Error(String(e))) as Error & {
+    statusCode?: unknown;
+    cause?: { code?: string };
+  };
+  if (typeof err.statusCode === 'number')
+    return new DeliveryFailed({ kind: 'status', status: err.statusCode, message: err.message });
   return new DeliveryFailed({ kind: 'no-response', reason: err.cause?.code ?? err.message });
 }
 
 async function invoke(rt: Runtime, action: string, req: DeliveryRequest): Promise<TargetResponse> {
   const info = rt.actions().find((a) => a.fullName === action);
   if (info && !info.web) {
-    const params = { ...(JSON.parse(req.body) as Record<string, unknown>), __ow_method: 'post', __ow_headers: req.headers, __ow_path: '' };
+    const params = {
+      ...(JSON.parse(req.body) as Record<string, unknown>),
+      __ow_method: 'post',
+      __ow_headers: req.headers,
+      __ow_path: '',
+    };
     const rec = await rt.invoke(action, params, { eventId: req.eventId });
     const out = renderWebResult(rec, 'http', 'delivery');
-    return { status: out.statusCode, headers: out.headers, body: typeof out.body === 'string' ? out.body : out.body.toString('base64'), activationId: rec.activationId || null };
+    return {
+      status: out.statusCode,
+      headers: out.headers,
+      body: typeof out.body === 'string' ? out.body : out.body.toString('base64'),
+      activationId: rec.activationId || null,
+    };
   }
-  const res = await rt.invokeWeb(action, { method: 'POST', headers: req.headers, body: req.body, path: '' }, { eventId: req.eventId });
+  const res = await rt.invokeWeb(
+    action,
+    { method: 'POST', headers: req.headers, body: req.body, path: '' },
+    { eventId: req.eventId },
+  );
   return { status: res.statusCode, headers: res.headers, body: res.body, activationId: res.activationId || null };
 }
 
-export function runtimeActionTransport(action: string, runtime: () => Runtime | undefined, timeoutMs: number): Transport {
+export function runtimeActionTransport(
+  action: string,
+  runtime: () => Runtime | undefined,
+  timeoutMs: number,
+): Transport {
   return {
     target: `action:${action}`,
     async send(req: DeliveryRequest): Promise<TargetResponse> {

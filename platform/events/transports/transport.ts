@@ -27,7 +27,11 @@ export type TransportFailure =
 export class DeliveryFailed extends Error {
   constructor(readonly failure: TransportFailure) {
     super(
-      failure.kind === 'timeout' ? `timed out after ${failure.afterMs} ms` : failure.kind === 'no-response' ? `no response: ${failure.reason}` : failure.message,
+      failure.kind === 'timeout'
+        ? `timed out after ${failure.afterMs} ms`
+        : failure.kind === 'no-response'
+          ? `no response: ${failure.reason}`
+          : failure.message,
     );
     this.name = 'DeliveryFailed';
   }

@@ -22,7 +22,15 @@ export function entityViews(cfg: PlatformConfig, rt: LocalRuntime): EntityViews 
   return {
     packages() {
       const names = [...new Set(rt.specList().map((s) => s.packageName))];
-      return names.map((name) => ({ name, namespace: cfg.namespace, version: '0.0.1', publish: false, binding: {}, annotations: [], updated: startedAt }));
+      return names.map((name) => ({
+        name,
+        namespace: cfg.namespace,
+        version: '0.0.1',
+        publish: false,
+        binding: {},
+        annotations: [],
+        updated: startedAt,
+      }));
     },
     action(fullName, details) {
       const s = rt.spec(fullName);
@@ -53,8 +61,18 @@ export function entityViews(cfg: PlatformConfig, rt: LocalRuntime): EntityViews 
   };
 }
 
-export function registerEntityRoutes(app: FastifyInstance, cfg: PlatformConfig, rt: LocalRuntime, guard: RestGuard, views: EntityViews): void {
-  app.get('/api/v1', async () => ({ api_paths: ['/api/v1'], description: 'OpenWhisk API (local platform)', runtime: 'local' }));
+export function registerEntityRoutes(
+  app: FastifyInstance,
+  cfg: PlatformConfig,
+  rt: LocalRuntime,
+  guard: RestGuard,
+  views: EntityViews,
+): void {
+  app.get('/api/v1', async () => ({
+    api_paths: ['/api/v1'],
+    description: 'OpenWhisk API (local platform)',
+    runtime: 'local',
+  }));
 
   app.get('/api/v1/namespaces', async (req) => {
     guard.authorize(req);
@@ -74,7 +92,10 @@ export function registerEntityRoutes(app: FastifyInstance, cfg: PlatformConfig, 
     return {
       ...p,
       parameters: [],
-      actions: rt.specList().filter((s) => s.packageName === pkg).map((s) => ({ name: s.actionName, version: '0.0.1', annotations: [] })),
+      actions: rt
+        .specList()
+        .filter((s) => s.packageName === pkg)
+        .map((s) => ({ name: s.actionName, version: '0.0.1', annotations: [] })),
       feeds: [],
     };
   });

@@ -27,20 +27,33 @@ async function waitBlocking(running: Promise<ActivationRecord>, waitMs: number):
   }
 }
 
-export function registerInvokeRoutes(app: FastifyInstance, ctx: PlatformContext, rt: LocalRuntime, guard: RestGuard, views: EntityViews): void {
+export function registerInvokeRoutes(
+  app: FastifyInstance,
+  ctx: PlatformContext,
+  rt: LocalRuntime,
+  guard: RestGuard,
+  views: EntityViews,
+): void {
   const cfg = ctx.config;
 
   const invoke = async (req: FastifyRequest, reply: FastifyReply, fullName: string): Promise<unknown> => {
     const q = req.query as Record<string, string | undefined>;
     const params = bodyJson(rawBody(req, cfg));
-    if (!params) throw runtimeError(400, 'The request content was malformed: the body must be a JSON object of parameters.');
+    if (!params)
+      throw runtimeError(400, 'The request content was malformed: the body must be a JSON object of parameters.');
     const activationId = newActivationId();
     reply.header('x-openwhisk-activation-id', activationId);
     const running = rt.run(fullName, params, { activationId });
     if (q.blocking !== 'true') {
       running.catch((e: unknown) => ctx.log.warn('non-blocking activation failed', { activationId, error: String(e) }));
       // a limit hit must still answer 429 synchronously: give the run a tick to throw
-      const early = await Promise.race([running.then(() => undefined, (e: unknown) => e), new Promise((r) => setImmediate(r, undefined))]);
+      const early = await Promise.race([
+        running.then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+        new Promise((r) => setImmediate(r, undefined)),
+      ]);
       if (early instanceof PlatformError) throw forActivation(early, activationId);
       return reply.code(202).send({ activationId });
     }
@@ -65,9 +78,16 @@ export function registerInvokeRoutes(app: FastifyInstance, ctx: PlatformContext,
     if (!rt.spec(fullName)) throw runtimeError(404, NOT_FOUND);
     if (req.method === 'GET') return views.action(fullName, true);
     if (req.method !== 'POST') {
-      throw runtimeError(405, `Actions come from app.config.yaml on the local platform; ${req.method} is not supported (edit the file: actions are rebuilt on change).`);
+      throw runtimeError(
+        405,
+        `Actions come from app.config.yaml on the local platform; ${req.method} is not supported (edit the file: actions are rebuilt on change).`,
+      );
     }
     return invoke(req, reply, fullName);
   };
-  app.route({ method: ['GET', 'POST', 'PUT', 'DELETE'], url: '/api/v1/namespaces/:ns/actions/*', handler: actionRoute });
+  app.route({
+    method: ['GET', 'POST', 'PUT', 'DELETE'],
+    url: '/api/v1/namespaces/:ns/actions/*',
+    handler: actionRoute,
+  });
 }

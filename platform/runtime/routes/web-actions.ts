@@ -40,7 +40,12 @@ function parseWebPath(rest: string): { fullName: string; ext: string; path: stri
   return { fullName: `${pkg}/${action}`, ext, path: restPath.length ? '/' + restPath.join('/') : '' };
 }
 
-export function registerWebActionRoutes(app: FastifyInstance, cfg: PlatformConfig, rt: LocalRuntime, guard: RestGuard): void {
+export function registerWebActionRoutes(
+  app: FastifyInstance,
+  cfg: PlatformConfig,
+  rt: LocalRuntime,
+  guard: RestGuard,
+): void {
   const web = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const params = req.params as { ns: string; '*': string };
     const { fullName, ext, path } = parseWebPath(params['*'] ?? '');
@@ -58,7 +63,13 @@ export function registerWebActionRoutes(app: FastifyInstance, cfg: PlatformConfi
       throw runtimeError(401, 'cannot authorize request, reason: missing authorization header', activationId);
     }
     const text = isTextContentType(headers['content-type']);
-    const webRequest = { method: req.method, headers, body: text ? raw.toString('utf8') : '', query: queryString(req.url), path };
+    const webRequest = {
+      method: req.method,
+      headers,
+      body: text ? raw.toString('utf8') : '',
+      query: queryString(req.url),
+      path,
+    };
     let rec: ActivationRecord;
     try {
       const actParams = rt.webParamsFor(spec, webRequest, text ? undefined : raw);

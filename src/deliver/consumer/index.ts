@@ -19,7 +19,15 @@ import { catalog, CatalogEntry, findEvent, PackageName, valueOf } from '../../ca
 import { isRetryableStatus } from '../../contract';
 import { ActionError, FinalError, RetryableError, toActionError } from '../../kernel/errors';
 import { ErrorResult, SuccessResult, errorResponse, successResponse } from '../../kernel/responses';
-import { FilterSubject, resolveEvent, RoutableEntry, RoutingTable, buildRoutingTable, parseRoutesOverride, rejectingFilter } from '../routing';
+import {
+  FilterSubject,
+  resolveEvent,
+  RoutableEntry,
+  RoutingTable,
+  buildRoutingTable,
+  parseRoutesOverride,
+  rejectingFilter,
+} from '../routing';
 import { InvokeOutcome, Invoker, openwhiskInvoker } from './invoke';
 import { requestLine } from '../../kernel/log';
 import { ConsumerLogger, defaultLogger } from './log';
@@ -51,13 +59,16 @@ export interface SkippedResponse {
   message: string;
 }
 
-export function createConsumer<E extends ConsumerEntry>(opts: ConsumerOptions<E>): (params: ConsumerParams) => Promise<ConsumerResult> {
+export function createConsumer<E extends ConsumerEntry>(
+  opts: ConsumerOptions<E>,
+): (params: ConsumerParams) => Promise<ConsumerResult> {
   const invoke = opts.invoke ?? openwhiskInvoker;
   // one routing table per warm container and ROUTES_OVERRIDE value; built over the whole
   // catalog because every consumer gets the same ROUTES_OVERRIDE (other packages' routes included)
   let cached: { raw: unknown; table: RoutingTable } | undefined;
   const tableFor = (raw: unknown): RoutingTable => {
-    if (!cached || cached.raw !== raw) cached = { raw, table: buildRoutingTable(opts.entries, parseRoutesOverride(raw)) };
+    if (!cached || cached.raw !== raw)
+      cached = { raw, table: buildRoutingTable(opts.entries, parseRoutesOverride(raw)) };
     return cached.table;
   };
   const mkLog = opts.logger ?? defaultLogger(opts.package);
@@ -67,7 +78,12 @@ export function createConsumer<E extends ConsumerEntry>(opts: ConsumerOptions<E>
     const log = mkLog(params);
     const type = typeof params.type === 'string' ? params.type : undefined;
     const eventId = typeof params.id === 'string' ? params.id : undefined;
-    const line: Record<string, string> = { consumer: opts.package, event: eventId ?? '-', code: type ?? '-', handler: '-' };
+    const line: Record<string, string> = {
+      consumer: opts.package,
+      event: eventId ?? '-',
+      code: type ?? '-',
+      handler: '-',
+    };
     const finish = (result: ConsumerResult, outcome: string): ConsumerResult => {
       const status = 'error' in result ? result.error.statusCode : result.statusCode;
       const msg = requestLine({ ...line, status, outcome, ms: Date.now() - started });
@@ -79,24 +95,47 @@ export function createConsumer<E extends ConsumerEntry>(opts: ConsumerOptions<E>
 
     try {
       if (type === undefined || type === '') {
-        throw new FinalError(400, 'missing CloudEvent field "type"', { code: 'missing_type', details: [{ path: '/type', message: 'required string' }] });
+        throw new FinalError(400, 'missing CloudEvent field "type"', {
+          code: 'missing_type',
+          details: [{ path: '/type', message: 'required string' }],
+        });
       }
-      const prefix = typeof params.EVENT_PREFIX === 'string' && params.EVENT_PREFIX !== '' && params.EVENT_PREFIX !== '$EVENT_PREFIX' ? params.EVENT_PREFIX : undefined;
+      const prefix =
+        typeof params.EVENT_PREFIX === 'string' && params.EVENT_PREFIX !== '' && params.EVENT_PREFIX !== '$EVENT_PREFIX'
+          ? params.EVENT_PREFIX
+          : undefined;
       const entry = resolveEvent(opts.findEvent, type, prefix);
       if (!entry || entry.package !== opts.package) {
-        throw new FinalError(400, `unknown event "${type}": ${opts.package}/consumer routes none by that code`, { code: 'unknown_event', details: [{ path: '/type', message: 'not in the routing table' }] });
+        throw new FinalError(400, `unknown event "${type}": ${opts.package}/consumer routes none by that code`, {
+          code: 'unknown_event',
+          details: [{ path: '/type', message: 'not in the routing table' }],
+        });
       }
       line.code = entry.code;
       const route = tableFor(params.ROUTES_OVERRIDE).get(entry.code);
       if (!route || !route.enabled) {
-        const body: SkippedResponse = { success: true, skipped: 'route_disabled', message: `route for ${entry.code} is disabled by ROUTES_OVERRIDE; event acknowledged, not handled` };
+        const body: SkippedResponse = {
+          success: true,
+          skipped: 'route_disabled',
+          message: `route for ${entry.code} is disabled by ROUTES_OVERRIDE; event acknowledged, not handled`,
+        };
         return finish(successResponse(type, body), 'skipped (route disabled)');
       }
       const data = params.data;
-      const subject: FilterSubject = { type, data, value: opts.valueOf(entry, data), ...(eventId ? { id: eventId } : {}), ...(typeof params.source === 'string' ? { source: params.source } : {}) };
+      const subject: FilterSubject = {
+        type,
+        data,
+        value: opts.valueOf(entry, data),
+        ...(eventId ? { id: eventId } : {}),
+        ...(typeof params.source === 'string' ? { source: params.source } : {}),
+      };
       const rejected = rejectingFilter(route, subject);
       if (rejected) {
-        const body: SkippedResponse = { success: true, skipped: 'filtered', message: `${rejected.field} is not one of [${rejected.include.join(', ')}]; event acknowledged, not handled` };
+        const body: SkippedResponse = {
+          success: true,
+          skipped: 'filtered',
+          message: `${rejected.field} is not one of [${rejected.include.join(', ')}]; event acknowledged, not handled`,
+        };
         return finish(successResponse(type, body), 'skipped (filtered)');
       }
 
@@ -115,7 +154,18 @@ export function createConsumer<E extends ConsumerEntry>(opts: ConsumerOptions<E>
 /** What the handler receives: the CloudEvent, never the consumer's own inputs. */
 function handlerParams(params: ConsumerParams): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of ['type', 'id', 'source', 'time', 'specversion', 'datacontenttype', 'subject', 'data', 'event_id', 'recipient_client_id']) {
+  for (const k of [
+    'type',
+    'id',
+    'source',
+    'time',
+    'specversion',
+    'datacontenttype',
+    'subject',
+    'data',
+    'event_id',
+    'recipient_client_id',
+  ]) {
     if (params[k] !== undefined) out[k] = params[k];
   }
   return out;
@@ -125,14 +175,21 @@ function handlerParams(params: ConsumerParams): Record<string, unknown> {
 export function propagate(action: string, outcome: InvokeOutcome): unknown {
   switch (outcome.kind) {
     case 'pending':
-      throw new RetryableError(503, `handler ${action} did not finish within the blocking wait`, { code: 'handler_timeout' });
+      throw new RetryableError(503, `handler ${action} did not finish within the blocking wait`, {
+        code: 'handler_timeout',
+      });
     case 'unreachable':
-      throw new RetryableError(503, `could not invoke handler ${action}${outcome.status ? ` (HTTP ${outcome.status})` : ''}`, { code: 'handler_invoke_failed' });
+      throw new RetryableError(
+        503,
+        `could not invoke handler ${action}${outcome.status ? ` (HTTP ${outcome.status})` : ''}`,
+        { code: 'handler_invoke_failed' },
+      );
     case 'failed': {
       // a kit-style handler may report its status as `{error: {statusCode, body}}`
       const kit = kitErrorResult(outcome.result);
       if (kit) return fromStatus(action, kit.statusCode, kit.body, kit.headers);
-      if (outcome.timedOut) throw new RetryableError(503, `handler ${action} exceeded its time limit`, { code: 'handler_timeout' });
+      if (outcome.timedOut)
+        throw new RetryableError(503, `handler ${action} exceeded its time limit`, { code: 'handler_timeout' });
       throw new RetryableError(503, `handler ${action} failed`, { code: 'handler_crashed' });
     }
     case 'returned': {
@@ -148,19 +205,31 @@ export function propagate(action: string, outcome: InvokeOutcome): unknown {
 function fromStatus(action: string, status: number, body: unknown, headers: unknown): unknown {
   if (status >= 200 && status < 300) return body;
   const b = isRecord(body) ? body : {};
-  const message = typeof b.error === 'string' ? b.error : typeof b.message === 'string' ? b.message : `handler ${action} answered ${status}`;
+  const message =
+    typeof b.error === 'string'
+      ? b.error
+      : typeof b.message === 'string'
+        ? b.message
+        : `handler ${action} answered ${status}`;
   const code = typeof b.code === 'string' ? b.code : 'handler_error';
   const details = Array.isArray(b.details) ? b.details.filter(isDetail) : undefined;
   const common = { code, ...(details && details.length > 0 ? { details } : {}) };
   // a request timeout is worth a retry, but I/O Events does not retry a 408: answer a 504
   if (status === 408) throw new RetryableError(504, message, { ...common, code: 'target_timeout' });
   if (isRetryableStatus(status)) {
-    const ra = isRecord(headers) ? headers['retry-after'] ?? headers['Retry-After'] : undefined;
-    const retryAfter = typeof ra === 'number' ? ra : typeof ra === 'string' && ra.trim() !== '' && Number.isFinite(Number(ra)) ? Number(ra) : undefined;
+    const ra = isRecord(headers) ? (headers['retry-after'] ?? headers['Retry-After']) : undefined;
+    const retryAfter =
+      typeof ra === 'number'
+        ? ra
+        : typeof ra === 'string' && ra.trim() !== '' && Number.isFinite(Number(ra))
+          ? Number(ra)
+          : undefined;
     throw new RetryableError(status, message, { ...common, ...(retryAfter === undefined ? {} : { retryAfter }) });
   }
   if ((status >= 400 && status < 500) || status === 505) throw new FinalError(status, message, common);
-  throw new RetryableError(503, `handler ${action} answered an unexpected status ${status}`, { code: 'handler_bad_result' });
+  throw new RetryableError(503, `handler ${action} answered an unexpected status ${status}`, {
+    code: 'handler_bad_result',
+  });
 }
 
 function kitErrorResult(result: unknown): { statusCode: number; body: unknown; headers: unknown } | undefined {
@@ -181,6 +250,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export type { ActionError, InvokeOutcome, Invoker };
 
 /** The consumer of one runtime package, routed by THE catalog. */
-export function catalogConsumer(pkg: PackageName, extra: Pick<ConsumerOptions<CatalogEntry>, 'invoke' | 'logger'> = {}) {
+export function catalogConsumer(
+  pkg: PackageName,
+  extra: Pick<ConsumerOptions<CatalogEntry>, 'invoke' | 'logger'> = {},
+) {
   return createConsumer<CatalogEntry>({ package: pkg, entries: catalog, findEvent, valueOf, ...extra });
 }

@@ -51,7 +51,12 @@ export const openwhiskInvoker: Invoker = async (action, params) => {
   const response = res.response;
   if (!isRecord(response)) return { kind: 'pending', ...(activationId ? { activationId } : {}) };
   if (response.success === false) {
-    return { kind: 'failed', result: response.result, timedOut: looksTimedOut(response), ...(activationId ? { activationId } : {}) };
+    return {
+      kind: 'failed',
+      result: response.result,
+      timedOut: looksTimedOut(response),
+      ...(activationId ? { activationId } : {}),
+    };
   }
   return { kind: 'returned', result: response.result, ...(activationId ? { activationId } : {}) };
 };
@@ -63,11 +68,17 @@ function fromError(err: unknown): InvokeOutcome {
   // 502 application error: the activation record rides in err.error
   if (isRecord(record) && isRecord(record.response)) {
     const activationId = typeof record.activationId === 'string' ? record.activationId : undefined;
-    return { kind: 'failed', result: record.response.result, timedOut: looksTimedOut(record.response), ...(activationId ? { activationId } : {}) };
+    return {
+      kind: 'failed',
+      result: record.response.result,
+      timedOut: looksTimedOut(record.response),
+      ...(activationId ? { activationId } : {}),
+    };
   }
   // blocking wait exhausted: the client rejects `{activationId}` as a plain object when result:true,
   // and some platforms answer it with a 202-like body inside an error
-  if (status === undefined && typeof err.activationId === 'string') return { kind: 'pending', activationId: err.activationId };
+  if (status === undefined && typeof err.activationId === 'string')
+    return { kind: 'pending', activationId: err.activationId };
   const message = err instanceof Error ? err.message : 'invoke failed';
   return { kind: 'unreachable', ...(status === undefined ? {} : { status }), message };
 }

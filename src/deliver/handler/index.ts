@@ -67,7 +67,11 @@ export function createHandler(opts: HandlerOptions): HandlerMain {
     const log = mkLog(params);
     const type = typeof params.type === 'string' ? params.type : undefined;
     const eventId = typeof params.id === 'string' && params.id !== '' ? params.id : undefined;
-    const fields: Record<string, string | number | undefined> = { handler: opts.package, event: eventId ?? '-', code: type ?? '-' };
+    const fields: Record<string, string | number | undefined> = {
+      handler: opts.package,
+      event: eventId ?? '-',
+      code: type ?? '-',
+    };
     const done = (r: HandlerResult, outcome: string): HandlerResult => {
       const line = requestLine({ ...fields, status: r.statusCode, outcome, ms: Date.now() - started });
       if (r.statusCode >= 500 || r.statusCode === 429) log.error(line);
@@ -78,12 +82,18 @@ export function createHandler(opts: HandlerOptions): HandlerMain {
 
     try {
       if (type === undefined) {
-        throw new FinalError(400, 'missing CloudEvent field "type"', { code: 'missing_type', details: [{ path: '/type', message: 'required string' }] });
+        throw new FinalError(400, 'missing CloudEvent field "type"', {
+          code: 'missing_type',
+          details: [{ path: '/type', message: 'required string' }],
+        });
       }
       const entry = resolveEvent(findEvent, type, optionalInput(params, 'EVENT_PREFIX'));
       const steps = entry ? stepsFor(entry.code, opts.steps) : undefined;
       if (!entry || !steps || (!opts.acceptAnyPackage && entry.package !== opts.package)) {
-        throw new FinalError(400, `unknown event "${type}": ${opts.package}/handler has no steps for it`, { code: 'unknown_event', details: [{ path: '/type', message: 'not handled here' }] });
+        throw new FinalError(400, `unknown event "${type}": ${opts.package}/handler has no steps for it`, {
+          code: 'unknown_event',
+          details: [{ path: '/type', message: 'not handled here' }],
+        });
       }
       fields.code = entry.code;
       const value = valueOf(entry, params.data);
@@ -97,7 +107,10 @@ export function createHandler(opts: HandlerOptions): HandlerMain {
       if (eventId !== undefined) {
         const applied = await findApplied(state, eventId);
         if (applied) {
-          return done(handlerSuccess('already applied', { code: 'already_applied', appliedAt: applied.at }), 'already_applied');
+          return done(
+            handlerSuccess('already applied', { code: 'already_applied', appliedAt: applied.at }),
+            'already_applied',
+          );
         }
       }
 
@@ -105,7 +118,10 @@ export function createHandler(opts: HandlerOptions): HandlerMain {
       // 3. validate
       const details = steps.validate ? steps.validate(ctx) : schemaErrors(entry, value);
       if (details.length > 0) {
-        throw new FinalError(400, `invalid ${entry.code} value: ${details.length} field(s) rejected`, { code: 'invalid_value', details });
+        throw new FinalError(400, `invalid ${entry.code} value: ${details.length} field(s) rejected`, {
+          code: 'invalid_value',
+          details,
+        });
       }
       const full = complete(entry.code, steps);
       // 3b. lookup, thin events: the full entity the value identifies
@@ -114,9 +130,15 @@ export function createHandler(opts: HandlerOptions): HandlerMain {
       // 4. loop breaker: an event that only repeats what we wrote to its system is our echo
       const incoming = full.incoming?.(ctx) ?? [];
       if (incoming.length > 0 && (await allEchoes(state, entry.direction, incoming))) {
-        if (eventId !== undefined) await bestEffort(log, 'record applied', () => markApplied(state, eventId, entry.code, ttl.applied));
+        if (eventId !== undefined)
+          await bestEffort(log, 'record applied', () => markApplied(state, eventId, entry.code, ttl.applied));
         const what = incoming[0]?.entity ?? 'entity';
-        return done(handlerSuccess(`skipped: this ${what} change was written by this integration (loop breaker)`, { code: 'loop_skipped' }), 'loop_skipped');
+        return done(
+          handlerSuccess(`skipped: this ${what} change was written by this integration (loop breaker)`, {
+            code: 'loop_skipped',
+          }),
+          'loop_skipped',
+        );
       }
 
       // 5. transform → send
@@ -125,7 +147,9 @@ export function createHandler(opts: HandlerOptions): HandlerMain {
 
       // 6. remember, after success only; the change is applied, so State trouble here is logged, not failed
       await Promise.all([
-        ...(eventId === undefined ? [] : [bestEffort(log, 'record applied', () => markApplied(state, eventId, entry.code, ttl.applied))]),
+        ...(eventId === undefined
+          ? []
+          : [bestEffort(log, 'record applied', () => markApplied(state, eventId, entry.code, ttl.applied))]),
         ...writtenMarks(log, () => full.written?.(ctx, payload, response) ?? []).map((mark) =>
           bestEffort(log, 'remember write', () => rememberWrite(state, targetOf(entry), mark, ttl.loop)),
         ),
@@ -134,7 +158,8 @@ export function createHandler(opts: HandlerOptions): HandlerMain {
       return done(handlerSuccess(message, { target: { status: response.status } }), 'applied');
     } catch (err) {
       const e = toActionError(err);
-      if (!(err instanceof FinalError) && !(err instanceof RetryableError)) log.error(`unexpected handler error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      if (!(err instanceof FinalError) && !(err instanceof RetryableError))
+        log.error(`unexpected handler error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       return done(handlerError(e), e.code);
     }
   };
@@ -171,7 +196,11 @@ function schemaErrors(entry: CatalogEntry, value: unknown) {
 /** A step set without transform/send/describe is a misconfiguration (an override removed them). */
 function complete(code: string, s: Partial<AnySteps>): AnySteps {
   if (!s.transform || !s.send || !s.describe) {
-    throw new RetryableError(500, `handler steps for ${code} are incomplete (transform, send and describe are required)`, { code: 'bad_steps' });
+    throw new RetryableError(
+      500,
+      `handler steps for ${code} are incomplete (transform, send and describe are required)`,
+      { code: 'bad_steps' },
+    );
   }
   return s as AnySteps;
 }

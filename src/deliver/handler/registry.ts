@@ -9,7 +9,10 @@ const defaults = new Map<string, AnySteps>();
 const overrides = new Map<string, Partial<AnySteps>>();
 
 /** Declare the default steps of an event; the payload type P is checked across its steps. */
-export function defineSteps<C extends EventCode, P>(code: C, steps: Omit<Steps<C, P>, 'validate'> & Partial<Pick<Steps<C, P>, 'validate'>>): void {
+export function defineSteps<C extends EventCode, P>(
+  code: C,
+  steps: Omit<Steps<C, P>, 'validate'> & Partial<Pick<Steps<C, P>, 'validate'>>,
+): void {
   // erasure: the registry holds every event's steps side by side; P is only internal to them
   defaults.set(code, steps as unknown as AnySteps);
 }

@@ -21,7 +21,12 @@ export interface AuthConfig {
 }
 
 const list = (v: unknown, sep: RegExp): string[] =>
-  typeof v === 'string' ? v.split(sep).map((s) => s.trim()).filter(Boolean) : [];
+  typeof v === 'string'
+    ? v
+        .split(sep)
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 
 const configs = new Map<string, AuthConfig>();
 
@@ -56,7 +61,9 @@ function keysOf(cfg: AuthConfig): Buffer[] {
     try {
       keys = cfg.secrets.map(decodeSecret);
     } catch (err) {
-      throw new RetryableError(500, `INGESTION_WEBHOOK_SECRET is malformed: ${(err as Error).message}`, { code: 'misconfigured' });
+      throw new RetryableError(500, `INGESTION_WEBHOOK_SECRET is malformed: ${(err as Error).message}`, {
+        code: 'misconfigured',
+      });
     }
     keyCache.set(cfg, keys);
   }
@@ -85,7 +92,8 @@ export function authenticate(cfg: AuthConfig, headers: Headers, rawBody: string 
       verifySignature(keysOf(cfg), headers, rawBody);
       return;
     } catch (err) {
-      if (err instanceof SignatureError) throw unauthorized(`webhook signature rejected: ${err.message}`, 'invalid_signature');
+      if (err instanceof SignatureError)
+        throw unauthorized(`webhook signature rejected: ${err.message}`, 'invalid_signature');
       throw err;
     }
   }
@@ -100,7 +108,9 @@ export function authenticate(cfg: AuthConfig, headers: Headers, rawBody: string 
 
   const accepted = [
     ...(cfg.apiKeys.length > 0 ? ['an x-api-key header'] : []),
-    ...(cfg.secrets.length > 0 ? ['Standard Webhooks signature headers (webhook-id, webhook-timestamp, webhook-signature)'] : []),
+    ...(cfg.secrets.length > 0
+      ? ['Standard Webhooks signature headers (webhook-id, webhook-timestamp, webhook-signature)']
+      : []),
   ];
   throw unauthorized(`missing credentials: send ${accepted.join(' or ')}`, 'unauthenticated');
 }

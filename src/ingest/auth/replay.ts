@@ -56,12 +56,18 @@ const keyOf = (id: string) => stateKey('webhook-id', id);
 /** Throws 401 `replayed_webhook_id` when this message id was already accepted. */
 export async function rejectReplay(msg: SignedMessage, store: StateStore = defaultStore()): Promise<void> {
   if ((await store.get(keyOf(msg.id))) !== undefined) {
-    throw new FinalError(401, 'webhook-id was already accepted: a replayed message is refused', { code: 'replayed_webhook_id' });
+    throw new FinalError(401, 'webhook-id was already accepted: a replayed message is refused', {
+      code: 'replayed_webhook_id',
+    });
   }
 }
 
 /** Remember an accepted message id until its timestamp leaves the window. */
-export async function rememberAccepted(msg: SignedMessage, store: StateStore = defaultStore(), nowMs: number = Date.now()): Promise<void> {
+export async function rememberAccepted(
+  msg: SignedMessage,
+  store: StateStore = defaultStore(),
+  nowMs: number = Date.now(),
+): Promise<void> {
   const ttl = Math.min(2 * WINDOW_SECONDS, Math.max(1, Math.ceil(msg.timestamp + WINDOW_SECONDS - nowMs / 1000) + 1));
   await store.put(keyOf(msg.id), '1', ttl);
 }

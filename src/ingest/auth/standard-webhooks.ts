@@ -40,7 +40,12 @@ export interface SignatureHeaders {
  * Throws SignatureError unless one of `keys` signed `body` with these headers within the
  * tolerance. `body` must be the exact bytes received.
  */
-export function verifySignature(keys: readonly Buffer[], headers: SignatureHeaders, body: string | Buffer, nowSeconds = Math.floor(Date.now() / 1000)): void {
+export function verifySignature(
+  keys: readonly Buffer[],
+  headers: SignatureHeaders,
+  body: string | Buffer,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): void {
   const id = headers['webhook-id'];
   const ts = headers['webhook-timestamp'];
   const sigs = headers['webhook-signature'];

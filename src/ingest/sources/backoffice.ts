@@ -44,31 +44,43 @@ const bad = (message: string, code: string, details?: ErrorDetail[]) =>
 
 function checkEnvelope(parsed: unknown): Envelope {
   const details: ErrorDetail[] = [];
-  const data = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as { data?: unknown }).data : undefined;
+  const data =
+    typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as { data?: unknown }).data
+      : undefined;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw bad('the body must be {"data": {"uid", "event", "value"}}', 'invalid_envelope', [{ path: '/data', message: 'must be an object' }]);
+    throw bad('the body must be {"data": {"uid", "event", "value"}}', 'invalid_envelope', [
+      { path: '/data', message: 'must be an object' },
+    ]);
   }
   const d = data as Record<string, unknown>;
-  if (typeof d.uid !== 'string' && typeof d.uid !== 'number') details.push({ path: '/data/uid', message: 'is required (a string)' });
-  else if (String(d.uid).length === 0 || String(d.uid).length > 256) details.push({ path: '/data/uid', message: 'must be 1 to 256 characters' });
-  if (typeof d.event !== 'string' || d.event.length === 0) details.push({ path: '/data/event', message: 'is required (an event code)' });
+  if (typeof d.uid !== 'string' && typeof d.uid !== 'number')
+    details.push({ path: '/data/uid', message: 'is required (a string)' });
+  else if (String(d.uid).length === 0 || String(d.uid).length > 256)
+    details.push({ path: '/data/uid', message: 'must be 1 to 256 characters' });
+  if (typeof d.event !== 'string' || d.event.length === 0)
+    details.push({ path: '/data/event', message: 'is required (an event code)' });
   if (d.value === undefined || d.value === null) details.push({ path: '/data/value', message: 'is required' });
-  if (details.length > 0) throw bad('the body must be {"data": {"uid", "event", "value"}}', 'invalid_envelope', details);
+  if (details.length > 0)
+    throw bad('the body must be {"data": {"uid", "event", "value"}}', 'invalid_envelope', details);
   return { uid: String(d.uid), event: d.event as string, value: d.value };
 }
 
 /** The source's checks on an admitted request, up to the CloudEvent. */
 function prepareAdmitted(request: Admitted, params: RawHttpParams, now: Date): Prepared {
   const structure = structureProblems(request.text, request.parsed);
-  if (structure.length > 0) throw bad('the body has a forbidden key or is nested too deep', 'invalid_structure', structure);
+  if (structure.length > 0)
+    throw bad('the body has a forbidden key or is nested too deep', 'invalid_structure', structure);
 
   const envelope = checkEnvelope(request.parsed);
   const prefix = typeof params.EVENT_PREFIX === 'string' ? params.EVENT_PREFIX : undefined;
   const entry = findEvent(envelope.event, prefix);
   if (!entry || entry.direction !== 'backoffice') {
-    throw bad(`unknown event "${envelope.event.slice(0, 200)}": the webhook accepts the catalog's back-office events`, 'unknown_event', [
-      { path: '/data/event', message: 'is not a back-office event of the catalog' },
-    ]);
+    throw bad(
+      `unknown event "${envelope.event.slice(0, 200)}": the webhook accepts the catalog's back-office events`,
+      'unknown_event',
+      [{ path: '/data/event', message: 'is not a back-office event of the catalog' }],
+    );
   }
 
   const result = validateValue(entry, envelope.value, '/data/value');
@@ -113,7 +125,10 @@ export const backofficeSource: Source<Published> = {
               await rejectReplay(signed);
               return undefined;
             },
-            after: (log) => rememberAccepted(signed).catch((e: unknown) => log.warn(`could not remember webhook-id: ${e instanceof Error ? e.message : String(e)}`)),
+            after: (log) =>
+              rememberAccepted(signed).catch((e: unknown) =>
+                log.warn(`could not remember webhook-id: ${e instanceof Error ? e.message : String(e)}`),
+              ),
           }
         : {}),
     };

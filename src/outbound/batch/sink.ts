@@ -44,7 +44,12 @@ function json(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-const isEvent = (e: unknown): e is BatchEvent => typeof e === 'object' && e !== null && !Array.isArray(e) && typeof (e as { id?: unknown }).id === 'string' && (e as { id: string }).id !== '';
+const isEvent = (e: unknown): e is BatchEvent =>
+  typeof e === 'object' &&
+  e !== null &&
+  !Array.isArray(e) &&
+  typeof (e as { id?: unknown }).id === 'string' &&
+  (e as { id: string }).id !== '';
 
 export async function startBatchSink(opts: BatchSinkOptions) {
   const { writer } = opts;
@@ -68,10 +73,17 @@ export async function startBatchSink(opts: BatchSinkOptions) {
   const server = http.createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://sink');
-      if (opts.token !== undefined && !same(url.searchParams.get('token') ?? '', opts.token)) return json(res, 401, { error: 'missing or wrong ?token=' });
-      if (req.method === 'GET' && url.searchParams.has('challenge')) return json(res, 200, { challenge: url.searchParams.get('challenge') });
+      if (opts.token !== undefined && !same(url.searchParams.get('token') ?? '', opts.token))
+        return json(res, 401, { error: 'missing or wrong ?token=' });
+      if (req.method === 'GET' && url.searchParams.has('challenge'))
+        return json(res, 200, { challenge: url.searchParams.get('challenge') });
       if (req.method === 'GET' && url.pathname.endsWith('/status')) {
-        return json(res, 200, { open: writer.openBatch ?? null, closed: writer.closed.length, endsAt: opts.endsAt === undefined ? null : new Date(opts.endsAt).toISOString(), stopped: stopped ?? null });
+        return json(res, 200, {
+          open: writer.openBatch ?? null,
+          closed: writer.closed.length,
+          endsAt: opts.endsAt === undefined ? null : new Date(opts.endsAt).toISOString(),
+          stopped: stopped ?? null,
+        });
       }
       if (req.method !== 'POST') return json(res, 405, { error: 'POST events, or GET ?challenge=' });
       const chunks: Buffer[] = [];

@@ -153,7 +153,16 @@ export class BatchWriter {
           await this.storage.truncateOpen(name, Buffer.byteLength(text.slice(0, end)));
           text = text.slice(0, end);
         }
-        const b: OpenBatch = { name, openedAt: openedAtOf(name, this.now()), count: 0, bytes: 0, hash: createHash('sha256'), first: Infinity, last: -Infinity, ids: new Set() };
+        const b: OpenBatch = {
+          name,
+          openedAt: openedAtOf(name, this.now()),
+          count: 0,
+          bytes: 0,
+          hash: createHash('sha256'),
+          first: Infinity,
+          last: -Infinity,
+          ids: new Set(),
+        };
         for (const line of text.split('\n')) {
           if (line === '') continue;
           const full = `${line}\n`;
@@ -172,7 +181,8 @@ export class BatchWriter {
         }
         this.open = b;
         const young = this.now() - b.openedAt < this.maxAgeMs;
-        if (i < names.length - 1 || !young || b.count === 0) await this.closeOpen(b.count === 0 ? 'shutdown' : 'age', 'recovered');
+        if (i < names.length - 1 || !young || b.count === 0)
+          await this.closeOpen(b.count === 0 ? 'shutdown' : 'age', 'recovered');
       }
     });
   }
@@ -186,7 +196,16 @@ export class BatchWriter {
     const stamp = new Date(at).toISOString().replace(/[-:]/g, '').replace('.', '');
     this.seq = (this.seq + 1) % 1000;
     const name = `${this.prefix}-${stamp}-${String(this.seq).padStart(3, '0')}.ndjson`;
-    return { name, openedAt: at, count: 0, bytes: 0, hash: createHash('sha256'), first: Infinity, last: -Infinity, ids: new Set() };
+    return {
+      name,
+      openedAt: at,
+      count: 0,
+      bytes: 0,
+      hash: createHash('sha256'),
+      first: Infinity,
+      last: -Infinity,
+      ids: new Set(),
+    };
   }
 
   private async closeOpen(reason: CloseReason, as?: 'recovered'): Promise<void> {

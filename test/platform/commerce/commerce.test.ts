@@ -20,10 +20,17 @@ function oauthHeader(url: string, method: string, secret?: string): string {
     signature_method: 'HMAC-SHA256',
     hash_function: (text, key) => crypto.createHmac('sha256', key).update(text).digest('base64'),
   });
-  return oauth.toHeader(oauth.authorize({ url, method }, { key: env.COMMERCE_ACCESS_TOKEN!, secret: env.COMMERCE_ACCESS_TOKEN_SECRET! })).Authorization;
+  return oauth.toHeader(
+    oauth.authorize({ url, method }, { key: env.COMMERCE_ACCESS_TOKEN!, secret: env.COMMERCE_ACCESS_TOKEN_SECRET! }),
+  ).Authorization;
 }
 
-async function commerce(method: string, rel: string, body?: unknown, opts: { auth?: 'oauth' | 'none' | 'bad'; } = {}): Promise<{ status: number; json: any; headers: Headers }> {
+async function commerce(
+  method: string,
+  rel: string,
+  body?: unknown,
+  opts: { auth?: 'oauth' | 'none' | 'bad' } = {},
+): Promise<{ status: number; json: any; headers: Headers }> {
   const url = `${p.url}/commerce/rest/V1/${rel}`;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if ((opts.auth ?? 'oauth') === 'oauth') headers.authorization = oauthHeader(url, method);
@@ -62,7 +69,11 @@ describe('Commerce stand-in', () => {
 
   test('bearer tokens from the platform IMS are accepted; others are not', async () => {
     const tok = (await (
-      await fetch(`${p.url}/ims/token/v3`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=a&client_secret=b' })
+      await fetch(`${p.url}/ims/token/v3`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials&client_id=a&client_secret=b',
+      })
     ).json()) as { access_token: string };
     const ok = await fetch(`${p.url}/commerce/rest/default/V1/customerGroups`, {
       method: 'POST',
@@ -72,54 +83,113 @@ describe('Commerce stand-in', () => {
     expect(ok.status).toBe(200);
     const group = (await ok.json()) as { id: number };
     expect(group.id).toBeGreaterThan(3);
-    const no = await fetch(`${p.url}/commerce/rest/V1/customerGroups`, { method: 'POST', headers: { authorization: 'Bearer nope', 'content-type': 'application/json' }, body: '{"group":{"code":"x"}}' });
+    const no = await fetch(`${p.url}/commerce/rest/V1/customerGroups`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer nope', 'content-type': 'application/json' },
+      body: '{"group":{"code":"x"}}',
+    });
     expect(no.status).toBe(401);
     expect((await commerce('PUT', `customerGroups/${group.id}`, { group: { code: 'VIP2' } })).json.code).toBe('VIP2');
     expect((await commerce('DELETE', `customerGroups/${group.id}`)).json).toBe(true);
   });
 
   test('customers, order comments, shipments, source items', async () => {
-    const c = await commerce('POST', 'customers', { customer: { email: 'jane@x.com', firstname: 'Jane', lastname: 'Doe' } });
+    const c = await commerce('POST', 'customers', {
+      customer: { email: 'jane@x.com', firstname: 'Jane', lastname: 'Doe' },
+    });
     expect(c.json.id).toBeGreaterThan(0);
-    expect((await commerce('POST', 'customers', { customer: { email: 'jane@x.com', firstname: 'J', lastname: 'D' } })).status).toBe(400);
-    expect((await commerce('PUT', `customers/${c.json.id}`, { customer: { firstname: 'Janet' } })).json.firstname).toBe('Janet');
+    expect(
+      (await commerce('POST', 'customers', { customer: { email: 'jane@x.com', firstname: 'J', lastname: 'D' } }))
+        .status,
+    ).toBe(400);
+    expect((await commerce('PUT', `customers/${c.json.id}`, { customer: { firstname: 'Janet' } })).json.firstname).toBe(
+      'Janet',
+    );
     expect((await commerce('PUT', 'customers/999999', { customer: { firstname: 'x' } })).status).toBe(404);
     expect((await commerce('DELETE', `customers/${c.json.id}`)).json).toBe(true);
 
-    expect((await commerce('POST', 'orders/8/comments', { statusHistory: { comment: 'shipped', status: 'shipped', is_customer_notified: 0 } })).json).toBe(true);
+    expect(
+      (
+        await commerce('POST', 'orders/8/comments', {
+          statusHistory: { comment: 'shipped', status: 'shipped', is_customer_notified: 0 },
+        })
+      ).json,
+    ).toBe(true);
     const order = await commerce('GET', 'orders/8', undefined, { auth: 'none' });
     expect(order.json.status).toBe('shipped');
-    const ship = await commerce('POST', 'order/8/ship', { items: [{ order_item_id: 8, qty: 1 }], tracks: [{ track_number: 'T1', title: 'T', carrier_code: 'custom' }] });
+    const ship = await commerce('POST', 'order/8/ship', {
+      items: [{ order_item_id: 8, qty: 1 }],
+      tracks: [{ track_number: 'T1', title: 'T', carrier_code: 'custom' }],
+    });
     expect(typeof ship.json).toBe('string');
-    expect((await commerce('POST', 'shipment', { entity: { entity_id: Number(ship.json), order_id: 8, tracks: [] } })).json.entity_id).toBe(Number(ship.json));
+    expect(
+      (await commerce('POST', 'shipment', { entity: { entity_id: Number(ship.json), order_id: 8, tracks: [] } })).json
+        .entity_id,
+    ).toBe(Number(ship.json));
 
-    expect((await commerce('POST', 'inventory/source-items', { sourceItems: [{ sku: 'SKU-EXT-0001', source_code: 'default', quantity: 66, status: 1 }] })).json).toEqual([]);
+    expect(
+      (
+        await commerce('POST', 'inventory/source-items', {
+          sourceItems: [{ sku: 'SKU-EXT-0001', source_code: 'default', quantity: 66, status: 1 }],
+        })
+      ).json,
+    ).toEqual([]);
     const items = await commerce('GET', 'inventory/source-items', undefined, { auth: 'none' });
     expect(items.json.items).toEqual([expect.objectContaining({ sku: 'SKU-EXT-0001', quantity: 66 })]);
   });
 
   test('eventing endpoints used by commerce:subscribe', async () => {
-    expect((await commerce('PUT', 'eventing/updateConfiguration', { config: { enabled: true, merchant_id: 'm', environment_id: 'e' } })).json).toBe(true);
-    expect((await commerce('POST', 'eventing/eventProvider', { eventProvider: { provider_id: 'p-1', instance_id: 'i-1', label: 'Commerce' } })).status).toBe(200);
-    expect((await commerce('GET', 'eventing/eventProvider')).json).toEqual([expect.objectContaining({ provider_id: 'p-1' })]);
+    expect(
+      (
+        await commerce('PUT', 'eventing/updateConfiguration', {
+          config: { enabled: true, merchant_id: 'm', environment_id: 'e' },
+        })
+      ).json,
+    ).toBe(true);
+    expect(
+      (
+        await commerce('POST', 'eventing/eventProvider', {
+          eventProvider: { provider_id: 'p-1', instance_id: 'i-1', label: 'Commerce' },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await commerce('GET', 'eventing/eventProvider')).json).toEqual([
+      expect.objectContaining({ provider_id: 'p-1' }),
+    ]);
     const sub = { event: { name: 'observer.catalog_product_save_commit_after', fields: [{ name: 'sku' }] } };
     expect((await commerce('POST', 'eventing/eventSubscribe', sub)).json).toBe(true);
     expect((await commerce('POST', 'eventing/eventSubscribe', sub)).status).toBe(400);
     expect((await commerce('POST', 'eventing/eventSubscribe', { ...sub, force: true })).json).toBe(true);
-    expect((await commerce('GET', 'eventing/getEventSubscriptions')).json.map((s: any) => s.name)).toEqual(['observer.catalog_product_save_commit_after']);
-    expect((await commerce('DELETE', 'eventing/eventSubscribe/observer.catalog_product_save_commit_after')).json).toBe(true);
+    expect((await commerce('GET', 'eventing/getEventSubscriptions')).json.map((s: any) => s.name)).toEqual([
+      'observer.catalog_product_save_commit_after',
+    ]);
+    expect((await commerce('DELETE', 'eventing/eventSubscribe/observer.catalog_product_save_commit_after')).json).toBe(
+      true,
+    );
     expect((await commerce('GET', 'eventing/getEventSubscriptions')).json).toEqual([]);
   });
 
   test('back-office stand-in stores writes behind an x-api-key and answers GET with them', async () => {
-    const no = await fetch(`${p.url}/backoffice/products/SKU-9`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"sku":"SKU-9"}' });
+    const no = await fetch(`${p.url}/backoffice/products/SKU-9`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"sku":"SKU-9"}',
+    });
     expect(no.status).toBe(401);
-    const wrong = await fetch(`${p.url}/backoffice/products/SKU-9`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': 'k' }, body: '{"sku":"SKU-9"}' });
+    const wrong = await fetch(`${p.url}/backoffice/products/SKU-9`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
+      body: '{"sku":"SKU-9"}',
+    });
     expect(wrong.status).toBe(401);
     // the platform generates BACKOFFICE_API_KEY once, like the other local secrets
     const key = p.config.env.BACKOFFICE_API_KEY;
     expect(key).toBeTruthy();
-    const ok = await fetch(`${p.url}/backoffice/products/SKU-9`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': key! }, body: '{"sku":"SKU-9","qty":3}' });
+    const ok = await fetch(`${p.url}/backoffice/products/SKU-9`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'x-api-key': key! },
+      body: '{"sku":"SKU-9","qty":3}',
+    });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('x-local-stand-in')).toBe('backoffice');
     const got = (await (await fetch(`${p.url}/backoffice/products/SKU-9`)).json()) as { body: unknown; method: string };
@@ -130,12 +200,26 @@ describe('Commerce stand-in', () => {
 describe('event → runtime action → Commerce stand-in, with a forced failure retried', () => {
   test('a product event ends in the stand-in after the stand-in failed twice', async () => {
     const tok = (await (
-      await fetch(`${p.url}/ims/token/v3`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=a&client_secret=b' })
+      await fetch(`${p.url}/ims/token/v3`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials&client_id=a&client_secret=b',
+      })
     ).json()) as { access_token: string };
     const auth = { authorization: `Bearer ${tok.access_token}`, 'x-api-key': 'k', 'content-type': 'application/json' };
     const base = `${p.url}/events/000000/local-project/local-workspace`;
-    const prov = (await (await fetch(`${base}/providers`, { method: 'POST', headers: auth, body: JSON.stringify({ label: 'Back office' }) })).json()) as { id: string };
-    await fetch(`${base}/providers/${prov.id}/eventmetadata`, { method: 'POST', headers: auth, body: JSON.stringify({ event_code: 'be-observer.catalog_product_create', label: 'Product created' }) });
+    const prov = (await (
+      await fetch(`${base}/providers`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ label: 'Back office' }),
+      })
+    ).json()) as { id: string };
+    await fetch(`${base}/providers/${prov.id}/eventmetadata`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ event_code: 'be-observer.catalog_product_create', label: 'Product created' }),
+    });
     const reg = await fetch(`${base}/registrations`, {
       method: 'POST',
       headers: auth,
@@ -149,22 +233,40 @@ describe('event → runtime action → Commerce stand-in, with a forced failure 
     });
     expect(reg.status).toBe(201);
 
-    await fetch(`${p.url}/commerce/_control/fail`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 503, count: 2 }) });
+    await fetch(`${p.url}/commerce/_control/fail`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 503, count: 2 }),
+    });
     const pub = await fetch(`${p.url}/ingress`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/cloudevents+json' },
-      body: JSON.stringify({ specversion: '1.0', id: 'flow-1', source: `urn:uuid:${prov.id}`, type: 'be-observer.catalog_product_create', data: { sku: 'FLOW-1', name: 'Flow product', price: 5 } }),
+      body: JSON.stringify({
+        specversion: '1.0',
+        id: 'flow-1',
+        source: `urn:uuid:${prov.id}`,
+        type: 'be-observer.catalog_product_create',
+        data: { sku: 'FLOW-1', name: 'Flow product', price: 5 },
+      }),
     });
     expect(pub.status).toBe(200);
-    const product = await waitFor(async () => {
-      const r = await fetch(`${p.url}/commerce/rest/V1/products/FLOW-1`);
-      return r.status === 200 && ((await r.json()) as { name: string });
-    }, 20_000, 'the product in the stand-in');
+    const product = await waitFor(
+      async () => {
+        const r = await fetch(`${p.url}/commerce/rest/V1/products/FLOW-1`);
+        return r.status === 200 && ((await r.json()) as { name: string });
+      },
+      20_000,
+      'the product in the stand-in',
+    );
     expect(product.name).toBe('Flow product');
-    const ev = await waitFor(async () => {
-      const e = (await (await fetch(`${p.url}/events/_local/events/flow-1`)).json()) as any;
-      return e.event.status === 'delivered' && e;
-    }, 5000, 'delivered');
+    const ev = await waitFor(
+      async () => {
+        const e = (await (await fetch(`${p.url}/events/_local/events/flow-1`)).json()) as any;
+        return e.event.status === 'delivered' && e;
+      },
+      5000,
+      'delivered',
+    );
     expect(ev.deliveries[0].trace.map((a: any) => a.response.status)).toEqual([503, 503, 200]);
     expect(ev.activations).toHaveLength(3);
   });

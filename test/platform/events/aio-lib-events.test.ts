@@ -21,8 +21,21 @@ interface EventsClient {
   deleteProvider(org: string, proj: string, ws: string, id: string): Promise<any>;
   getAllEventMetadataForProvider(id: string): Promise<any>;
   getEventMetadataForProvider(id: string, code: string): Promise<any>;
-  createEventMetadataForProvider(org: string, proj: string, ws: string, id: string, body: Record<string, unknown>): Promise<any>;
-  updateEventMetadataForProvider(org: string, proj: string, ws: string, id: string, code: string, body: Record<string, unknown>): Promise<any>;
+  createEventMetadataForProvider(
+    org: string,
+    proj: string,
+    ws: string,
+    id: string,
+    body: Record<string, unknown>,
+  ): Promise<any>;
+  updateEventMetadataForProvider(
+    org: string,
+    proj: string,
+    ws: string,
+    id: string,
+    code: string,
+    body: Record<string, unknown>,
+  ): Promise<any>;
   deleteEventMetadata(org: string, proj: string, ws: string, id: string, code: string): Promise<any>;
   createRegistration(org: string, proj: string, ws: string, body: Record<string, unknown>): Promise<any>;
   updateRegistration(org: string, proj: string, ws: string, id: string, body: Record<string, unknown>): Promise<any>;
@@ -32,7 +45,11 @@ interface EventsClient {
   deleteRegistration(org: string, proj: string, ws: string, id: string): Promise<any>;
   publishEvent(ce: Record<string, unknown>): Promise<string | undefined>;
   getEventsFromJournal(url: string, opts?: Record<string, unknown>, headers?: boolean): Promise<any>;
-  getEventsObservableFromJournal(url: string, opts?: Record<string, unknown>, poll?: Record<string, unknown>): { subscribe(o: Record<string, (x: any) => void>): { unsubscribe(): void } };
+  getEventsObservableFromJournal(
+    url: string,
+    opts?: Record<string, unknown>,
+    poll?: Record<string, unknown>,
+  ): { subscribe(o: Record<string, (x: any) => void>): { unsubscribe(): void } };
 }
 
 const ORG = '000000';
@@ -51,15 +68,26 @@ describe('@adobe/aio-lib-events against the local platform', () => {
       await fetch(`${p.url}/ims/token/v3`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'local', client_secret: 'local', scope: 'adobeio_api' }),
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: 'local',
+          client_secret: 'local',
+          scope: 'adobeio_api',
+        }),
       })
     ).json()) as { access_token: string };
-    client = await sdk.init('LOCALORG@AdobeOrg', 'local-api-key', tok.access_token, { eventsBaseURL: p.url, eventsIngressURL: `${p.url}/ingress` });
+    client = await sdk.init('LOCALORG@AdobeOrg', 'local-api-key', tok.access_token, {
+      eventsBaseURL: p.url,
+      eventsIngressURL: `${p.url}/ingress`,
+    });
   });
   afterAll(() => p.close());
 
   test('a token the platform did not issue is refused', async () => {
-    const other = await sdk.init('LOCALORG@AdobeOrg', 'local-api-key', 'not-issued', { eventsBaseURL: p.url, eventsIngressURL: `${p.url}/ingress` });
+    const other = await sdk.init('LOCALORG@AdobeOrg', 'local-api-key', 'not-issued', {
+      eventsBaseURL: p.url,
+      eventsIngressURL: `${p.url}/ingress`,
+    });
     await expect(other.getAllProviders(ORG)).rejects.toThrow(/401/);
   });
 
@@ -76,15 +104,27 @@ describe('@adobe/aio-lib-events against the local platform', () => {
     expect(err.sdkDetails.conflictingId).toBe(p.id);
     expect(String(err.message)).toContain('409');
 
-    const commerce = await client.createProvider(ORG, PROJ, WS, { label: 'Commerce', provider_metadata: 'dx_commerce_events', instance_id: 'shop-1' });
-    const dup = await client.createProvider(ORG, PROJ, WS, { label: 'Commerce 2', provider_metadata: 'dx_commerce_events', instance_id: 'shop-1' }).catch((e: any) => e);
+    const commerce = await client.createProvider(ORG, PROJ, WS, {
+      label: 'Commerce',
+      provider_metadata: 'dx_commerce_events',
+      instance_id: 'shop-1',
+    });
+    const dup = await client
+      .createProvider(ORG, PROJ, WS, {
+        label: 'Commerce 2',
+        provider_metadata: 'dx_commerce_events',
+        instance_id: 'shop-1',
+      })
+      .catch((e: any) => e);
     expect(dup.sdkDetails.conflictingId).toBe(commerce.id);
 
     const all = await client.getAllProviders(ORG);
     expect(all._embedded.providers.map((x: any) => x.label).sort()).toEqual(['Backoffice', 'Commerce']);
     const filtered = await client.getAllProviders(ORG, { filterBy: { providerMetadataIds: ['dx_commerce_events'] } });
     expect(filtered._embedded.providers.map((x: any) => x.id)).toEqual([commerce.id]);
-    const byInstance = await client.getAllProviders(ORG, { filterBy: { providerMetadataId: 'dx_commerce_events', instanceId: 'shop-1' } });
+    const byInstance = await client.getAllProviders(ORG, {
+      filterBy: { providerMetadataId: 'dx_commerce_events', instanceId: 'shop-1' },
+    });
     expect(byInstance._embedded.providers).toHaveLength(1);
 
     const upd = await client.updateProvider(ORG, PROJ, WS, commerce.id, { label: 'Commerce shop' });
@@ -102,17 +142,33 @@ describe('@adobe/aio-lib-events against the local platform', () => {
     });
     expect(m.event_code).toBe('be-observer.catalog_product_create');
     await expect(
-      client.createEventMetadataForProvider(ORG, PROJ, WS, providerId, { event_code: 'be-observer.catalog_product_create', label: 'again' }),
+      client.createEventMetadataForProvider(ORG, PROJ, WS, providerId, {
+        event_code: 'be-observer.catalog_product_create',
+        label: 'again',
+      }),
     ).rejects.toThrow(/409/);
-    await client.createEventMetadataForProvider(ORG, PROJ, WS, providerId, { event_code: 'be-observer.catalog_product_delete', label: 'Product deleted' });
+    await client.createEventMetadataForProvider(ORG, PROJ, WS, providerId, {
+      event_code: 'be-observer.catalog_product_delete',
+      label: 'Product deleted',
+    });
     await client.createEventMetadataForProvider(ORG, PROJ, WS, providerId, { event_code: 'tmp.code', label: 'tmp' });
     await client.deleteEventMetadata(ORG, PROJ, WS, providerId, 'tmp.code');
 
     const list = await client.getAllEventMetadataForProvider(providerId);
-    expect(list._embedded.eventmetadata.map((x: any) => x.event_code)).toEqual(['be-observer.catalog_product_create', 'be-observer.catalog_product_delete']);
+    expect(list._embedded.eventmetadata.map((x: any) => x.event_code)).toEqual([
+      'be-observer.catalog_product_create',
+      'be-observer.catalog_product_delete',
+    ]);
     const one = await client.getEventMetadataForProvider(providerId, 'be-observer.catalog_product_delete');
     expect(one.label).toBe('Product deleted');
-    const upd = await client.updateEventMetadataForProvider(ORG, PROJ, WS, providerId, 'be-observer.catalog_product_delete', { label: 'Product removed', description: 'gone' });
+    const upd = await client.updateEventMetadataForProvider(
+      ORG,
+      PROJ,
+      WS,
+      providerId,
+      'be-observer.catalog_product_delete',
+      { label: 'Product removed', description: 'gone' },
+    );
     expect(upd.label).toBe('Product removed');
     const withMeta = await client.getProvider(providerId, true);
     expect(withMeta._embedded['rel:eventmetadata']).toHaveLength(2);
@@ -129,17 +185,40 @@ describe('@adobe/aio-lib-events against the local platform', () => {
       events_of_interest: [{ provider_id: providerId, event_code: 'be-observer.catalog_product_create' }],
     };
     const r = await client.createRegistration(ORG, PROJ, WS, body);
-    for (const f of ['registration_id', 'id', 'client_id', 'name', 'description', 'runtime_action', 'delivery_type', 'events_of_interest', 'enabled', 'webhook_status', 'events_url', '_links']) {
+    for (const f of [
+      'registration_id',
+      'id',
+      'client_id',
+      'name',
+      'description',
+      'runtime_action',
+      'delivery_type',
+      'events_of_interest',
+      'enabled',
+      'webhook_status',
+      'events_url',
+      '_links',
+    ]) {
       expect(r).toHaveProperty(f);
     }
     expect(r.enabled).toBe(true);
-    expect(r.events_of_interest[0]).toMatchObject({ provider_id: providerId, event_code: 'be-observer.catalog_product_create', provider_label: 'Backoffice' });
+    expect(r.events_of_interest[0]).toMatchObject({
+      provider_id: providerId,
+      event_code: 'be-observer.catalog_product_create',
+      provider_label: 'Backoffice',
+    });
     registrationId = r.registration_id;
 
     const err = await client.createRegistration(ORG, PROJ, WS, body).catch((e: any) => e);
     expect(err.sdkDetails.conflictingId).toBe(r.registration_id);
 
-    const bad = await client.createRegistration(ORG, PROJ, WS, { ...body, name: 'x', events_of_interest: [{ provider_id: providerId, event_code: 'nope' }] }).catch((e: any) => e);
+    const bad = await client
+      .createRegistration(ORG, PROJ, WS, {
+        ...body,
+        name: 'x',
+        events_of_interest: [{ provider_id: providerId, event_code: 'nope' }],
+      })
+      .catch((e: any) => e);
     expect(String(bad.message)).toContain('400');
 
     const got = await client.getRegistration(ORG, PROJ, WS, registrationId);
@@ -169,19 +248,32 @@ describe('@adobe/aio-lib-events against the local platform', () => {
     };
     await expect(client.publishEvent(ce)).resolves.toBe('OK');
     await expect(client.publishEvent(ce)).resolves.toBe('OK');
-    const acts = await waitFor(() => p.ctx.runtime.activationsForEvent('uid-0001').length >= 1 && p.ctx.runtime.activationsForEvent('uid-0001'), 15000, 'the action call');
+    const acts = await waitFor(
+      () => p.ctx.runtime.activationsForEvent('uid-0001').length >= 1 && p.ctx.runtime.activationsForEvent('uid-0001'),
+      15000,
+      'the action call',
+    );
     await new Promise((r) => setTimeout(r, 200));
     expect(p.ctx.runtime.activationsForEvent('uid-0001')).toHaveLength(1);
     expect(acts[0]!.logs.join('\n')).toContain('consumer got be-observer.catalog_product_create uid-0001 retry=0');
-    expect(acts[0]!.response.result).toMatchObject({ statusCode: 200, body: { type: 'be-observer.catalog_product_create', received: 'uid-0001' } });
+    expect(acts[0]!.response.result).toMatchObject({
+      statusCode: 200,
+      body: { type: 'be-observer.catalog_product_create', received: 'uid-0001' },
+    });
 
     await expect(client.publishEvent({ ...ce, id: 'uid-2', type: 'unknown.code' })).rejects.toThrow(/400/);
-    await expect(client.publishEvent({ ...ce, id: 'uid-3', source: 'urn:uuid:00000000-0000-0000-0000-000000000000' })).rejects.toThrow(/400/);
+    await expect(
+      client.publishEvent({ ...ce, id: 'uid-3', source: 'urn:uuid:00000000-0000-0000-0000-000000000000' }),
+    ).rejects.toThrow(/400/);
   });
 
   test('ingress checks the token and the api key', async () => {
     void h;
-    const res = await fetch(`${h.base}/ingress`, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: '{}' });
+    const res = await fetch(`${h.base}/ingress`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/cloudevents+json' },
+      body: '{}',
+    });
     expect(res.status).toBe(401);
     const body = (await res.json()) as { field: string };
     expect(body.field).toBe('authorization');
@@ -196,7 +288,13 @@ describe('@adobe/aio-lib-events against the local platform', () => {
       events_of_interest: [{ provider_id: providerId, event_code: 'be-observer.catalog_product_delete' }],
     });
     for (let i = 0; i < 5; i++) {
-      await client.publishEvent({ specversion: '1.0', id: `del-${i}`, source: `urn:uuid:${providerId}`, type: 'be-observer.catalog_product_delete', data: { sku: `S${i}` } });
+      await client.publishEvent({
+        specversion: '1.0',
+        id: `del-${i}`,
+        source: `urn:uuid:${providerId}`,
+        type: 'be-observer.catalog_product_delete',
+        data: { sku: `S${i}` },
+      });
     }
     const first = await client.getEventsFromJournal(j.events_url, { limit: 3 });
     expect(first.events.map((e: any) => e.event.id)).toEqual(['del-0', 'del-1', 'del-2']);
@@ -211,7 +309,11 @@ describe('@adobe/aio-lib-events against the local platform', () => {
     const latest = await client.getEventsFromJournal(j.events_url, { latest: true });
     expect(latest.events.map((e: any) => e.event.id)).toEqual(['del-4']);
 
-    h.ctx.db.prepare("INSERT INTO ev_kv (key, value) VALUES ('journal_floor', '999999') ON CONFLICT(key) DO UPDATE SET value = excluded.value").run();
+    h.ctx.db
+      .prepare(
+        "INSERT INTO ev_kv (key, value) VALUES ('journal_floor', '999999') ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      )
+      .run();
     await expect(client.getEventsFromJournal(first.link.next)).rejects.toThrow(/410/);
     h.ctx.db.prepare("DELETE FROM ev_kv WHERE key = 'journal_floor'").run();
 

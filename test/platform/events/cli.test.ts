@@ -21,7 +21,9 @@ describe('events CLI', () => {
   beforeAll(async () => {
     mod = eventsModule({ verifyWebhooks: false });
     h = await startHarness([mod], { timeScale: 0.0001 });
-    rx = await startReceiver((_req, _body, res) => res.writeHead(status).end(status === 200 ? 'ok' : '{"error":"invalid sku"}'));
+    rx = await startReceiver((_req, _body, res) =>
+      res.writeHead(status).end(status === 200 ? 'ok' : '{"error":"invalid sku"}'),
+    );
     const { providers, registrations } = mod.handle();
     providerId = providers.createProvider(WS, { label: 'Backoffice' }).id;
     providers.createEventMetadata(providerId, { event_code: 'be-observer.catalog_product_create', label: 'created' });
@@ -48,9 +50,19 @@ describe('events CLI', () => {
     await fetch(`${h.base}/ingress`, {
       method: 'POST',
       headers: { authorization: 'Bearer t', 'x-api-key': 'k', 'content-type': 'application/cloudevents+json' },
-      body: JSON.stringify({ specversion: '1.0', id: 'cli-1', source: `urn:uuid:${providerId}`, type: 'be-observer.catalog_product_create', data: { sku: 'CLI-SKU' } }),
+      body: JSON.stringify({
+        specversion: '1.0',
+        id: 'cli-1',
+        source: `urn:uuid:${providerId}`,
+        type: 'be-observer.catalog_product_create',
+        data: { sku: 'CLI-SKU' },
+      }),
     });
-    await waitFor(async () => (await cli('list', '--status', 'rejected')).text.includes('CLI-SKU'), 5000, 'rejected event');
+    await waitFor(
+      async () => (await cli('list', '--status', 'rejected')).text.includes('CLI-SKU'),
+      5000,
+      'rejected event',
+    );
     const list = await cli('list', '--entity', 'CLI-SKU');
     expect(list.text).toMatch(/rejected\s+be-observer\.catalog_product_create\s+CLI-SKU\s+cli-1/);
     const show = await cli('show', 'cli-1');
@@ -60,9 +72,15 @@ describe('events CLI', () => {
 
     status = 200;
     expect((await cli('replay', '--status', 'rejected')).text).toContain('replayed 1 deliveries of 1 events');
-    await waitFor(async () => (await cli('list', '--status', 'delivered')).text.includes('CLI-SKU'), 5000, 'delivered after replay');
+    await waitFor(
+      async () => (await cli('list', '--status', 'delivered')).text.includes('CLI-SKU'),
+      5000,
+      'delivered after replay',
+    );
 
-    expect((await cli('pause', 'products', '--reason', 'deploying the ERP')).text).toContain('paused (deploying the ERP)');
+    expect((await cli('pause', 'products', '--reason', 'deploying the ERP')).text).toContain(
+      'paused (deploying the ERP)',
+    );
     expect((await cli('registrations')).text).toMatch(/products\s+webhook\s+\S+\s+ACTIVE\s+yes\s+1/);
     expect((await cli('resume', 'products')).text).toContain('products: delivering');
     const bad = await cli('pause', 'products').catch((e: Error) => ({ code: 1, text: e.message }));

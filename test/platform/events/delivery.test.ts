@@ -17,8 +17,18 @@ interface Ctx {
   providerId: string;
 }
 
-async function setup(timeScale: number, codes: string[], webhookTimeoutMs = 1000, healthWindowMs?: number): Promise<Ctx> {
-  const mod = eventsModule({ webhookTimeoutMs, verifyWebhooks: true, housekeepingMs: 20, ...(healthWindowMs !== undefined ? { healthWindowMs } : {}) });
+async function setup(
+  timeScale: number,
+  codes: string[],
+  webhookTimeoutMs = 1000,
+  healthWindowMs?: number,
+): Promise<Ctx> {
+  const mod = eventsModule({
+    webhookTimeoutMs,
+    verifyWebhooks: true,
+    housekeepingMs: 20,
+    ...(healthWindowMs !== undefined ? { healthWindowMs } : {}),
+  });
   const h = await startHarness([mod], { timeScale });
   const { providers } = mod.handle();
   const p = providers.createProvider(WS, { label: 'Backoffice' });
@@ -26,7 +36,13 @@ async function setup(timeScale: number, codes: string[], webhookTimeoutMs = 1000
   return { h, mod, providerId: p.id };
 }
 
-function register(c: Ctx, name: string, target: { webhook_url?: string; runtime_action?: string }, codes: string[], deliveryType = 'webhook'): RegistrationRow {
+function register(
+  c: Ctx,
+  name: string,
+  target: { webhook_url?: string; runtime_action?: string },
+  codes: string[],
+  deliveryType = 'webhook',
+): RegistrationRow {
   return c.mod.handle().registrations.createRegistration(WS, {
     client_id: 'local-client',
     name,
@@ -41,7 +57,14 @@ async function publish(c: Ctx, type: string, data: unknown, id = `ev-${++n}`): P
   const res = await fetch(`${c.h.base}/ingress`, {
     method: 'POST',
     headers: { ...AUTH, 'content-type': 'application/cloudevents+json' },
-    body: JSON.stringify({ specversion: '1.0', id, source: `urn:uuid:${c.providerId}`, type, datacontenttype: 'application/json', data }),
+    body: JSON.stringify({
+      specversion: '1.0',
+      id,
+      source: `urn:uuid:${c.providerId}`,
+      type,
+      datacontenttype: 'application/json',
+      data,
+    }),
   });
   expect(res.status).toBe(200);
   expect(await res.text()).toBe('OK');
@@ -60,7 +83,11 @@ async function api<T = any>(c: Ctx, path: string, init?: { method?: string; body
 }
 
 function deliveries(c: Ctx, reg: RegistrationRow) {
-  return c.h.ctx.db.prepare('SELECT * FROM ev_deliveries WHERE registration_pk = ?').all(reg.id) as Array<{ status: string; attempts: number; failures: number }>;
+  return c.h.ctx.db.prepare('SELECT * FROM ev_deliveries WHERE registration_pk = ?').all(reg.id) as Array<{
+    status: string;
+    attempts: number;
+    failures: number;
+  }>;
 }
 
 describe('delivery outcome matrix (real HTTP)', () => {
@@ -121,7 +148,15 @@ describe('delivery outcome matrix (real HTTP)', () => {
         expect(d.attempts).toBeGreaterThanOrEqual(3);
       } else {
         expect([cases[i]![0], d.status]).toEqual([cases[i]![0], want]);
-        if (d.attempts !== 1) console.log(cases[i], JSON.stringify(c.h.ctx.db.prepare('SELECT outcome, response_status, error FROM ev_attempts WHERE registration_pk = ?').all(reg.id)));
+        if (d.attempts !== 1)
+          console.log(
+            cases[i],
+            JSON.stringify(
+              c.h.ctx.db
+                .prepare('SELECT outcome, response_status, error FROM ev_attempts WHERE registration_pk = ?')
+                .all(reg.id),
+            ),
+          );
         expect([cases[i]![0], d.attempts]).toEqual([cases[i]![0], 1]);
       }
     });
@@ -161,7 +196,9 @@ describe('retry schedule, dead letter, health, signatures, batch, pause, replay'
     await waitFor(() => deliveries(c, reg)[0]?.status === 'dead', 20_000, 'dead letter');
     const d = deliveries(c, reg)[0]!;
     expect(d.attempts).toBe(100); // first attempt + 99 retries within 24 h (scaled)
-    expect(rx2.requests.map((r) => r.headers['x-adobe-retry-count'])).toEqual(Array.from({ length: 100 }, (_, i) => String(i)));
+    expect(rx2.requests.map((r) => r.headers['x-adobe-retry-count'])).toEqual(
+      Array.from({ length: 100 }, (_, i) => String(i)),
+    );
     const ev = await api(c, `/events/_local/events/${id}`);
     expect(ev.event.status).toBe('dead');
     expect(ev.deliveries[0].trace).toHaveLength(100);
@@ -176,16 +213,32 @@ describe('retry schedule, dead letter, health, signatures, batch, pause, replay'
     answer = 200;
     register(c, 'sig', { webhook_url: rx.url }, ['s.sig']);
     await publish(c, 's.sig', { sku: 'SIG-1' });
-    const req = await waitFor(() => rx.requests.find((r) => r.headers['x-adobe-event-code'] === 's.sig'), 5000, 'signed delivery');
+    const req = await waitFor(
+      () => rx.requests.find((r) => r.headers['x-adobe-event-code'] === 's.sig'),
+      5000,
+      'signed delivery',
+    );
     for (const i of [1, 2]) {
       const path = req.headers[`x-adobe-public-key${i}-path`] as string;
       const pem = await (await fetch(`${c.h.base}${path}`)).text();
-      const ok = verify('rsa-sha256', Buffer.from(req.body), createPublicKey(pem), Buffer.from(req.headers[`x-adobe-digital-signature-${i}`] as string, 'base64'));
+      const ok = verify(
+        'rsa-sha256',
+        Buffer.from(req.body),
+        createPublicKey(pem),
+        Buffer.from(req.headers[`x-adobe-digital-signature-${i}`] as string, 'base64'),
+      );
       expect(ok).toBe(true);
     }
     const body = JSON.parse(req.body);
     expect(body).toMatchObject({ type: 's.sig', data: { sku: 'SIG-1' }, recipient_client_id: 'local-client' });
-    expect(verify('rsa-sha256', Buffer.from(req.body + ' '), createPublicKey(await (await fetch(`${c.h.base}${req.headers['x-adobe-public-key1-path']}`)).text()), Buffer.from(req.headers['x-adobe-digital-signature-1'] as string, 'base64'))).toBe(false);
+    expect(
+      verify(
+        'rsa-sha256',
+        Buffer.from(req.body + ' '),
+        createPublicKey(await (await fetch(`${c.h.base}${req.headers['x-adobe-public-key1-path']}`)).text()),
+        Buffer.from(req.headers['x-adobe-digital-signature-1'] as string, 'base64'),
+      ),
+    ).toBe(false);
   });
 
   test('a webhook URL must answer the challenge', async () => {
@@ -193,7 +246,13 @@ describe('retry schedule, dead letter, health, signatures, batch, pause, replay'
       fetch(`${c.h.base}/events/000000/local-project/local-workspace/registrations`, {
         method: 'POST',
         headers: { ...AUTH, 'content-type': 'application/json' },
-        body: JSON.stringify({ client_id: 'c', name, delivery_type: 'webhook', webhook_url: url, events_of_interest: [{ provider_id: c.providerId, event_code: 's.sig' }] }),
+        body: JSON.stringify({
+          client_id: 'c',
+          name,
+          delivery_type: 'webhook',
+          webhook_url: url,
+          events_of_interest: [{ provider_id: c.providerId, event_code: 's.sig' }],
+        }),
       });
     expect((await mk(rx.url, 'challenge-ok')).status).toBe(201);
     const bad = await mk('http://127.0.0.1:1/nothing', 'challenge-bad');
@@ -204,9 +263,15 @@ describe('retry schedule, dead letter, health, signatures, batch, pause, replay'
   test('webhook_batch: at most 20 events per POST, as a JSON array', async () => {
     const batchRx = await startReceiver((_req, _body, res) => res.writeHead(200).end());
     const reg = register(c, 'batch', { webhook_url: batchRx.url }, ['s.batch'], 'webhook_batch');
-    await api(c, `/events/_local/registrations/${reg.registration_id}/pause`, { method: 'POST', body: { reason: 'collect a batch' } });
+    await api(c, `/events/_local/registrations/${reg.registration_id}/pause`, {
+      method: 'POST',
+      body: { reason: 'collect a batch' },
+    });
     for (let i = 0; i < 45; i++) await publish(c, 's.batch', { sku: `B-${i}` });
-    await api(c, `/events/_local/registrations/${reg.registration_id}/resume`, { method: 'POST', body: { reason: 'go' } });
+    await api(c, `/events/_local/registrations/${reg.registration_id}/resume`, {
+      method: 'POST',
+      body: { reason: 'go' },
+    });
     await waitFor(() => deliveries(c, reg).every((x) => x.status === 'delivered'), 5000, 'batch delivered');
     const sizes = batchRx.requests.map((r) => (JSON.parse(r.body) as unknown[]).length);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(45);
@@ -218,13 +283,21 @@ describe('retry schedule, dead letter, health, signatures, batch, pause, replay'
   test('pause holds events, resume delivers them; the log keeps both reasons', async () => {
     const prx = await startReceiver((_req, _body, res) => res.writeHead(200).end('ok'));
     const reg = register(c, 'pause', { webhook_url: prx.url }, ['s.pause']);
-    const paused = await api(c, `/events/_local/registrations/${reg.registration_id}/pause`, { method: 'POST', body: { reason: 'maintenance window' } });
+    const paused = await api(c, `/events/_local/registrations/${reg.registration_id}/pause`, {
+      method: 'POST',
+      body: { reason: 'maintenance window' },
+    });
     expect(paused.paused).toBe(true);
     await publish(c, 's.pause', { sku: 'P-1' });
     await new Promise((r) => setTimeout(r, 100));
     expect(prx.requests).toHaveLength(0);
-    expect((await api(c, `/events/_local/events?registration=${reg.registration_id}&status=held`)).events).toHaveLength(1);
-    await api(c, `/events/_local/registrations/${reg.registration_id}/resume`, { method: 'POST', body: { reason: 'done' } });
+    expect((await api(c, `/events/_local/events?registration=${reg.registration_id}&status=held`)).events).toHaveLength(
+      1,
+    );
+    await api(c, `/events/_local/registrations/${reg.registration_id}/resume`, {
+      method: 'POST',
+      body: { reason: 'done' },
+    });
     await waitFor(() => prx.requests.length === 1, 5000, 'delivery after resume');
     const detail = await api(c, `/events/_local/registrations/${reg.registration_id}`);
     expect(detail.log.filter((l: any) => l.action !== 'create')).toEqual([
@@ -236,7 +309,9 @@ describe('retry schedule, dead letter, health, signatures, batch, pause, replay'
 
   test('replay after the target recovers delivers a rejected event; traces redact secrets', async () => {
     let status = 400;
-    const rrx = await startReceiver((_req, _body, res) => res.writeHead(status, { 'set-cookie': 'secret=1' }).end(status === 400 ? '{"error":"bad sku"}' : 'ok'));
+    const rrx = await startReceiver((_req, _body, res) =>
+      res.writeHead(status, { 'set-cookie': 'secret=1' }).end(status === 400 ? '{"error":"bad sku"}' : 'ok'),
+    );
     const reg = register(c, 'replay', { webhook_url: rrx.url }, ['s.replay']);
     const id = await publish(c, 's.replay', { sku: 'R-1' });
     await waitFor(() => deliveries(c, reg)[0]?.status === 'rejected', 5000, 'rejected');
@@ -259,14 +334,20 @@ describe('retry schedule, dead letter, health, signatures, batch, pause, replay'
 
   test('runtime-action registrations: CloudEvent merged into params, x-adobe headers, status decides, activations in the timeline', async () => {
     let calls = 0;
-    c.h.runtime.handlers.set('product/consumer', () => (++calls === 1 ? { statusCode: 503, body: { error: 'busy' } } : { statusCode: 200, body: { ok: true } }));
+    c.h.runtime.handlers.set('product/consumer', () =>
+      ++calls === 1 ? { statusCode: 503, body: { error: 'busy' } } : { statusCode: 200, body: { ok: true } },
+    );
     register(c, 'action', { runtime_action: 'product/consumer' }, ['s.action']);
     const id = await publish(c, 's.action', { sku: 'A-1' });
     await waitFor(() => calls >= 2, 5000, 'retry of the action');
-    const ev = await waitFor(async () => {
-      const e = await api(c, `/events/_local/events/${id}`);
-      return e.event.status === 'delivered' && e;
-    }, 5000, 'delivered');
+    const ev = await waitFor(
+      async () => {
+        const e = await api(c, `/events/_local/events/${id}`);
+        return e.event.status === 'delivered' && e;
+      },
+      5000,
+      'delivered',
+    );
     expect(ev.deliveries[0].trace.map((a: any) => a.response.status)).toEqual([503, 200]);
     expect(ev.deliveries[0].trace[1].activationId).toBeTruthy();
     expect(ev.activations).toHaveLength(2);
@@ -275,7 +356,7 @@ describe('retry schedule, dead letter, health, signatures, batch, pause, replay'
     expect((p.__ow_headers as Record<string, string>)['x-adobe-event-code']).toBe('s.action');
   });
 
-  test('non-web actions (the app\'s consumers) are invoked with web params; their result decides', async () => {
+  test("non-web actions (the app's consumers) are invoked with web params; their result decides", async () => {
     c.h.runtime.nonWeb.add('order/consumer');
     c.h.runtime.handlers.set('order/consumer', (params) =>
       (params.data as { bad?: boolean }).bad
@@ -285,7 +366,13 @@ describe('retry schedule, dead letter, health, signatures, batch, pause, replay'
     const reg = register(c, 'non-web', { runtime_action: 'order/consumer' }, ['s.action']);
     const good = await publish(c, 's.action', { orderId: 1 });
     const bad = await publish(c, 's.action', { orderId: 2, bad: true });
-    await waitFor(() => deliveries(c, reg).every((x) => x.status === 'delivered' || x.status === 'rejected') && deliveries(c, reg).length === 2, 5000, 'both settled');
+    await waitFor(
+      () =>
+        deliveries(c, reg).every((x) => x.status === 'delivered' || x.status === 'rejected') &&
+        deliveries(c, reg).length === 2,
+      5000,
+      'both settled',
+    );
     const g = await api(c, `/events/_local/events/${good}`);
     const b = await api(c, `/events/_local/events/${bad}`);
     expect(g.deliveries.find((d: any) => d.registration === 'non-web').status).toBe('delivered');
@@ -307,11 +394,19 @@ describe('retry schedule, dead letter, health, signatures, batch, pause, replay'
     void failing;
     const reg = register(c, 'health', { webhook_url: recovering.url }, ['s.health']);
     for (let i = 0; i < 12; i++) await publish(c, 's.health', { sku: `H-${i}` });
-    await waitFor(() => c.mod.handle().registrations.getRegistration(reg.id)?.health === 'DISABLED', 10_000, 'DISABLED');
-    const held = await waitFor(() => {
-      const ds = deliveries(c, reg);
-      return ds.every((x) => x.status === 'held' || x.status === 'dead') && ds;
-    }, 5000, 'held deliveries');
+    await waitFor(
+      () => c.mod.handle().registrations.getRegistration(reg.id)?.health === 'DISABLED',
+      10_000,
+      'DISABLED',
+    );
+    const held = await waitFor(
+      () => {
+        const ds = deliveries(c, reg);
+        return ds.every((x) => x.status === 'held' || x.status === 'dead') && ds;
+      },
+      5000,
+      'held deliveries',
+    );
     expect(held.some((x) => x.status === 'held')).toBe(true);
     const before = recovering.requests.length;
     await publish(c, 's.health', { sku: 'H-late' });
@@ -323,8 +418,18 @@ describe('retry schedule, dead letter, health, signatures, batch, pause, replay'
     expect(r.log.map((l: any) => l.action)).toContain('disable');
 
     ok = true;
-    await api(c, `/events/_local/registrations/${reg.registration_id}/resume`, { method: 'POST', body: { reason: 'target fixed' } });
-    await waitFor(() => deliveries(c, reg).filter((x) => x.status === 'held' || x.status === 'retrying' || x.status === 'pending' || x.status === 'in_flight').length === 0, 10_000, 'delivered');
+    await api(c, `/events/_local/registrations/${reg.registration_id}/resume`, {
+      method: 'POST',
+      body: { reason: 'target fixed' },
+    });
+    await waitFor(
+      () =>
+        deliveries(c, reg).filter(
+          (x) => x.status === 'held' || x.status === 'retrying' || x.status === 'pending' || x.status === 'in_flight',
+        ).length === 0,
+      10_000,
+      'delivered',
+    );
     const after = deliveries(c, reg);
     expect(after.filter((x) => x.status === 'delivered').length).toBeGreaterThanOrEqual(1);
     expect(c.mod.handle().registrations.getRegistration(reg.id)?.health).toBe('ACTIVE');
@@ -341,11 +446,15 @@ describe('retry schedule, dead letter, health, signatures, batch, pause, replay'
     const reader = res.body!.getReader();
     let text = '';
     const id = await publish(c, 's.sig', { sku: 'LIVE-1' });
-    await waitFor(async () => {
-      const { value } = await reader.read();
-      text += Buffer.from(value ?? new Uint8Array()).toString();
-      return text.includes('event: delivery') && text.includes(id);
-    }, 5000, 'live events');
+    await waitFor(
+      async () => {
+        const { value } = await reader.read();
+        text += Buffer.from(value ?? new Uint8Array()).toString();
+        return text.includes('event: delivery') && text.includes(id);
+      },
+      5000,
+      'live events',
+    );
     ac.abort();
   });
 });

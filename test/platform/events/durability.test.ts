@@ -27,8 +27,26 @@ function startChild(port: number, dataDir: string, configFile: string): ChildPro
   fs.writeFileSync(path.join(dataDir, 'none.env'), '');
   const child = spawn(
     process.execPath,
-    ['--require', 'tsx/cjs', path.join(ROOT, 'platform', 'cli.ts'), 'start', '--port', String(port), '--data-dir', dataDir, '--project-dir', EVENTS_APP,
-      '--env-file', path.join(dataDir, 'none.env'), '--events-config', configFile, '--time-scale', '0.0001', '--no-watch', '--no-hooks'],
+    [
+      '--require',
+      'tsx/cjs',
+      path.join(ROOT, 'platform', 'cli.ts'),
+      'start',
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+      '--project-dir',
+      EVENTS_APP,
+      '--env-file',
+      path.join(dataDir, 'none.env'),
+      '--events-config',
+      configFile,
+      '--time-scale',
+      '0.0001',
+      '--no-watch',
+      '--no-hooks',
+    ],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } },
   );
   child.stderr?.on('data', () => undefined);
@@ -85,9 +103,19 @@ describe('durability', () => {
     fs.writeFileSync(
       configFile,
       JSON.stringify({
-        providers: [{ label: 'Backoffice', event_metadata: [{ event_code: 'be-observer.catalog_product_create', label: 'Product created' }] }],
+        providers: [
+          {
+            label: 'Backoffice',
+            event_metadata: [{ event_code: 'be-observer.catalog_product_create', label: 'Product created' }],
+          },
+        ],
         registrations: [
-          { name: 'durable-hook', delivery_type: 'webhook', webhook_url: rx.url, events_of_interest: [{ provider_label: 'Backoffice', event_code: 'be-observer.catalog_product_create' }] },
+          {
+            name: 'durable-hook',
+            delivery_type: 'webhook',
+            webhook_url: rx.url,
+            events_of_interest: [{ provider_label: 'Backoffice', event_code: 'be-observer.catalog_product_create' }],
+          },
         ],
       }),
     );
@@ -95,11 +123,20 @@ describe('durability', () => {
     await waitFor(() => healthy(base), 30_000, 'the platform to start');
     if (process.env.DURABILITY_TRACE) console.log('started', Date.now() - T0, ids.length, accepted.size);
 
-    const tok = ((await (await fetch(`${base}/ims/token/v3`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=a&client_secret=b' })).json()) as { access_token: string }).access_token;
+    const tok = (
+      (await (
+        await fetch(`${base}/ims/token/v3`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials&client_id=a&client_secret=b',
+        })
+      ).json()) as { access_token: string }
+    ).access_token;
     const auth = { authorization: `Bearer ${tok}`, 'x-api-key': 'k' };
-    const providers = (await (await fetch(`${base}/events/000000/providers`, { headers: auth })).json()) as { _embedded: { providers: Array<{ id: string }> } };
+    const providers = (await (await fetch(`${base}/events/000000/providers`, { headers: auth })).json()) as {
+      _embedded: { providers: Array<{ id: string }> };
+    };
     const providerId = providers._embedded.providers[0]!.id;
-
 
     let killed = false;
     const sender = async (w: number) => {
@@ -109,7 +146,13 @@ describe('durability', () => {
           const res = await fetch(`${base}/ingress`, {
             method: 'POST',
             headers: { ...auth, 'content-type': 'application/cloudevents+json' },
-            body: JSON.stringify({ specversion: '1.0', id, source: `urn:uuid:${providerId}`, type: 'be-observer.catalog_product_create', data: { sku: id } }),
+            body: JSON.stringify({
+              specversion: '1.0',
+              id,
+              source: `urn:uuid:${providerId}`,
+              type: 'be-observer.catalog_product_create',
+              data: { sku: id },
+            }),
           });
           if (res.status === 200 && (await res.text()) === 'OK') accepted.add(id);
         } catch {
@@ -133,13 +176,19 @@ describe('durability', () => {
     child = startChild(port, dataDir, configFile);
     await waitFor(() => healthy(base), 30_000, 'the platform to restart');
     if (process.env.DURABILITY_TRACE) console.log('restarted', Date.now() - T0, ids.length, accepted.size);
-    await waitFor(() => [...accepted].every((id) => seen.has(id)), 60_000, 'every accepted event to be delivered after restart');
+    await waitFor(
+      () => [...accepted].every((id) => seen.has(id)),
+      60_000,
+      'every accepted event to be delivered after restart',
+    );
     const dupes = ids.length - seen.size;
     if (process.env.DURABILITY_TRACE) console.log('all delivered', Date.now() - T0, ids.length, accepted.size);
     // at least once: only deliveries in flight (or finished but not yet flushed) at the kill may be repeated
     expect(dupes).toBeLessThanOrEqual(200);
     // the registration was seeded once, not twice, across the restart
-    const regs = (await (await fetch(`${base}/events/000000/local-project/local-workspace/registrations`, { headers: auth })).json()) as { _embedded: { registrations: unknown[] } };
+    const regs = (await (
+      await fetch(`${base}/events/000000/local-project/local-workspace/registrations`, { headers: auth })
+    ).json()) as { _embedded: { registrations: unknown[] } };
     expect(regs._embedded.registrations).toHaveLength(1);
     const exited2 = new Promise((r) => child!.once('exit', r));
     child.kill('SIGKILL');

@@ -12,9 +12,23 @@ import Database from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DialectTable } from '../../../platform/core/errors';
 import { installErrorHandling } from '../../../platform/core/server';
-import type { ActivationPage, ActivationRecord, ActionInfo, InvokeOptions, Logger, PlatformConfig, PlatformContext, PlatformModule, Runtime, WebRequest, WebResponse } from '../../../platform/core/types';
+import type {
+  ActivationPage,
+  ActivationRecord,
+  ActionInfo,
+  InvokeOptions,
+  Logger,
+  PlatformConfig,
+  PlatformContext,
+  PlatformModule,
+  Runtime,
+  WebRequest,
+  WebResponse,
+} from '../../../platform/core/types';
 
-export type FakeAction = (params: Record<string, unknown>) => Promise<{ statusCode: number; body?: unknown }> | { statusCode: number; body?: unknown };
+export type FakeAction = (
+  params: Record<string, unknown>,
+) => Promise<{ statusCode: number; body?: unknown }> | { statusCode: number; body?: unknown };
 
 export class FakeRuntime implements Runtime {
   readonly handlers = new Map<string, FakeAction>();
@@ -45,15 +59,28 @@ export class FakeRuntime implements Runtime {
     this.calls.push({ fullName, params, eventId: opts?.eventId });
     const out = (await h(params)) as unknown as Record<string, unknown>;
     const failed = typeof out.error === 'object';
-    const rec = this.record(fullName, { statusCode: 0, headers: {}, body: '', activationId: `act${++this.n}`.padEnd(32, '0') }, opts?.eventId);
-    rec.response = { status: failed ? 'application error' : 'success', statusCode: failed ? 1 : 0, success: !failed, result: out };
+    const rec = this.record(
+      fullName,
+      { statusCode: 0, headers: {}, body: '', activationId: `act${++this.n}`.padEnd(32, '0') },
+      opts?.eventId,
+    );
+    rec.response = {
+      status: failed ? 'application error' : 'success',
+      statusCode: failed ? 1 : 0,
+      success: !failed,
+      result: out,
+    };
     return rec;
   }
 
   async invokeWeb(fullName: string, req: WebRequest, opts?: InvokeOptions): Promise<WebResponse> {
     const h = this.handlers.get(fullName);
     if (!h) throw Object.assign(new Error(`action ${fullName} not found`), { statusCode: 404 });
-    const params: Record<string, unknown> = { ...(JSON.parse(req.body || '{}') as Record<string, unknown>), __ow_headers: req.headers, __ow_method: req.method.toLowerCase() };
+    const params: Record<string, unknown> = {
+      ...(JSON.parse(req.body || '{}') as Record<string, unknown>),
+      __ow_headers: req.headers,
+      __ow_method: req.method.toLowerCase(),
+    };
     this.calls.push({ fullName, params, eventId: opts?.eventId });
     const out = await h(params);
     const res: WebResponse = {
@@ -100,7 +127,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(modules: PlatformModule[], opts: { timeScale?: number; env?: Record<string, string>; dataDir?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  modules: PlatformModule[],
+  opts: { timeScale?: number; env?: Record<string, string>; dataDir?: string } = {},
+): Promise<Harness> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'events-test-'));
   const db = new Database(join(dataDir, 'platform.sqlite'));
   db.pragma('journal_mode = WAL');
@@ -118,7 +148,14 @@ export async function startHarness(modules: PlatformModule[], opts: { timeScale?
     productionLimits: false,
     env: opts.env ?? {},
   };
-  const ctx: PlatformContext = { config, db, log: quietLogger, runtime, bus: new EventEmitter(), errors: new DialectTable() };
+  const ctx: PlatformContext = {
+    config,
+    db,
+    log: quietLogger,
+    runtime,
+    bus: new EventEmitter(),
+    errors: new DialectTable(),
+  };
   const app = Fastify({ logger: false });
   installErrorHandling(app, ctx);
   for (const m of modules) await m.register(app, ctx);
@@ -188,7 +225,11 @@ export async function startReceiver(handler?: Receiver['handler']): Promise<Rece
   return r;
 }
 
-export async function waitFor<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -59,7 +59,8 @@ function requiredFields(entry: CatalogEntry): string[] {
 function wrongTypeOf(like: unknown): fc.Arbitrary<unknown> {
   const options: Array<fc.Arbitrary<unknown>> = [fc.constant(null)];
   if (!Array.isArray(like)) options.push(fc.array(fc.integer(), { maxLength: 3 }));
-  if (like === null || typeof like !== 'object' || Array.isArray(like)) options.push(fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }));
+  if (like === null || typeof like !== 'object' || Array.isArray(like))
+    options.push(fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }));
   if (typeof like !== 'string') options.push(fc.string({ maxLength: 20 }));
   if (typeof like !== 'number') options.push(fc.double({ noNaN: true, noDefaultInfinity: true }));
   if (typeof like !== 'boolean') options.push(fc.boolean());
@@ -67,12 +68,19 @@ function wrongTypeOf(like: unknown): fc.Arbitrary<unknown> {
 }
 
 const randomBytes = fc
-  .tuple(fc.uint8Array({ maxLength: 4096 }), fc.constantFrom('application/json', 'application/octet-stream', 'text/plain', 'application/cloudevents+json'))
-  .map(([bytes, ct]): BadRequest => ({ kind: 'random bytes', method: 'POST', headers: { 'content-type': ct, 'x-api-key': API_KEY }, body: Buffer.from(bytes), expect: BAD_INPUT }));
+  .tuple(
+    fc.uint8Array({ maxLength: 4096 }),
+    fc.constantFrom('application/json', 'application/octet-stream', 'text/plain', 'application/cloudevents+json'),
+  )
+  .map(([bytes, ct]): BadRequest => ({
+    kind: 'random bytes',
+    method: 'POST',
+    headers: { 'content-type': ct, 'x-api-key': API_KEY },
+    body: Buffer.from(bytes),
+    expect: BAD_INPUT,
+  }));
 
-const randomText = fc
-  .string({ maxLength: 2000, unit: 'binary' })
-  .map((s): BadRequest => jsonRequest('random text', s));
+const randomText = fc.string({ maxLength: 2000, unit: 'binary' }).map((s): BadRequest => jsonRequest('random text', s));
 
 const randomJson = fc.jsonValue({ maxDepth: 4 }).map((v) => jsonRequest('random JSON', JSON.stringify(v) ?? 'null'));
 
@@ -84,7 +92,13 @@ const truncated = fc
   });
 
 const deeplyNested = fc
-  .tuple(entryArb, uidArb, fc.integer({ min: 65, max: 200_000 }), fc.constantFrom('[', '{"a":'), fc.constantFrom('root', 'data', 'value', 'extra field'))
+  .tuple(
+    entryArb,
+    uidArb,
+    fc.integer({ min: 65, max: 200_000 }),
+    fc.constantFrom('[', '{"a":'),
+    fc.constantFrom('root', 'data', 'value', 'extra field'),
+  )
   .map(([entry, uid, depth, open, where]) => {
     const close = open === '[' ? ']' : '}';
     const deep = `${open.repeat(depth)}1${close.repeat(depth)}`;
@@ -93,7 +107,10 @@ const deeplyNested = fc
     if (where === 'root') body = deep;
     else if (where === 'data') body = `{"data":${deep}}`;
     else if (where === 'value') body = JSON.stringify(envelope(entry, uid, '__DEEP__')).replace('"__DEEP__"', deep);
-    else body = base.replace(/"value":\{/, `"value":{"nested":${deep},`).replace(/"value":\[\{/, `"value":[{"nested":${deep},`);
+    else
+      body = base
+        .replace(/"value":\{/, `"value":{"nested":${deep},`)
+        .replace(/"value":\[\{/, `"value":[{"nested":${deep},`);
     return jsonRequest('deeply nested JSON', body, BAD_INPUT);
   });
 
@@ -103,9 +120,17 @@ const wrongTypes = entryArb
     const fields = requiredFields(entry).filter((f) => obj && f in obj);
     const target = fc.constantFrom<string>('uid', 'event', 'value', ...fields.map((f) => `value.${f}`));
     return fc.tuple(fc.constant(entry), uidArb, target).chain(([e, uid, t]) => {
-      if (t === 'uid') return fc.oneof(fc.constant(null), fc.boolean(), fc.array(fc.integer(), { maxLength: 2 }), fc.constant({})).map((w) => ({ e, uid, t, w }));
+      if (t === 'uid')
+        return fc
+          .oneof(fc.constant(null), fc.boolean(), fc.array(fc.integer(), { maxLength: 2 }), fc.constant({}))
+          .map((w) => ({ e, uid, t, w }));
       if (t === 'event') return wrongTypeOf('').map((w) => ({ e, uid, t, w }));
-      if (t === 'value') return (Array.isArray(e.sample) ? fc.oneof(fc.constant(null), fc.string(), fc.integer(), fc.constant({})) : fc.oneof(fc.constant(null), fc.string(), fc.integer(), fc.boolean(), fc.constant([]))).map((w) => ({ e, uid, t, w }));
+      if (t === 'value')
+        return (
+          Array.isArray(e.sample)
+            ? fc.oneof(fc.constant(null), fc.string(), fc.integer(), fc.constant({}))
+            : fc.oneof(fc.constant(null), fc.string(), fc.integer(), fc.boolean(), fc.constant([]))
+        ).map((w) => ({ e, uid, t, w }));
       const field = t.slice('value.'.length);
       return wrongTypeOf(firstObject(e.sample)?.[field]).map((w) => ({ e, uid, t, w }));
     });
@@ -124,12 +149,21 @@ const productCreate = BACKOFFICE.find((e) => e.code === 'be-observer.catalog_pro
 const stockUpdate = BACKOFFICE.find((e) => e.code === 'be-observer.catalog_stock_update') as CatalogEntry;
 
 const hugeStrings = fc
-  .tuple(fc.constantFrom('uid', 'event', 'sku', 'name', 'body over 1 MB'), fc.integer({ min: 300, max: 200_000 }), uidArb)
+  .tuple(
+    fc.constantFrom('uid', 'event', 'sku', 'name', 'body over 1 MB'),
+    fc.integer({ min: 300, max: 200_000 }),
+    uidArb,
+  )
   .map(([where, n, uid]) => {
     const huge = 'x'.repeat(n);
     const value = { ...(productCreate.sample as Record<string, unknown>) };
-    if (where === 'uid') return jsonRequest('huge string (uid)', JSON.stringify({ data: { uid: huge, event: productCreate.code, value } }));
-    if (where === 'event') return jsonRequest('huge string (event)', JSON.stringify({ data: { uid, event: huge, value } }));
+    if (where === 'uid')
+      return jsonRequest(
+        'huge string (uid)',
+        JSON.stringify({ data: { uid: huge, event: productCreate.code, value } }),
+      );
+    if (where === 'event')
+      return jsonRequest('huge string (event)', JSON.stringify({ data: { uid, event: huge, value } }));
     if (where === 'body over 1 MB') {
       value.description = 'y'.repeat(1024 * 1024 + n);
       return jsonRequest('huge string (body over 1 MB)', JSON.stringify(envelope(productCreate, uid, value)), [413]);
@@ -142,9 +176,35 @@ const hugeArrays = fc
   .tuple(fc.integer({ min: 1001, max: 20_000 }), fc.constantFrom('stock items', 'data', 'value of a product'), uidArb)
   .map(([n, where, uid]) => {
     const item = (stockUpdate.sample as unknown[])[0];
-    if (where === 'stock items') return jsonRequest('huge array (stock items)', JSON.stringify(envelope(stockUpdate, uid, Array.from({ length: n }, () => item))), BAD_INPUT);
-    if (where === 'data') return jsonRequest('huge array (data)', JSON.stringify({ data: Array.from({ length: n }, (_, i) => i) }), BAD_INPUT);
-    return jsonRequest('huge array (value)', JSON.stringify(envelope(productCreate, uid, Array.from({ length: n }, (_, i) => i))), BAD_INPUT);
+    if (where === 'stock items')
+      return jsonRequest(
+        'huge array (stock items)',
+        JSON.stringify(
+          envelope(
+            stockUpdate,
+            uid,
+            Array.from({ length: n }, () => item),
+          ),
+        ),
+        BAD_INPUT,
+      );
+    if (where === 'data')
+      return jsonRequest(
+        'huge array (data)',
+        JSON.stringify({ data: Array.from({ length: n }, (_, i) => i) }),
+        BAD_INPUT,
+      );
+    return jsonRequest(
+      'huge array (value)',
+      JSON.stringify(
+        envelope(
+          productCreate,
+          uid,
+          Array.from({ length: n }, (_, i) => i),
+        ),
+      ),
+      BAD_INPUT,
+    );
   });
 
 const COMMERCE_CODES = eventsOf({ direction: 'commerce' }).map((e) => e.code);
@@ -153,7 +213,15 @@ const unknownEvents = fc
     fc.oneof(
       fc.string({ maxLength: 80 }),
       fc.string({ minLength: 1, maxLength: 40 }).map((s) => `be-observer.${s}`),
-      fc.constantFrom(...COMMERCE_CODES, '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'be-observer.', 'BE-OBSERVER.CATALOG_PRODUCT_CREATE'),
+      fc.constantFrom(
+        ...COMMERCE_CODES,
+        '__proto__',
+        'constructor',
+        'toString',
+        'hasOwnProperty',
+        'be-observer.',
+        'BE-OBSERVER.CATALOG_PRODUCT_CREATE',
+      ),
     ),
     uidArb,
   )
@@ -161,20 +229,27 @@ const unknownEvents = fc
     const e = findEvent(code);
     return !e || e.direction !== 'backoffice';
   })
-  .map(([code, uid]) => jsonRequest('unknown event', JSON.stringify({ data: { uid, event: code, value: productCreate.sample } })));
+  .map(([code, uid]) =>
+    jsonRequest('unknown event', JSON.stringify({ data: { uid, event: code, value: productCreate.sample } })),
+  );
 
-const missingUid = fc
-  .tuple(entryArb, fc.constantFrom('absent', 'empty', 'null'))
-  .map(([entry, how]) => {
-    const data: Record<string, unknown> = { event: entry.code, value: entry.sample };
-    if (how === 'empty') data.uid = '';
-    if (how === 'null') data.uid = null;
-    return jsonRequest(`missing uid (${how})`, JSON.stringify({ data }));
-  });
+const missingUid = fc.tuple(entryArb, fc.constantFrom('absent', 'empty', 'null')).map(([entry, how]) => {
+  const data: Record<string, unknown> = { event: entry.code, value: entry.sample };
+  if (how === 'empty') data.uid = '';
+  if (how === 'null') data.uid = null;
+  return jsonRequest(`missing uid (${how})`, JSON.stringify({ data }));
+});
 
 const POLLUTION = ['__proto__', 'constructor', 'prototype'] as const;
 const protoKeys = fc
-  .tuple(entryArb, uidArb, fc.constantFrom(...POLLUTION), fc.constantFrom('root', 'data', 'value'), fc.jsonValue({ maxDepth: 2 }), fc.boolean())
+  .tuple(
+    entryArb,
+    uidArb,
+    fc.constantFrom(...POLLUTION),
+    fc.constantFrom('root', 'data', 'value'),
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.boolean(),
+  )
   .map(([entry, uid, key, where, payload, escaped]) => {
     const env = envelope(entry, uid, structuredClone(entry.sample));
     let root: Record<string, unknown> = env;
@@ -195,7 +270,23 @@ const NOW = () => new Date();
 /** header values must be printable ASCII to travel over HTTP */
 const headerJunk = fc.stringMatching(/^[!-~]{0,60}$/);
 const badSignatures = fc
-  .tuple(entryArb, uidArb, fc.constantFrom('other secret', 'other body', 'old timestamp', 'future timestamp', 'garbage signature', 'missing timestamp', 'wrong api key', 'empty api key', 'no credentials'), fc.integer({ min: 301, max: 1_000_000 }), headerJunk)
+  .tuple(
+    entryArb,
+    uidArb,
+    fc.constantFrom(
+      'other secret',
+      'other body',
+      'old timestamp',
+      'future timestamp',
+      'garbage signature',
+      'missing timestamp',
+      'wrong api key',
+      'empty api key',
+      'no credentials',
+    ),
+    fc.integer({ min: 301, max: 1_000_000 }),
+    headerJunk,
+  )
   .map(([entry, uid, how, skew, junk]) => {
     const body = JSON.stringify(envelope(entry, uid));
     const id = `msg_${uid.replace(/[^a-zA-Z0-9]/g, '')}x`;
@@ -239,7 +330,13 @@ const wrongContentTypes = fc
       ct = 'text/plain';
       body = `uid=${uid} event=${entry.code} value=${value}`;
     }
-    return { kind: `wrong content type (${how})`, method: 'POST', headers: { 'content-type': ct, 'x-api-key': API_KEY }, body, expect: [400] };
+    return {
+      kind: `wrong content type (${how})`,
+      method: 'POST',
+      headers: { 'content-type': ct, 'x-api-key': API_KEY },
+      body,
+      expect: [400],
+    };
   });
 
 const wrongMethods = fc

@@ -25,18 +25,40 @@ export interface PlatformChild {
   stderr(): string;
 }
 
-export function startPlatformChild(opts: { port: number; dataDir: string; projectDir: string; envFile: string; eventsConfig?: string; timeScale?: number }): PlatformChild {
+export function startPlatformChild(opts: {
+  port: number;
+  dataDir: string;
+  projectDir: string;
+  envFile: string;
+  eventsConfig?: string;
+  timeScale?: number;
+}): PlatformChild {
   const args = [
-    '--require', 'tsx/cjs', path.join(REPO, 'platform', 'cli.ts'), 'start',
-    '--port', String(opts.port), '--data-dir', opts.dataDir, '--project-dir', opts.projectDir, '--env-file', opts.envFile,
+    '--require',
+    'tsx/cjs',
+    path.join(REPO, 'platform', 'cli.ts'),
+    'start',
+    '--port',
+    String(opts.port),
+    '--data-dir',
+    opts.dataDir,
+    '--project-dir',
+    opts.projectDir,
+    '--env-file',
+    opts.envFile,
     ...(opts.eventsConfig ? ['--events-config', opts.eventsConfig] : []),
     ...(opts.timeScale !== undefined ? ['--time-scale', String(opts.timeScale)] : []),
-    '--no-watch', '--no-hooks',
+    '--no-watch',
+    '--no-hooks',
   ];
   const proc = spawn(process.execPath, args, {
     cwd: REPO,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'error', ...(opts.eventsConfig ? { PLATFORM_EVENTS_CONFIG: opts.eventsConfig } : {}) },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'error',
+      ...(opts.eventsConfig ? { PLATFORM_EVENTS_CONFIG: opts.eventsConfig } : {}),
+    },
   });
   let err = '';
   proc.stderr?.on('data', (c: Buffer) => {
@@ -54,7 +76,12 @@ export async function healthy(base: string): Promise<boolean> {
   }
 }
 
-export async function until(what: string, fn: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 50): Promise<void> {
+export async function until(
+  what: string,
+  fn: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  everyMs = 50,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await fn())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -55,17 +55,40 @@ export async function startRelPlatform(opts: {
     env.PLATFORM_EVENTS_CONFIG = file;
   }
   const envFile = path.join(dataDir, 'test.env');
-  fs.writeFileSync(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  fs.writeFileSync(
+    envFile,
+    Object.entries(env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n') + '\n',
+  );
   const projectDir = opts.projectDir ?? tempDir('rel-empty-app-');
   const { modules, events } = modulesWithEvents();
-  const p = await startPlatform({ projectDir, port: 0, quiet: true, envFile, dataDir, modules, watch: false, ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}) });
+  const p = await startPlatform({
+    projectDir,
+    port: 0,
+    quiet: true,
+    envFile,
+    dataDir,
+    modules,
+    watch: false,
+    ...(opts.timeScale !== undefined ? { timeScale: opts.timeScale } : {}),
+  });
   return { p, url: p.url, dataDir, events: events.handle(), close: () => p.close() };
 }
 
 /** A bearer token from the platform's own IMS (the ingress accepts it whether or not it checks tokens). */
 export async function imsToken(url: string, env: Record<string, string>): Promise<string> {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: env.OAUTH_CLIENT_ID ?? '', client_secret: env.OAUTH_CLIENT_SECRET ?? '', scope: 'openid,AdobeID' });
-  const res = await fetch(`${url}/ims/token/v3`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: env.OAUTH_CLIENT_ID ?? '',
+    client_secret: env.OAUTH_CLIENT_SECRET ?? '',
+    scope: 'openid,AdobeID',
+  });
+  const res = await fetch(`${url}/ims/token/v3`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form,
+  });
   const body = (await res.json()) as { access_token?: string };
   if (!res.ok || !body.access_token) throw new Error(`IMS token: ${res.status} ${JSON.stringify(body)}`);
   return body.access_token;
@@ -82,7 +105,12 @@ export function providerIdByLabel(rp: RelPlatform, label: string): string {
 export async function publish(url: string, token: string, ce: Record<string, unknown>): Promise<Response> {
   return fetch(`${url}/ingress`, {
     method: 'POST',
-    headers: { 'content-type': 'application/cloudevents+json', authorization: `Bearer ${token}`, 'x-api-key': 'reliability-suite', 'x-ims-org-id': 'LOCALORG@AdobeOrg' },
+    headers: {
+      'content-type': 'application/cloudevents+json',
+      authorization: `Bearer ${token}`,
+      'x-api-key': 'reliability-suite',
+      'x-ims-org-id': 'LOCALORG@AdobeOrg',
+    },
     body: JSON.stringify(ce),
   });
 }
@@ -93,8 +121,17 @@ export function appEventsConfig(opts: { consumers?: boolean; packages?: readonly
   const commerce = eventsOf({ direction: 'commerce' });
   const cfg: EventsConfigFile = {
     providers: [
-      { label: BACKOFFICE_PROVIDER.label, description: BACKOFFICE_PROVIDER.description, event_metadata: back.map((e) => ({ event_code: e.code, label: e.label, description: e.description })) },
-      { label: COMMERCE_PROVIDER.label, description: COMMERCE_PROVIDER.description, provider_metadata: 'dx_commerce_events', event_metadata: commerce.map((e) => ({ event_code: e.code, label: e.label, description: e.description })) },
+      {
+        label: BACKOFFICE_PROVIDER.label,
+        description: BACKOFFICE_PROVIDER.description,
+        event_metadata: back.map((e) => ({ event_code: e.code, label: e.label, description: e.description })),
+      },
+      {
+        label: COMMERCE_PROVIDER.label,
+        description: COMMERCE_PROVIDER.description,
+        provider_metadata: 'dx_commerce_events',
+        event_metadata: commerce.map((e) => ({ event_code: e.code, label: e.label, description: e.description })),
+      },
     ],
   };
   if (opts.consumers) {
@@ -116,7 +153,12 @@ export function appEventsConfig(opts: { consumers?: boolean; packages?: readonly
   return cfg;
 }
 
-export async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, everyMs = 25): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs: number,
+  everyMs = 25,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -51,7 +51,14 @@ export class Target {
         const eventId = String(req.headers['x-adobe-event-id'] ?? '');
         const retryCount = Number(req.headers['x-adobe-retry-count'] ?? -1);
         const status = this.decide({ eventId, retryCount, body });
-        this.deliveries.push({ eventId, retryCount, deliveryId: String(req.headers['x-adobe-delivery-id'] ?? ''), at: Date.now(), status, body });
+        this.deliveries.push({
+          eventId,
+          retryCount,
+          deliveryId: String(req.headers['x-adobe-delivery-id'] ?? ''),
+          at: Date.now(),
+          status,
+          body,
+        });
         const answer = () => {
           if (res.destroyed) return;
           res.writeHead(status, { 'content-type': 'application/json' });

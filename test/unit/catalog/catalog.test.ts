@@ -20,7 +20,8 @@ function kitSamples(): Array<{ code: string; direction: string; entity: string; 
   const out: Array<{ code: string; direction: string; entity: string; sample: unknown }> = [];
   for (const [entity, byDirection] of Object.entries(kit as KitFile)) {
     for (const [direction, byCode] of Object.entries(byDirection)) {
-      for (const [code, def] of Object.entries(byCode)) out.push({ code, direction, entity, sample: def.sampleEventTemplate });
+      for (const [code, def] of Object.entries(byCode))
+        out.push({ code, direction, entity, sample: def.sampleEventTemplate });
     }
   }
   return out;
@@ -28,10 +29,17 @@ function kitSamples(): Array<{ code: string; direction: string; entity: string; 
 
 describe('catalog', () => {
   it('covers every event of the starter kit, and nothing else', () => {
-    const kitCodes = kitSamples().map((s) => s.code).sort();
+    const kitCodes = kitSamples()
+      .map((s) => s.code)
+      .sort();
     // the kit's events; commercetools and thin events (src/catalog/commercetools.ts) come on top
     const kit = (e: { code: string }) => /^(be-observer|com\.adobe\.commerce)\./.test(e.code);
-    expect(catalog.filter(kit).map((e) => e.code).sort()).toEqual(kitCodes);
+    expect(
+      catalog
+        .filter(kit)
+        .map((e) => e.code)
+        .sort(),
+    ).toEqual(kitCodes);
     expect(catalog.filter(kit)).toHaveLength(21);
     expect(eventsOf({ direction: 'backoffice' }).filter(kit)).toHaveLength(13);
     expect(eventsOf({ direction: 'commerce' })).toHaveLength(8);
@@ -92,16 +100,24 @@ describe('catalog', () => {
     expect(paths).toEqual(['/data/value/description', '/data/value/name', '/data/value/price', '/data/value/sku']);
     const stock = findEvent('be-observer.catalog_stock_update');
     if (!stock) throw new Error('missing');
-    const s = validateValue(stock, [{ sku: 'A', source: 'default', quantity: 'x', outOfStock: false }, { source: 'default' }]);
+    const s = validateValue(stock, [
+      { sku: 'A', source: 'default', quantity: 'x', outOfStock: false },
+      { source: 'default' },
+    ]);
     expect(s.ok).toBe(false);
-    if (!s.ok) expect(s.details.map((d) => d.path).sort()).toEqual(['/0/quantity', '/1/outOfStock', '/1/quantity', '/1/sku']);
+    if (!s.ok)
+      expect(s.details.map((d) => d.path).sort()).toEqual(['/0/quantity', '/1/outOfStock', '/1/quantity', '/1/sku']);
   });
 });
 
 describe('catalog types', () => {
   it('infers value types from the schemas', () => {
     // compile-time checks: these lines fail `tsc` if the inferred types drift
-    const p: import('../../../src/catalog').EventValue<'be-observer.catalog_product_create'> = { sku: 'A', name: 'n', description: 'd' };
+    const p: import('../../../src/catalog').EventValue<'be-observer.catalog_product_create'> = {
+      sku: 'A',
+      name: 'n',
+      description: 'd',
+    };
     const s: import('../../../src/catalog').EventValue<'be-observer.catalog_stock_update'> = [
       { sku: 'A', source: 'default', quantity: 1, outOfStock: false },
     ];

@@ -27,7 +27,11 @@ async function statusOf(p: Promise<unknown>): Promise<[number, string, Record<st
 }
 
 /** a one-route server answering the token endpoint with a fixed response */
-async function imsAnswering(status: number, body: string, headers: Record<string, string> = {}): Promise<{ url: string; close(): Promise<void> }> {
+async function imsAnswering(
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   const s = http.createServer((_q, r) => {
     r.writeHead(status, { 'content-type': 'application/json', ...headers });
     r.end(body);
@@ -76,7 +80,11 @@ describe('IMS client credentials', () => {
     const junk = await imsAnswering(200, 'not json');
     try {
       expect((await statusOf(getImsToken({ ...creds(), baseUrl: down.url })))[0]).toBe(503);
-      expect(await statusOf(getImsToken({ ...creds(), baseUrl: busy.url }))).toEqual([429, 'ims_unavailable', { 'retry-after': '12' }]);
+      expect(await statusOf(getImsToken({ ...creds(), baseUrl: busy.url }))).toEqual([
+        429,
+        'ims_unavailable',
+        { 'retry-after': '12' },
+      ]);
       expect((await statusOf(getImsToken({ ...creds(), baseUrl: junk.url })))[0]).toBe(503);
       expect((await statusOf(getImsToken({ ...creds(), baseUrl: 'http://127.0.0.1:9/ims/token/' })))[0]).toBe(503);
     } finally {

@@ -4,7 +4,13 @@
  * State server.
  */
 import crypto from 'node:crypto';
-import { ctCustomerDelete, ctCustomerUpsert, ctProductDelete, ctProductUpsert, thinProductChanged } from '../../../src/catalog/commercetools';
+import {
+  ctCustomerDelete,
+  ctCustomerUpsert,
+  ctProductDelete,
+  ctProductUpsert,
+  thinProductChanged,
+} from '../../../src/catalog/commercetools';
 import type { CatalogEntry, PackageName } from '../../../src/catalog';
 import { createHandler } from '../../../src/deliver/handler';
 import { expandPath } from '../../../src/clients/lookup';
@@ -42,9 +48,25 @@ beforeEach(() => {
   env.state.data.clear();
 });
 
-const inputs = (extra: Record<string, string> = {}) => ({ ...env.inputs(), LOOKUP_BASE_URL: query.url, LOOKUP_API_KEY: QUERY_KEY, ...extra });
-function run(entry: CatalogEntry, value: unknown, extra: Record<string, string> = {}, id: string = crypto.randomUUID()) {
-  return handlerFor(entry.package)({ ...inputs(extra), type: entry.code, id, source: 'urn:uuid:backoffice', data: value });
+const inputs = (extra: Record<string, string> = {}) => ({
+  ...env.inputs(),
+  LOOKUP_BASE_URL: query.url,
+  LOOKUP_API_KEY: QUERY_KEY,
+  ...extra,
+});
+function run(
+  entry: CatalogEntry,
+  value: unknown,
+  extra: Record<string, string> = {},
+  id: string = crypto.randomUUID(),
+) {
+  return handlerFor(entry.package)({
+    ...inputs(extra),
+    type: entry.code,
+    id,
+    source: 'urn:uuid:backoffice',
+    data: value,
+  });
 }
 
 describe('thin events (ids + EntityChanged) → lookup → Commerce', () => {
@@ -52,7 +74,12 @@ describe('thin events (ids + EntityChanged) → lookup → Commerce', () => {
     // State in memory for this one (the real aio-lib-state path is covered below): 100 full pipelines stay fast
     const mem = memoryStateStore();
     const burstHandler = createHandler({ package: 'product-backoffice', logger: quiet, state: () => mem });
-    query.entities.set('products/SKU-THIN-1', { sku: 'SKU-THIN-1', name: 'Thin One', price: 12.5, description: 'from the query API' });
+    query.entities.set('products/SKU-THIN-1', {
+      sku: 'SKU-THIN-1',
+      name: 'Thin One',
+      price: 12.5,
+      description: 'from the query API',
+    });
     query.slow(30);
     // deliveries arrive a few at a time (I/O Events keeps a bounded number in flight): 10 lanes
     const results: Array<Awaited<ReturnType<typeof run>>> = [];
@@ -62,13 +89,24 @@ describe('thin events (ids + EntityChanged) → lookup → Commerce', () => {
         while (next < 100) {
           const i = next++;
           results.push(
-            await burstHandler({ ...inputs({ TARGET_TIMEOUT_MS: '30000' }), type: thinProductChanged.code, id: `burst-${i}`, source: 'urn:uuid:backoffice', data: { sku: 'SKU-THIN-1', entityChanged: i % 2 ? 'Price' : ['OnHand'] } }),
+            await burstHandler({
+              ...inputs({ TARGET_TIMEOUT_MS: '30000' }),
+              type: thinProductChanged.code,
+              id: `burst-${i}`,
+              source: 'urn:uuid:backoffice',
+              data: { sku: 'SKU-THIN-1', entityChanged: i % 2 ? 'Price' : ['OnHand'] },
+            }),
           );
         }
       }),
     );
     expect(results).toHaveLength(100);
-    expect(results.filter((r) => r.statusCode !== 200).map((r) => JSON.stringify(r)).slice(0, 3)).toEqual([]);
+    expect(
+      results
+        .filter((r) => r.statusCode !== 200)
+        .map((r) => JSON.stringify(r))
+        .slice(0, 3),
+    ).toEqual([]);
     expect(query.count('products/SKU-THIN-1')).toBe(1);
     expect(env.commerce.products.get('SKU-THIN-1')).toMatchObject({ sku: 'SKU-THIN-1', name: 'Thin One', price: 12.5 });
     expect(env.commerce.requests.every((r) => r.auth === 'oauth1')).toBe(true);
@@ -113,15 +151,27 @@ describe('thin events (ids + EntityChanged) → lookup → Commerce', () => {
 
   test('wrong query API credentials → 500 (misconfiguration, retried), missing LOOKUP_BASE_URL → 500 naming it', async () => {
     query.entities.set('products/SKU-K', { sku: 'SKU-K' });
-    expect(await run(thinProductChanged, { sku: 'SKU-K' }, { LOOKUP_API_KEY: 'wrong' })).toMatchObject({ statusCode: 500, body: { code: 'target_unauthorized' } });
-    const r = await handlerFor('product-backoffice')({ ...env.inputs(), type: thinProductChanged.code, id: 'x', data: { sku: 'SKU-K' } });
+    expect(await run(thinProductChanged, { sku: 'SKU-K' }, { LOOKUP_API_KEY: 'wrong' })).toMatchObject({
+      statusCode: 500,
+      body: { code: 'target_unauthorized' },
+    });
+    const r = await handlerFor('product-backoffice')({
+      ...env.inputs(),
+      type: thinProductChanged.code,
+      id: 'x',
+      data: { sku: 'SKU-K' },
+    });
     expect(r).toMatchObject({ statusCode: 500, body: { code: 'missing_input' } });
     expect(r.body.error).toMatch(/LOOKUP_BASE_URL/);
   });
 
   test('LOOKUP_PATHS changes where an event is looked up, without code', async () => {
     query.entities.set('v2/items/SKU-P', { partNo: 'SKU-P', name: 'Path' });
-    const r = await run(thinProductChanged, { sku: 'SKU-P' }, { LOOKUP_PATHS: JSON.stringify({ 'thin.product.changed': 'v2/items/{sku}' }) });
+    const r = await run(
+      thinProductChanged,
+      { sku: 'SKU-P' },
+      { LOOKUP_PATHS: JSON.stringify({ 'thin.product.changed': 'v2/items/{sku}' }) },
+    );
     expect(r.statusCode).toBe(200);
     expect(query.count('v2/items/SKU-P')).toBe(1);
   });
@@ -144,7 +194,10 @@ describe('the cache across containers', () => {
       await new Promise((r) => setTimeout(r, 80));
       return { sku: 'X' };
     };
-    const all = await Promise.all([...Array.from({ length: 20 }, () => a.get('http://q/products/X', 60, state, fetch)), ...Array.from({ length: 20 }, () => b.get('http://q/products/X', 60, state, fetch))]);
+    const all = await Promise.all([
+      ...Array.from({ length: 20 }, () => a.get('http://q/products/X', 60, state, fetch)),
+      ...Array.from({ length: 20 }, () => b.get('http://q/products/X', 60, state, fetch)),
+    ]);
     expect(fetches).toBe(1);
     expect(all.every((v) => (v as { sku: string }).sku === 'X')).toBe(true);
     expect(a.stats.fetches + b.stats.fetches).toBe(1);
@@ -197,17 +250,29 @@ describe('the cache across containers', () => {
   });
 
   test('path templates encode each field and name a missing one', () => {
-    expect(expandPath('{projectKey}/customers/{resource.id}', { projectKey: 'p', resource: { id: 'a/b' } })).toBe('p/customers/a%2Fb');
+    expect(expandPath('{projectKey}/customers/{resource.id}', { projectKey: 'p', resource: { id: 'a/b' } })).toBe(
+      'p/customers/a%2Fb',
+    );
     expect(() => expandPath('products/{sku}', {})).toThrow(/sku/);
   });
 });
 
 describe('commercetools events → lookup in the commercetools API → Commerce', () => {
-  const ct = (extra: Record<string, string> = {}) => ({ COMMERCETOOLS_LOOKUP_BASE_URL: query.url, COMMERCETOOLS_LOOKUP_API_KEY: QUERY_KEY, ...extra });
+  const ct = (extra: Record<string, string> = {}) => ({
+    COMMERCETOOLS_LOOKUP_BASE_URL: query.url,
+    COMMERCETOOLS_LOOKUP_API_KEY: QUERY_KEY,
+    ...extra,
+  });
   const customerPath = `fluent-ct-dev/customers/${ctCustomerUpsert.sample.resource.id}`;
 
   test('customer upsert creates, the next upsert updates the same Commerce customer, delete deletes it', async () => {
-    query.entities.set(customerPath, { id: ctCustomerUpsert.sample.resource.id, version: 1, email: 'ct.jane@example.com', firstName: 'Jane', lastName: 'Roe' });
+    query.entities.set(customerPath, {
+      id: ctCustomerUpsert.sample.resource.id,
+      version: 1,
+      email: 'ct.jane@example.com',
+      firstName: 'Jane',
+      lastName: 'Roe',
+    });
     const created = await run(ctCustomerUpsert, ctCustomerUpsert.sample, ct());
     expect(created.statusCode).toBe(200);
     const [id, saved] = [...env.commerce.customers.entries()][0] ?? [];
@@ -215,12 +280,25 @@ describe('commercetools events → lookup in the commercetools API → Commerce'
 
     lookupCache.clear();
     env.state.data.forEach((_v, k) => k.startsWith('lookup.') && env.state.data.delete(k));
-    query.entities.set(customerPath, { id: 'x', version: 2, email: 'ct.jane@example.com', firstName: 'Janet', lastName: 'Roe' });
-    const updated = await run(ctCustomerUpsert, { ...ctCustomerUpsert.sample, id: 'msg-2', resourceVersion: 2, type: 'CustomerFirstNameSet' }, ct());
+    query.entities.set(customerPath, {
+      id: 'x',
+      version: 2,
+      email: 'ct.jane@example.com',
+      firstName: 'Janet',
+      lastName: 'Roe',
+    });
+    const updated = await run(
+      ctCustomerUpsert,
+      { ...ctCustomerUpsert.sample, id: 'msg-2', resourceVersion: 2, type: 'CustomerFirstNameSet' },
+      ct(),
+    );
     expect(updated.statusCode).toBe(200);
     expect(env.commerce.customers.size).toBe(1);
     expect(env.commerce.customers.get(id as number)).toMatchObject({ firstname: 'Janet' });
-    expect(env.commerce.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST V1/customers', `PUT V1/customers/${id}`]);
+    expect(env.commerce.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST V1/customers',
+      `PUT V1/customers/${id}`,
+    ]);
 
     const deleted = await run(ctCustomerDelete, ctCustomerDelete.sample, ct());
     expect(deleted.statusCode).toBe(200);
@@ -229,7 +307,11 @@ describe('commercetools events → lookup in the commercetools API → Commerce'
   });
 
   test('a delete of a customer never synced changes nothing and succeeds', async () => {
-    const r = await run(ctCustomerDelete, { ...ctCustomerDelete.sample, resource: { typeId: 'customer', id: 'never-seen' } }, ct());
+    const r = await run(
+      ctCustomerDelete,
+      { ...ctCustomerDelete.sample, resource: { typeId: 'customer', id: 'never-seen' } },
+      ct(),
+    );
     expect(r.statusCode).toBe(200);
     expect(env.commerce.requests).toHaveLength(0);
   });
@@ -244,13 +326,21 @@ describe('commercetools events → lookup in the commercetools API → Commerce'
         current: {
           name: { 'de-DE': 'Reisetasche', en: 'Duffle Bag' },
           description: { en: 'Roomy' },
-          masterVariant: { id: 1, sku: 'CT-DUFFLE', prices: [{ value: { type: 'centPrecision', currencyCode: 'EUR', centAmount: 4599, fractionDigits: 2 } }] },
+          masterVariant: {
+            id: 1,
+            sku: 'CT-DUFFLE',
+            prices: [{ value: { type: 'centPrecision', currencyCode: 'EUR', centAmount: 4599, fractionDigits: 2 } }],
+          },
         },
       },
     });
     const r = await run(ctProductUpsert, ctProductUpsert.sample, ct({ COMMERCETOOLS_LOCALE: 'en' }));
     expect(r.statusCode).toBe(200);
-    expect(env.commerce.products.get('CT-DUFFLE')).toMatchObject({ sku: 'CT-DUFFLE', name: 'Duffle Bag', price: 45.99 });
+    expect(env.commerce.products.get('CT-DUFFLE')).toMatchObject({
+      sku: 'CT-DUFFLE',
+      name: 'Duffle Bag',
+      price: 45.99,
+    });
     const d = await run(ctProductDelete, ctProductDelete.sample, ct());
     expect(d.statusCode).toBe(200);
     expect(env.commerce.products.has('CT-DUFFLE')).toBe(false);
@@ -273,7 +363,11 @@ describe('commercetools events → lookup in the commercetools API → Commerce'
   });
 
   test('a resource deleted before the lookup: 404 final', async () => {
-    const r = await run(ctCustomerUpsert, { ...ctCustomerUpsert.sample, resource: { typeId: 'customer', id: 'vanished' } }, ct());
+    const r = await run(
+      ctCustomerUpsert,
+      { ...ctCustomerUpsert.sample, resource: { typeId: 'customer', id: 'vanished' } },
+      ct(),
+    );
     expect(r).toMatchObject({ statusCode: 404 });
   });
 });

@@ -7,19 +7,52 @@ import { createConsumer } from '../../../src/deliver/consumer';
 import { startOpenWhiskServer, OpenWhiskServer } from '../../support/openwhisk-server';
 import { idle } from '../../support/http-util';
 
-interface Entry { code: string; package: string; handler: string; consumer: string; direction: string; dataWrapsValue: boolean }
+interface Entry {
+  code: string;
+  package: string;
+  handler: string;
+  consumer: string;
+  direction: string;
+  dataWrapsValue: boolean;
+}
 const entries: Entry[] = [
-  { code: 'be-observer.catalog_product_create', package: 'product-backoffice', handler: 'product-backoffice/handler', consumer: 'product-backoffice/consumer', direction: 'backoffice', dataWrapsValue: false },
-  { code: 'com.adobe.commerce.observer.catalog_product_save_commit_after', package: 'product-commerce', handler: 'product-commerce/handler', consumer: 'product-commerce/consumer', direction: 'commerce', dataWrapsValue: true },
+  {
+    code: 'be-observer.catalog_product_create',
+    package: 'product-backoffice',
+    handler: 'product-backoffice/handler',
+    consumer: 'product-backoffice/consumer',
+    direction: 'backoffice',
+    dataWrapsValue: false,
+  },
+  {
+    code: 'com.adobe.commerce.observer.catalog_product_save_commit_after',
+    package: 'product-commerce',
+    handler: 'product-commerce/handler',
+    consumer: 'product-commerce/consumer',
+    direction: 'commerce',
+    dataWrapsValue: true,
+  },
 ];
-const findEvent = (type: string, prefix?: string) => entries.find((e) => e.code === type || (prefix !== undefined && e.code.replace('com.adobe.commerce.observer.', `com.adobe.commerce.${prefix}.observer.`) === type));
-const valueOf = (e: Entry, data: unknown) => (e.dataWrapsValue ? (data as { value?: unknown } | undefined)?.value : data);
+const findEvent = (type: string, prefix?: string) =>
+  entries.find(
+    (e) =>
+      e.code === type ||
+      (prefix !== undefined &&
+        e.code.replace('com.adobe.commerce.observer.', `com.adobe.commerce.${prefix}.observer.`) === type),
+  );
+const valueOf = (e: Entry, data: unknown) =>
+  e.dataWrapsValue ? (data as { value?: unknown } | undefined)?.value : data;
 
 const silent = () => ({ debug() {}, info() {}, warn() {}, error() {} });
 const consumer = createConsumer({ package: 'product-backoffice', entries, findEvent, valueOf, logger: silent });
 const commerceConsumer = createConsumer({ package: 'product-commerce', entries, findEvent, valueOf, logger: silent });
 
-const event = { type: 'be-observer.catalog_product_create', id: 'evt-1', source: 'urn:uuid:provider', data: { sku: 'SKU-1', name: 'One', price: 1, description: 'd' } };
+const event = {
+  type: 'be-observer.catalog_product_create',
+  id: 'evt-1',
+  source: 'urn:uuid:provider',
+  data: { sku: 'SKU-1', name: 'One', price: 1, description: 'd' },
+};
 
 let ow: OpenWhiskServer;
 const saved = { ...process.env };
@@ -43,7 +76,10 @@ describe('propagation matrix: handler outcome → consumer status', () => {
   test('200 → 200 with the handler body in the kit success shape', async () => {
     handlerAnswers(200, { success: true, message: 'Product created' });
     const r = await consumer({ ...event, LOG_LEVEL: 'info' });
-    expect(r).toEqual({ statusCode: 200, body: { type: event.type, response: { success: true, message: 'Product created' } } });
+    expect(r).toEqual({
+      statusCode: 200,
+      body: { type: event.type, response: { success: true, message: 'Product created' } },
+    });
     const call = ow.invocations.at(-1);
     expect(call?.name).toBe('product-backoffice/handler');
     // the handler gets the CloudEvent, not the consumer's inputs
@@ -51,15 +87,35 @@ describe('propagation matrix: handler outcome → consumer status', () => {
   });
 
   test.each([400, 404, 409, 422])('%i → the same status, final, with the handler message and code', async (status) => {
-    handlerAnswers(status, { success: false, error: `Commerce answered ${status}: nope`, code: 'target_x', details: [{ path: '/sku', message: 'bad' }] });
+    handlerAnswers(status, {
+      success: false,
+      error: `Commerce answered ${status}: nope`,
+      code: 'target_x',
+      details: [{ path: '/sku', message: 'bad' }],
+    });
     const r = await consumer(event);
-    expect(r).toEqual({ error: { statusCode: status, body: { error: `Commerce answered ${status}: nope`, code: 'target_x', details: [{ path: '/sku', message: 'bad' }] } } });
+    expect(r).toEqual({
+      error: {
+        statusCode: status,
+        body: {
+          error: `Commerce answered ${status}: nope`,
+          code: 'target_x',
+          details: [{ path: '/sku', message: 'bad' }],
+        },
+      },
+    });
   });
 
   test('429 → 429 keeping retry-after', async () => {
     handlerAnswers(429, { success: false, error: 'slow down', code: 'target_unavailable' }, { 'retry-after': '30' });
     const r = await consumer(event);
-    expect(r).toEqual({ error: { statusCode: 429, headers: { 'retry-after': '30' }, body: { error: 'slow down', code: 'target_unavailable' } } });
+    expect(r).toEqual({
+      error: {
+        statusCode: 429,
+        headers: { 'retry-after': '30' },
+        body: { error: 'slow down', code: 'target_unavailable' },
+      },
+    });
   });
 
   test.each([500, 503])('%i → the same status (retried)', async (status) => {
@@ -79,7 +135,12 @@ describe('propagation matrix: handler outcome → consumer status', () => {
   });
 
   test('handler outlives the platform’s blocking wait (202 + activation id) → 503 handler_timeout', async () => {
-    const slow = await startOpenWhiskServer({ auth: ow.auth, namespace: ow.namespace, timeLimitMs: 5_000, blockingWaitMs: 150 });
+    const slow = await startOpenWhiskServer({
+      auth: ow.auth,
+      namespace: ow.namespace,
+      timeLimitMs: 5_000,
+      blockingWaitMs: 150,
+    });
     slow.define('product-backoffice/handler', async () => {
       await idle(1_000);
       return { statusCode: 200, body: { success: true } };
@@ -110,12 +171,17 @@ describe('propagation matrix: handler outcome → consumer status', () => {
 
   test('kit-style {error: {statusCode: 404}} result (application error) → 404', async () => {
     ow.define('product-backoffice/handler', () => ({ error: { statusCode: 404, body: { error: 'no such product' } } }));
-    expect(await consumer(event)).toEqual({ error: { statusCode: 404, body: { error: 'no such product', code: 'handler_error' } } });
+    expect(await consumer(event)).toEqual({
+      error: { statusCode: 404, body: { error: 'no such product', code: 'handler_error' } },
+    });
   });
 
   test('handler action missing (invoke 404) → 503 handler_invoke_failed', async () => {
     const other = createConsumer({ package: 'product-backoffice', entries, findEvent, valueOf, logger: silent });
-    const r = await other({ ...event, ROUTES_OVERRIDE: JSON.stringify({ 'be-observer.catalog_product_create': { action: 'nowhere/handler' } }) });
+    const r = await other({
+      ...event,
+      ROUTES_OVERRIDE: JSON.stringify({ 'be-observer.catalog_product_create': { action: 'nowhere/handler' } }),
+    });
     expect(r).toMatchObject({ error: { statusCode: 503, body: { code: 'handler_invoke_failed' } } });
   });
 
@@ -124,7 +190,9 @@ describe('propagation matrix: handler outcome → consumer status', () => {
     const host = process.env.__OW_API_HOST;
     process.env.__OW_API_HOST = 'http://127.0.0.1:1';
     try {
-      expect(await consumer(event)).toMatchObject({ error: { statusCode: 503, body: { code: 'handler_invoke_failed' } } });
+      expect(await consumer(event)).toMatchObject({
+        error: { statusCode: 503, body: { code: 'handler_invoke_failed' } },
+      });
     } finally {
       process.env.__OW_API_HOST = host;
     }
@@ -145,7 +213,9 @@ describe('routing', () => {
   });
 
   test('missing type → 400 missing_type', async () => {
-    expect(await consumer({ id: 'x', data: {} })).toMatchObject({ error: { statusCode: 400, body: { code: 'missing_type' } } });
+    expect(await consumer({ id: 'x', data: {} })).toMatchObject({
+      error: { statusCode: 400, body: { code: 'missing_type' } },
+    });
   });
 
   test('EVENT_PREFIX-ed Commerce code routes to its handler', async () => {
@@ -157,19 +227,36 @@ describe('routing', () => {
 
   test('inclusion filter: a non-matching event is acknowledged (200) and not handled', async () => {
     ow.define('product-commerce/handler', () => ({ statusCode: 200, body: { success: true, message: 'sent' } }));
-    const ROUTES_OVERRIDE = JSON.stringify({ 'com.adobe.commerce.observer.catalog_product_save_commit_after': { filters: [{ field: 'value.store_id', include: ['1'] }] } });
+    const ROUTES_OVERRIDE = JSON.stringify({
+      'com.adobe.commerce.observer.catalog_product_save_commit_after': {
+        filters: [{ field: 'value.store_id', include: ['1'] }],
+      },
+    });
     const before = ow.invocations.length;
-    const skipped = await commerceConsumer({ type: entries[1]!.code, id: 'c-2', data: { value: { sku: 'S', store_id: '2' } }, ROUTES_OVERRIDE });
+    const skipped = await commerceConsumer({
+      type: entries[1]!.code,
+      id: 'c-2',
+      data: { value: { sku: 'S', store_id: '2' } },
+      ROUTES_OVERRIDE,
+    });
     expect(skipped).toMatchObject({ statusCode: 200, body: { response: { skipped: 'filtered' } } });
     expect(ow.invocations.length).toBe(before);
-    const passed = await commerceConsumer({ type: entries[1]!.code, id: 'c-3', data: { value: { sku: 'S', store_id: 1 } }, ROUTES_OVERRIDE });
+    const passed = await commerceConsumer({
+      type: entries[1]!.code,
+      id: 'c-3',
+      data: { value: { sku: 'S', store_id: 1 } },
+      ROUTES_OVERRIDE,
+    });
     expect(passed).toMatchObject({ statusCode: 200, body: { response: { message: 'sent' } } });
     expect(ow.invocations.length).toBe(before + 1);
   });
 
   test('override to another action, and a disabled route', async () => {
     ow.define('custom/product-create', () => ({ statusCode: 200, body: { success: true, message: 'custom' } }));
-    const r = await consumer({ ...event, ROUTES_OVERRIDE: { 'be-observer.catalog_product_create': { action: 'custom/product-create' } } });
+    const r = await consumer({
+      ...event,
+      ROUTES_OVERRIDE: { 'be-observer.catalog_product_create': { action: 'custom/product-create' } },
+    });
     expect(r).toMatchObject({ statusCode: 200, body: { response: { message: 'custom' } } });
     const off = await consumer({ ...event, ROUTES_OVERRIDE: '{"be-observer.catalog_product_create": null}' });
     expect(off).toMatchObject({ statusCode: 200, body: { response: { skipped: 'route_disabled' } } });
@@ -178,7 +265,10 @@ describe('routing', () => {
   test("another package's routes in the shared ROUTES_OVERRIDE do not disturb this consumer", async () => {
     handlerAnswers(200, { success: true, message: 'mine' });
     const ROUTES_OVERRIDE = JSON.stringify({ 'com.adobe.commerce.observer.catalog_product_save_commit_after': null });
-    expect(await consumer({ ...event, ROUTES_OVERRIDE })).toMatchObject({ statusCode: 200, body: { response: { message: 'mine' } } });
+    expect(await consumer({ ...event, ROUTES_OVERRIDE })).toMatchObject({
+      statusCode: 200,
+      body: { response: { message: 'mine' } },
+    });
   });
 
   test('malformed ROUTES_OVERRIDE → 500 naming the input', async () => {

@@ -65,7 +65,9 @@ describe('every back-office sample reaches Commerce, signed with OAuth 1.0a', ()
     const r = await run(e);
     expect(r).toMatchObject({ statusCode: 200, body: { success: true, target: { status: 200 } } });
     expect(env.commerce.rejected).toEqual([]);
-    expect(env.commerce.requests.map((q) => [q.method, q.path, q.auth])).toEqual([[...expectedCall[e.code]!, 'oauth1']]);
+    expect(env.commerce.requests.map((q) => [q.method, q.path, q.auth])).toEqual([
+      [...expectedCall[e.code]!, 'oauth1'],
+    ]);
   });
 });
 
@@ -74,7 +76,13 @@ describe('payloads are mapped to the Commerce REST shapes', () => {
     await run(entry('be-observer.catalog_product_create'));
     expect(env.commerce.requests[0]?.body).toEqual({
       product: {
-        sku: 'SKU-EXT-0001', name: 'Product Created Externally', price: 0, attribute_set_id: 4, status: 1, visibility: 4, type_id: 'simple',
+        sku: 'SKU-EXT-0001',
+        name: 'Product Created Externally',
+        price: 0,
+        attribute_set_id: 4,
+        status: 1,
+        visibility: 4,
+        type_id: 'simple',
         custom_attributes: [{ attribute_code: 'description', value: 'This is a sample product created externally' }],
       },
     });
@@ -83,12 +91,21 @@ describe('payloads are mapped to the Commerce REST shapes', () => {
   test('customer create: name → firstname', async () => {
     env.commerce.customers.clear();
     await run(entry('be-observer.customer_create'));
-    expect(env.commerce.requests[0]?.body).toEqual({ customer: { email: 'jane.doe@fakedomain.com', firstname: 'Jane', lastname: 'Doe' } });
+    expect(env.commerce.requests[0]?.body).toEqual({
+      customer: { email: 'jane.doe@fakedomain.com', firstname: 'Jane', lastname: 'Doe' },
+    });
   });
 
   test('order status update: comment with the new status', async () => {
     await run(entry('be-observer.sales_order_status_update'));
-    expect(env.commerce.requests[0]?.body).toEqual({ statusHistory: { comment: 'Order status changed to shipped', status: 'shipped', is_customer_notified: 0, is_visible_on_front: 1 } });
+    expect(env.commerce.requests[0]?.body).toEqual({
+      statusHistory: {
+        comment: 'Order status changed to shipped',
+        status: 'shipped',
+        is_customer_notified: 0,
+        is_visible_on_front: 1,
+      },
+    });
   });
 
   test('shipment create: items, tracks, comment and the source code', async () => {
@@ -103,7 +120,9 @@ describe('payloads are mapped to the Commerce REST shapes', () => {
 
   test('stock update: source items', async () => {
     await run(entry('be-observer.catalog_stock_update'));
-    expect(env.commerce.requests[0]?.body).toEqual({ sourceItems: [{ sku: 'SKU-EXT-0001', source_code: 'default', quantity: 66, status: 1 }] });
+    expect(env.commerce.requests[0]?.body).toEqual({
+      sourceItems: [{ sku: 'SKU-EXT-0001', source_code: 'default', quantity: 66, status: 1 }],
+    });
   });
 });
 
@@ -113,13 +132,24 @@ describe('Commerce outcome → handler status (retry intent)', () => {
   test.each([400, 404, 409, 422])('%i → the same status, final, with Commerce’s message', async (status) => {
     env.commerce.answer({ status, body: { message: 'The "%1" value is invalid.', parameters: ['price'] } });
     const r = await run(create);
-    expect(r).toEqual({ statusCode: status, body: { success: false, error: `Commerce answered ${status}: The "price" value is invalid.`, code: expect.stringMatching(/^target_/) } });
+    expect(r).toEqual({
+      statusCode: status,
+      body: {
+        success: false,
+        error: `Commerce answered ${status}: The "price" value is invalid.`,
+        code: expect.stringMatching(/^target_/),
+      },
+    });
   });
 
   test('429 → 429 keeping retry-after', async () => {
     env.commerce.answer({ status: 429, headers: { 'retry-after': '17' }, body: { message: 'Too many requests' } });
     const r = await run(create);
-    expect(r).toMatchObject({ statusCode: 429, headers: { 'retry-after': '17' }, body: { success: false, code: 'target_unavailable' } });
+    expect(r).toMatchObject({
+      statusCode: 429,
+      headers: { 'retry-after': '17' },
+      body: { success: false, code: 'target_unavailable' },
+    });
   });
 
   test.each([500, 502, 503])('%i → retryable with the same status', async (status) => {
@@ -167,12 +197,20 @@ describe('validation, routing, idempotency', () => {
     const r = await run(entry('be-observer.catalog_product_create'), {}, { sku: '', price: -1 });
     expect(r.statusCode).toBe(400);
     expect(r.body.code).toBe('invalid_value');
-    expect(r.body.details?.map((d) => d.path).sort()).toEqual(['/data/description', '/data/name', '/data/price', '/data/sku']);
+    expect(r.body.details?.map((d) => d.path).sort()).toEqual([
+      '/data/description',
+      '/data/name',
+      '/data/price',
+      '/data/sku',
+    ]);
     expect(env.commerce.requests).toEqual([]);
   });
 
   test('an event of another package → 400 unknown_event', async () => {
-    const r = await handlerFor('product-backoffice')({ ...env.inputs(), ...eventFor(entry('be-observer.customer_create')) });
+    const r = await handlerFor('product-backoffice')({
+      ...env.inputs(),
+      ...eventFor(entry('be-observer.customer_create')),
+    });
     expect(r).toMatchObject({ statusCode: 400, body: { code: 'unknown_event' } });
   });
 
@@ -182,7 +220,10 @@ describe('validation, routing, idempotency', () => {
     seedCommerce();
     expect((await run(e, {}, undefined, id)).statusCode).toBe(200);
     const again = await run(e, {}, undefined, id);
-    expect(again).toMatchObject({ statusCode: 200, body: { success: true, message: 'already applied', code: 'already_applied' } });
+    expect(again).toMatchObject({
+      statusCode: 200,
+      body: { success: true, message: 'already applied', code: 'already_applied' },
+    });
     expect(env.commerce.requests).toHaveLength(1);
     // recorded in State with a TTL
     const put = env.state.requests.find((q) => q.method === 'PUT' && q.key === `applied.${id}`);
@@ -194,7 +235,10 @@ describe('validation, routing, idempotency', () => {
     const e = entry('be-observer.catalog_product_create');
     env.commerce.answer({ status: 503 });
     expect((await run(e, {}, undefined, id)).statusCode).toBe(503);
-    expect((await run(e, {}, undefined, id))).toMatchObject({ statusCode: 200, body: { message: 'product SKU-EXT-0001 created in Commerce' } });
+    expect(await run(e, {}, undefined, id)).toMatchObject({
+      statusCode: 200,
+      body: { message: 'product SKU-EXT-0001 created in Commerce' },
+    });
     expect(env.commerce.requests).toHaveLength(2);
   });
 
@@ -220,7 +264,9 @@ describe('overriding one step of one event keeps the rest of the pipeline', () =
     const id = crypto.randomUUID();
     const ev = { ...env.inputs(), ...eventFor(entry('be-observer.catalog_product_create'), undefined, id) };
     expect((await custom(ev)).statusCode).toBe(200);
-    expect(env.commerce.requests[0]?.body).toEqual({ product: { sku: 'SKU-EXT-0001', name: 'PRODUCT CREATED EXTERNALLY', attribute_set_id: 9 } });
+    expect(env.commerce.requests[0]?.body).toEqual({
+      product: { sku: 'SKU-EXT-0001', name: 'PRODUCT CREATED EXTERNALLY', attribute_set_id: 9 },
+    });
     expect((await custom(ev)).body.code).toBe('already_applied');
     expect((await custom({ ...ev, id: crypto.randomUUID(), data: { sku: 'x' } })).statusCode).toBe(400);
   });
@@ -243,7 +289,10 @@ describe('IMS bearer token when the OAuth 1.0a inputs are absent', () => {
     try {
       const h = createHandler({ package: 'product-backoffice', logger: quiet });
       const params = {
-        COMMERCE_BASE_URL: bearerEnv.commerce.baseUrl, OAUTH_CLIENT_ID: 'client-1', OAUTH_CLIENT_SECRET: 's3cret', OAUTH_BASE_URL: `${ims.url}/ims/token/`,
+        COMMERCE_BASE_URL: bearerEnv.commerce.baseUrl,
+        OAUTH_CLIENT_ID: 'client-1',
+        OAUTH_CLIENT_SECRET: 's3cret',
+        OAUTH_BASE_URL: `${ims.url}/ims/token/`,
         ...eventFor(entry('be-observer.catalog_product_create')),
       };
       expect((await h(params)).statusCode).toBe(200);
@@ -267,7 +316,13 @@ describe('after the change is applied, nothing turns it into a retry', () => {
     const h = createHandler({
       package: 'product-backoffice',
       logger: () => ({ debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} }),
-      steps: { 'be-observer.catalog_product_create': { written: () => { throw new Error('boom'); } } },
+      steps: {
+        'be-observer.catalog_product_create': {
+          written: () => {
+            throw new Error('boom');
+          },
+        },
+      },
     });
     const r = await h({ ...env.inputs(), ...eventFor(entry('be-observer.catalog_product_create')) });
     expect(r.statusCode).toBe(200);

@@ -31,7 +31,10 @@ beforeEach(() => {
 type Params = Record<string, unknown>;
 const quiet = () => ({ debug() {}, info() {}, warn() {}, error() {} });
 
-function request(body: unknown, extra: { headers?: Record<string, string>; inputs?: Params; method?: string } = {}): Params {
+function request(
+  body: unknown,
+  extra: { headers?: Record<string, string>; inputs?: Params; method?: string } = {},
+): Params {
   return {
     ...io.inputs(),
     INGESTION_API_KEY: API_KEY,
@@ -41,7 +44,8 @@ function request(body: unknown, extra: { headers?: Record<string, string>; input
     __ow_body: typeof body === 'string' ? body : JSON.stringify(body),
   };
 }
-const send = (body: unknown, extra: Parameters<typeof request>[1] = {}) => ingestCommercetools(request(body, extra), { state: () => state, logger: quiet });
+const send = (body: unknown, extra: Parameters<typeof request>[1] = {}) =>
+  ingestCommercetools(request(body, extra), { state: () => state, logger: quiet });
 
 interface Ok {
   statusCode: number;
@@ -65,17 +69,33 @@ describe('routes (data)', () => {
   });
   test('typeId + kind → route; known typeId but excluded kind → filtered; unknown typeId → unrouted', () => {
     const routes = effectiveRoutes({}, () => true);
-    expect(route(routes, 'customer', 'ResourceCreated')).toMatchObject({ kind: 'routed', route: { route: 'commercetools.connect.customer.upsert' } });
-    expect(route(routes, 'customer', 'CustomerDeleted')).toMatchObject({ kind: 'routed', route: { route: 'commercetools.connect.customer.delete' } });
+    expect(route(routes, 'customer', 'ResourceCreated')).toMatchObject({
+      kind: 'routed',
+      route: { route: 'commercetools.connect.customer.upsert' },
+    });
+    expect(route(routes, 'customer', 'CustomerDeleted')).toMatchObject({
+      kind: 'routed',
+      route: { route: 'commercetools.connect.customer.delete' },
+    });
     expect(route(routes, 'customer', 'CustomerPasswordUpdated')).toMatchObject({ kind: 'filtered' });
     expect(route(routes, 'cart', 'ResourceCreated')).toMatchObject({ kind: 'unrouted' });
   });
   test('COMMERCETOOLS_ROUTES replaces a filter, disables a route, rejects nonsense with a 500 naming the input', () => {
-    const routes = effectiveRoutes(parseRoutesInput('{"commercetools.connect.customer.upsert": {"inclusionFilter": ["ResourceCreated"]}, "commercetools.connect.product.delete": null}'), () => true);
+    const routes = effectiveRoutes(
+      parseRoutesInput(
+        '{"commercetools.connect.customer.upsert": {"inclusionFilter": ["ResourceCreated"]}, "commercetools.connect.product.delete": null}',
+      ),
+      () => true,
+    );
     expect(route(routes, 'customer', 'ResourceUpdated')).toMatchObject({ kind: 'filtered' });
     expect(route(routes, 'product', 'ResourceDeleted')).toMatchObject({ kind: 'filtered' });
     expect(() => parseRoutesInput('{nope')).toThrow(/COMMERCETOOLS_ROUTES/);
-    expect(() => effectiveRoutes(parseRoutesInput('{"x.y": {"typeId": "cart", "inclusionFilter": ["ResourceCreated"]}}'), () => false)).toThrow(/names no catalog event/);
+    expect(() =>
+      effectiveRoutes(
+        parseRoutesInput('{"x.y": {"typeId": "cart", "inclusionFilter": ["ResourceCreated"]}}'),
+        () => false,
+      ),
+    ).toThrow(/names no catalog event/);
   });
   test('version decisions', () => {
     expect(decide(undefined, 1, 'a')).toEqual({ kind: 'new' });
@@ -95,7 +115,13 @@ describe('inclusion cases, end to end through the action and a real ingress', ()
     expect(r.body.response).toMatchObject({ success: true, id: m.id, event: 'commercetools.connect.customer.upsert' });
     expect(io.published).toHaveLength(1);
     const ce = io.published[0]?.body as Record<string, unknown>;
-    expect(ce).toMatchObject({ id: m.id, type: 'commercetools.connect.customer.upsert', source: `urn:uuid:${io.providers[0]?.id}`, subject: m.resource.id, data: m });
+    expect(ce).toMatchObject({
+      id: m.id,
+      type: 'commercetools.connect.customer.upsert',
+      source: `urn:uuid:${io.providers[0]?.id}`,
+      subject: m.resource.id,
+      data: m,
+    });
     expect(ce.time).toBe((m as { createdAt: string }).createdAt);
   });
 
@@ -147,7 +173,9 @@ describe('inclusion cases, end to end through the action and a real ingress', ()
 
   test('versions are per resource: another customer at a lower version passes', async () => {
     await send(customerMessage({ resourceVersion: 7 }));
-    const other = ok(await send(customerMessage({ resourceVersion: 1, resource: { typeId: 'customer', id: 'another-customer' } })));
+    const other = ok(
+      await send(customerMessage({ resourceVersion: 1, resource: { typeId: 'customer', id: 'another-customer' } })),
+    );
     expect(other.body.response.skipped).toBeUndefined();
     expect(io.published).toHaveLength(2);
   });
@@ -170,7 +198,11 @@ describe('inclusion cases, end to end through the action and a real ingress', ()
   });
 
   test('COMMERCETOOLS_ROUTES disables a route without code', async () => {
-    const r = ok(await send(ctCustomerDelete.sample, { inputs: { COMMERCETOOLS_ROUTES: '{"commercetools.connect.customer.delete": null}' } }));
+    const r = ok(
+      await send(ctCustomerDelete.sample, {
+        inputs: { COMMERCETOOLS_ROUTES: '{"commercetools.connect.customer.delete": null}' },
+      }),
+    );
     expect(r.body.response.skipped).toBe('filtered');
     expect(io.published).toHaveLength(0);
   });
@@ -184,12 +216,19 @@ describe('inclusion cases, end to end through the action and a real ingress', ()
 describe('envelopes of the destinations that reach HTTP', () => {
   test('Google Pub/Sub push: {message: {data: base64}}', async () => {
     const m = customerMessage();
-    const r = ok(await send({ message: { data: Buffer.from(JSON.stringify(m)).toString('base64'), messageId: '1' }, subscription: 'projects/x/subscriptions/y' }));
+    const r = ok(
+      await send({
+        message: { data: Buffer.from(JSON.stringify(m)).toString('base64'), messageId: '1' },
+        subscription: 'projects/x/subscriptions/y',
+      }),
+    );
     expect(r.body.response.id).toBe(m.id);
   });
   test('EventBridge: {detail-type, detail}', async () => {
     const m = customerMessage();
-    const r = ok(await send({ 'detail-type': 'CustomerCreated', source: 'aws.partner/commercetools.com/x', detail: m }));
+    const r = ok(
+      await send({ 'detail-type': 'CustomerCreated', source: 'aws.partner/commercetools.com/x', detail: m }),
+    );
     expect(r.body.response.id).toBe(m.id);
   });
 });

@@ -13,7 +13,14 @@ type Answer = { success: true; message: string };
 type Step = Publication<Answer> | Skip<Answer>;
 
 const API_KEY = 'pipeline-test-key';
-const draft: EventDraft = { specversion: '1.0', id: 'e-1', type: 'test.event', datacontenttype: 'application/json', time: '2026-01-01T00:00:00.000Z', data: { a: 1 } };
+const draft: EventDraft = {
+  specversion: '1.0',
+  id: 'e-1',
+  type: 'test.event',
+  datacontenttype: 'application/json',
+  time: '2026-01-01T00:00:00.000Z',
+  data: { a: 1 },
+};
 
 function harness(step: (request: Admitted) => Step) {
   const seen: Admitted[] = [];
@@ -29,7 +36,8 @@ function harness(step: (request: Admitted) => Step) {
       fields.id = 'e-1';
       return step(request);
     },
-    line: (fields, end) => `${String(fields.action)} id=${String(fields.id ?? '-')} status=${end.status} outcome=${end.outcome}`,
+    line: (fields, end) =>
+      `${String(fields.action)} id=${String(fields.id ?? '-')} status=${end.status} outcome=${end.outcome}`,
   };
   const log = { debug() {}, info: (m: string) => lines.push(m), warn() {}, error: (m: string) => lines.push(m) };
   const deps = {
@@ -42,7 +50,13 @@ function harness(step: (request: Admitted) => Step) {
   return { run, seen, published, lines };
 }
 
-const inputs = { INGESTION_API_KEY: API_KEY, OAUTH_CLIENT_ID: 'c', OAUTH_CLIENT_SECRET: 's', OAUTH_ORG_ID: 'o', BACKOFFICE_PROVIDER_ID: 'p' };
+const inputs = {
+  INGESTION_API_KEY: API_KEY,
+  OAUTH_CLIENT_ID: 'c',
+  OAUTH_CLIENT_SECRET: 's',
+  OAUTH_ORG_ID: 'o',
+  BACKOFFICE_PROVIDER_ID: 'p',
+};
 const request = (over: Partial<RawHttpParams> = {}): RawHttpParams => ({
   ...inputs,
   __ow_method: 'post',
@@ -50,8 +64,16 @@ const request = (over: Partial<RawHttpParams> = {}): RawHttpParams => ({
   __ow_body: '{"a": 1}',
   ...over,
 });
-const publishIt = (): Step => ({ kind: 'publish', type: 'test.event', event: draft, response: { success: true, message: 'published' } });
-const statusOf = (r: unknown) => ('error' in (r as object) ? (r as { error: { statusCode: number } }).error.statusCode : (r as { statusCode: number }).statusCode);
+const publishIt = (): Step => ({
+  kind: 'publish',
+  type: 'test.event',
+  event: draft,
+  response: { success: true, message: 'published' },
+});
+const statusOf = (r: unknown) =>
+  'error' in (r as object)
+    ? (r as { error: { statusCode: number } }).error.statusCode
+    : (r as { statusCode: number }).statusCode;
 const codeOf = (r: unknown) => (r as { error: { body: { code: string } } }).error.body.code;
 
 describe('the shared checks, in order', () => {
@@ -59,20 +81,28 @@ describe('the shared checks, in order', () => {
     const h = harness(publishIt);
     const r = await h.run(request({ __ow_method: 'get', __ow_body: 'x'.repeat(MAX_BODY_BYTES + 1), __ow_headers: {} }));
     expect(r).toEqual({
-      error: { statusCode: 405, headers: { allow: 'POST' }, body: { error: 'method GET not allowed: POST the test payload', code: 'method_not_allowed' } },
+      error: {
+        statusCode: 405,
+        headers: { allow: 'POST' },
+        body: { error: 'method GET not allowed: POST the test payload', code: 'method_not_allowed' },
+      },
     });
     expect(h.seen).toHaveLength(0);
   });
 
   test('then the size, before authentication', async () => {
     const h = harness(publishIt);
-    const r = await h.run(request({ __ow_body: 'x'.repeat(MAX_BODY_BYTES + 1), __ow_headers: { 'content-type': 'application/json' } }));
+    const r = await h.run(
+      request({ __ow_body: 'x'.repeat(MAX_BODY_BYTES + 1), __ow_headers: { 'content-type': 'application/json' } }),
+    );
     expect([statusOf(r), codeOf(r)]).toEqual([413, 'payload_too_large']);
   });
 
   test('then authentication, before JSON', async () => {
     const h = harness(publishIt);
-    const r = await h.run(request({ __ow_body: 'not json', __ow_headers: { 'content-type': 'application/json', 'x-api-key': 'wrong' } }));
+    const r = await h.run(
+      request({ __ow_body: 'not json', __ow_headers: { 'content-type': 'application/json', 'x-api-key': 'wrong' } }),
+    );
     expect([statusOf(r), codeOf(r)]).toEqual([401, 'invalid_api_key']);
   });
 
@@ -88,23 +118,46 @@ describe('the source decides, the pipeline publishes', () => {
   test('the source gets the parsed body and its text; its event is published and its answer returned', async () => {
     const h = harness(publishIt);
     const r = await h.run(request());
-    expect(r).toEqual({ statusCode: 200, body: { type: 'test.event', response: { success: true, message: 'published' } } });
+    expect(r).toEqual({
+      statusCode: 200,
+      body: { type: 'test.event', response: { success: true, message: 'published' } },
+    });
     expect(h.seen).toEqual([{ parsed: { a: 1 }, text: '{"a": 1}' }]);
     expect(h.published).toEqual([draft]);
     expect(h.lines).toEqual(['test/ingest id=e-1 status=200 outcome=published']);
   });
 
   test('a skip answers 200 and publishes nothing', async () => {
-    const h = harness(() => ({ kind: 'skip', type: 'test.skip', response: { success: true, message: 'skipped' }, outcome: 'filtered' }));
+    const h = harness(() => ({
+      kind: 'skip',
+      type: 'test.skip',
+      response: { success: true, message: 'skipped' },
+      outcome: 'filtered',
+    }));
     const r = await h.run(request());
-    expect(r).toEqual({ statusCode: 200, body: { type: 'test.skip', response: { success: true, message: 'skipped' } } });
+    expect(r).toEqual({
+      statusCode: 200,
+      body: { type: 'test.skip', response: { success: true, message: 'skipped' } },
+    });
     expect(h.published).toHaveLength(0);
     expect(h.lines).toEqual(['test/ingest id=e-1 status=200 outcome=filtered']);
   });
 
   test('`before` may still skip; `after` runs only once published', async () => {
     const after = jest.fn(async () => undefined);
-    const skipping = harness(() => ({ ...publishIt(), before: async () => ({ kind: 'skip', type: 'test.dup', response: { success: true, message: 'dup' }, outcome: 'duplicate' }), after }) as Step);
+    const skipping = harness(
+      () =>
+        ({
+          ...publishIt(),
+          before: async () => ({
+            kind: 'skip',
+            type: 'test.dup',
+            response: { success: true, message: 'dup' },
+            outcome: 'duplicate',
+          }),
+          after,
+        }) as Step,
+    );
     expect(statusOf(await skipping.run(request()))).toBe(200);
     expect(skipping.published).toHaveLength(0);
     expect(after).not.toHaveBeenCalled();

@@ -6,7 +6,9 @@ import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { decodeSecret, verifySignature, SignatureError } from '../../../src/ingest/auth/standard-webhooks';
 
-const secretArb = fc.uint8Array({ minLength: 8, maxLength: 64 }).map((b) => `whsec_${Buffer.from(b).toString('base64')}`);
+const secretArb = fc
+  .uint8Array({ minLength: 8, maxLength: 64 })
+  .map((b) => `whsec_${Buffer.from(b).toString('base64')}`);
 const idArb = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !/[\s]/.test(s));
 
 function packageAccepts(secret: string, body: string, headers: Record<string, string>): boolean {
@@ -30,12 +32,22 @@ function oursAccepts(secrets: string[], body: string, headers: Record<string, st
 describe('Standard Webhooks verification', () => {
   it('accepts every signature the package makes, over any body', () => {
     fc.assert(
-      fc.property(secretArb, idArb, fc.string({ maxLength: 2000 }), fc.integer({ min: -290, max: 290 }), (secret, id, body, offset) => {
-        const at = new Date((Math.floor(Date.now() / 1000) + offset) * 1000);
-        const headers = { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, at, body) };
-        expect(oursAccepts([secret], body, headers)).toBe(true);
-        expect(packageAccepts(secret, body, headers)).toBe(true);
-      }),
+      fc.property(
+        secretArb,
+        idArb,
+        fc.string({ maxLength: 2000 }),
+        fc.integer({ min: -290, max: 290 }),
+        (secret, id, body, offset) => {
+          const at = new Date((Math.floor(Date.now() / 1000) + offset) * 1000);
+          const headers = {
+            'webhook-id': id,
+            'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+            'webhook-signature': new Webhook(secret).sign(id, at, body),
+          };
+          expect(oursAccepts([secret], body, headers)).toBe(true);
+          expect(packageAccepts(secret, body, headers)).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -52,7 +64,11 @@ describe('Standard Webhooks verification', () => {
         (secret, other, id, body, offset, mutation) => {
           const at = new Date((Math.floor(Date.now() / 1000) + offset) * 1000);
           const sig = new Webhook(secret).sign(id, at, body);
-          const headers: Record<string, string> = { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': sig };
+          const headers: Record<string, string> = {
+            'webhook-id': id,
+            'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+            'webhook-signature': sig,
+          };
           let sent = body;
           if (mutation === 'body') sent = `${body}x`;
           if (mutation === 'id') headers['webhook-id'] = `${id}x`;
@@ -71,7 +87,11 @@ describe('Standard Webhooks verification', () => {
     const a = `whsec_${Buffer.from('a'.repeat(24)).toString('base64')}`;
     const b = `whsec_${Buffer.from('b'.repeat(24)).toString('base64')}`;
     const at = new Date();
-    const headers = { 'webhook-id': 'm1', 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(b).sign('m1', at, '{}') };
+    const headers = {
+      'webhook-id': 'm1',
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': new Webhook(b).sign('m1', at, '{}'),
+    };
     expect(oursAccepts([a, b], '{}', headers)).toBe(true);
     expect(oursAccepts([a], '{}', headers)).toBe(false);
     expect(oursAccepts([a], '{}', { ...headers, 'webhook-timestamp': 'soon' })).toBe(false);

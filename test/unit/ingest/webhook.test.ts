@@ -26,7 +26,10 @@ beforeEach(() => {
 
 type Params = Record<string, unknown>;
 
-function request(body: unknown, extra: { headers?: Record<string, string>; method?: string; inputs?: Params } = {}): Params {
+function request(
+  body: unknown,
+  extra: { headers?: Record<string, string>; method?: string; inputs?: Params } = {},
+): Params {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
   return {
     LOG_LEVEL: 'error',
@@ -55,38 +58,53 @@ interface Ok {
   body: { type: string; response: { success: boolean; message: string; id: string } };
 }
 interface Err {
-  error: { statusCode: number; headers?: Record<string, string>; body: { error: string; code: string; details?: Array<{ path: string }> } };
+  error: {
+    statusCode: number;
+    headers?: Record<string, string>;
+    body: { error: string; code: string; details?: Array<{ path: string }> };
+  };
 }
 const asOk = (r: unknown) => r as Ok;
 const asErr = (r: unknown) => r as Err;
 
-const productCreate = { uid: 'u-1', event: 'be-observer.catalog_product_create', value: { sku: 'S1', name: 'N', price: 1, description: 'D' } };
+const productCreate = {
+  uid: 'u-1',
+  event: 'be-observer.catalog_product_create',
+  value: { sku: 'S1', name: 'N', price: 1, description: 'D' },
+};
 
 describe('ingestion/webhook: every back-office sample', () => {
-  it.each(eventsOf({ direction: 'backoffice' }).map((e) => [e.code, e] as const))('publishes %s as a CloudEvent', async (code, entry) => {
-    const uid = `uid-${code}`;
-    const res = asOk(await main(request({ data: { uid, event: code, value: entry.sample } })));
-    expect(res.statusCode).toBe(200);
-    expect(res.body).toEqual({ type: code, response: { success: true, message: 'Event published successfully', id: eventId(uid, code) } });
-    expect(io.published).toHaveLength(1);
-    const [pub] = io.published;
-    expect(pub?.body).toEqual({
-      specversion: '1.0',
-      id: eventId(uid, code),
-      source: `urn:uuid:${io.providers[0]?.id}`,
-      type: code,
-      datacontenttype: 'application/json',
-      time: expect.any(String),
-      subject: entry.entityId(entry.sample as never),
-      data: entry.sample,
-    });
-    expect(pub?.headers['x-api-key']).toBe(io.clientId);
-    expect(pub?.headers['x-ims-org-id']).toBe(io.orgId);
-    expect(pub?.headers.authorization).toMatch(/^Bearer tok-/);
-  });
+  it.each(eventsOf({ direction: 'backoffice' }).map((e) => [e.code, e] as const))(
+    'publishes %s as a CloudEvent',
+    async (code, entry) => {
+      const uid = `uid-${code}`;
+      const res = asOk(await main(request({ data: { uid, event: code, value: entry.sample } })));
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toEqual({
+        type: code,
+        response: { success: true, message: 'Event published successfully', id: eventId(uid, code) },
+      });
+      expect(io.published).toHaveLength(1);
+      const [pub] = io.published;
+      expect(pub?.body).toEqual({
+        specversion: '1.0',
+        id: eventId(uid, code),
+        source: `urn:uuid:${io.providers[0]?.id}`,
+        type: code,
+        datacontenttype: 'application/json',
+        time: expect.any(String),
+        subject: entry.entityId(entry.sample as never),
+        data: entry.sample,
+      });
+      expect(pub?.headers['x-api-key']).toBe(io.clientId);
+      expect(pub?.headers['x-ims-org-id']).toBe(io.orgId);
+      expect(pub?.headers.authorization).toMatch(/^Bearer tok-/);
+    },
+  );
 
   it('fetches the IMS token and the provider once per warm container', async () => {
-    for (let i = 0; i < 5; i++) expect(asOk(await main(request({ data: { ...productCreate, uid: `u-${i}` } }))).statusCode).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect(asOk(await main(request({ data: { ...productCreate, uid: `u-${i}` } }))).statusCode).toBe(200);
     expect(io.published).toHaveLength(5);
     expect(io.tokenCalls).toBe(1);
     expect(io.providerCalls).toBe(1);
@@ -94,7 +112,9 @@ describe('ingestion/webhook: every back-office sample', () => {
 
   it('uses BACKOFFICE_PROVIDER_ID without asking the management API', async () => {
     const id = io.providers[0]?.id as string;
-    const res = asOk(await main(request({ data: productCreate }, { inputs: { BACKOFFICE_PROVIDER_ID: id, IO_CONSUMER_ID: '' } })));
+    const res = asOk(
+      await main(request({ data: productCreate }, { inputs: { BACKOFFICE_PROVIDER_ID: id, IO_CONSUMER_ID: '' } })),
+    );
     expect(res.statusCode).toBe(200);
     expect(io.providerCalls).toBe(0);
   });
@@ -106,7 +126,9 @@ describe('ingestion/webhook: every back-office sample', () => {
       { id: 'aaaaaaaa-0000-4000-8000-000000000002', label: 'Backoffice Provider - myproject-stage' },
     ];
     try {
-      const res = asOk(await main(request({ data: productCreate }, { inputs: { AIO_runtime_namespace: '1234567-myproject-stage' } })));
+      const res = asOk(
+        await main(request({ data: productCreate }, { inputs: { AIO_runtime_namespace: '1234567-myproject-stage' } })),
+      );
       expect(res.statusCode).toBe(200);
       expect(io.published[0]?.body.source).toBe('urn:uuid:aaaaaaaa-0000-4000-8000-000000000002');
     } finally {
@@ -135,7 +157,9 @@ describe('ingestion/webhook: bad input, nothing published', () => {
   });
 
   it('413 over 1 MB, before authentication', async () => {
-    const big = JSON.stringify({ data: { ...productCreate, value: { ...productCreate.value, description: 'x'.repeat(1024 * 1024) } } });
+    const big = JSON.stringify({
+      data: { ...productCreate, value: { ...productCreate.value, description: 'x'.repeat(1024 * 1024) } },
+    });
     const r = asErr(await main(request(big, { headers: { 'x-api-key': 'wrong' } })));
     expect(r.error.statusCode).toBe(413);
     expect(r.error.body.code).toBe('payload_too_large');
@@ -166,12 +190,15 @@ describe('ingestion/webhook: bad input, nothing published', () => {
     expect(r.error.body.details?.map((d) => d.path)).toEqual(paths);
   });
 
-  it.each(['be-observer.nothing', 'com.adobe.commerce.observer.catalog_product_save_commit_after'])('400 unknown_event for %s', async (event) => {
-    const r = asErr(await main(request({ data: { uid: 'u', event, value: {} } })));
-    expect(r.error.statusCode).toBe(400);
-    expect(r.error.body.code).toBe('unknown_event');
-    expect(r.error.body.details?.map((d) => d.path)).toEqual(['/data/event']);
-  });
+  it.each(['be-observer.nothing', 'com.adobe.commerce.observer.catalog_product_save_commit_after'])(
+    '400 unknown_event for %s',
+    async (event) => {
+      const r = asErr(await main(request({ data: { uid: 'u', event, value: {} } })));
+      expect(r.error.statusCode).toBe(400);
+      expect(r.error.body.code).toBe('unknown_event');
+      expect(r.error.body.details?.map((d) => d.path)).toEqual(['/data/event']);
+    },
+  );
 
   it('400 invalid_value with every failing field path, and never the payload', async () => {
     const value = { sku: '', name: 42, price: -3, secretish: 'do-not-echo-me' };
@@ -188,7 +215,11 @@ describe('ingestion/webhook: bad input, nothing published', () => {
   });
 
   it('400 invalid_value for the kit strictness on deletes', async () => {
-    const r = asErr(await main(request({ data: { uid: 'u', event: 'be-observer.catalog_product_delete', value: { sku: 'A', extra: 1 } } })));
+    const r = asErr(
+      await main(
+        request({ data: { uid: 'u', event: 'be-observer.catalog_product_delete', value: { sku: 'A', extra: 1 } } }),
+      ),
+    );
     expect(r.error.statusCode).toBe(400);
     expect(r.error.body.details?.map((d) => d.path)).toEqual(['/data/value/extra']);
   });
@@ -208,7 +239,9 @@ describe('ingestion/webhook: authentication matrix', () => {
   });
 
   it('accepts anything with INGESTION_AUTH=none set explicitly', async () => {
-    expect(status(await main(request(body, { headers: noKey, inputs: { INGESTION_API_KEY: '', INGESTION_AUTH: 'none' } })))).toBe(200);
+    expect(
+      status(await main(request(body, { headers: noKey, inputs: { INGESTION_API_KEY: '', INGESTION_AUTH: 'none' } }))),
+    ).toBe(200);
   });
 
   it('api key: missing → 401, wrong → 401, right → 200, a rotated second key → 200', async () => {
@@ -218,13 +251,24 @@ describe('ingestion/webhook: authentication matrix', () => {
     expect([status(r), codeOf(r)]).toEqual([401, 'invalid_api_key']);
     expect(JSON.stringify(r)).not.toContain(API_KEY);
     expect(status(await main(request(body)))).toBe(200);
-    expect(status(await main(request(body, { headers: { 'x-api-key': 'next-key' }, inputs: { INGESTION_API_KEY: `${API_KEY}, next-key` } })))).toBe(200);
+    expect(
+      status(
+        await main(
+          request(body, {
+            headers: { 'x-api-key': 'next-key' },
+            inputs: { INGESTION_API_KEY: `${API_KEY}, next-key` },
+          }),
+        ),
+      ),
+    ).toBe(200);
   });
 
   const sigInputs = { INGESTION_API_KEY: '', INGESTION_WEBHOOK_SECRET: SECRET_A };
 
   it('signature: valid → 200, tampered body → 401, wrong secret → 401', async () => {
-    expect(status(await main(request(body, { headers: { ...noKey, ...signed(body, SECRET_A) }, inputs: sigInputs })))).toBe(200);
+    expect(
+      status(await main(request(body, { headers: { ...noKey, ...signed(body, SECRET_A) }, inputs: sigInputs }))),
+    ).toBe(200);
     const tampered = body.replace('"S1"', '"S2"');
     let r = await main(request(tampered, { headers: { ...noKey, ...signed(body, SECRET_A) }, inputs: sigInputs }));
     expect([status(r), codeOf(r)]).toEqual([401, 'invalid_signature']);
@@ -235,11 +279,19 @@ describe('ingestion/webhook: authentication matrix', () => {
   it('signature: older or newer than 5 minutes → 401', async () => {
     for (const offset of [-6 * 60_000, 6 * 60_000]) {
       const at = new Date(Date.now() + offset);
-      const r = await main(request(body, { headers: { ...noKey, ...signed(body, SECRET_A, { at }) }, inputs: sigInputs }));
+      const r = await main(
+        request(body, { headers: { ...noKey, ...signed(body, SECRET_A, { at }) }, inputs: sigInputs }),
+      );
       expect([status(r), codeOf(r)]).toEqual([401, 'invalid_signature']);
     }
     const recent = new Date(Date.now() - 4 * 60_000);
-    expect(status(await main(request(body, { headers: { ...noKey, ...signed(body, SECRET_A, { at: recent }) }, inputs: sigInputs })))).toBe(200);
+    expect(
+      status(
+        await main(
+          request(body, { headers: { ...noKey, ...signed(body, SECRET_A, { at: recent }) }, inputs: sigInputs }),
+        ),
+      ),
+    ).toBe(200);
   });
 
   it('signature: rotation with several space-separated secrets', async () => {
@@ -263,7 +315,12 @@ describe('ingestion/webhook: authentication matrix', () => {
   });
 
   it('a malformed INGESTION_WEBHOOK_SECRET → 500 naming it', async () => {
-    const r = await main(request(body, { headers: { ...noKey, ...signed(body, SECRET_A) }, inputs: { INGESTION_API_KEY: '', INGESTION_WEBHOOK_SECRET: 'whsec_not base64!' } }));
+    const r = await main(
+      request(body, {
+        headers: { ...noKey, ...signed(body, SECRET_A) },
+        inputs: { INGESTION_API_KEY: '', INGESTION_WEBHOOK_SECRET: 'whsec_not base64!' },
+      }),
+    );
     expect([status(r), codeOf(r)]).toEqual([500, 'misconfigured']);
     expect(asErr(r).error.body.error).toContain('INGESTION_WEBHOOK_SECRET');
   });
@@ -291,7 +348,13 @@ describe('ingestion/webhook: idempotent ids', () => {
     const a = asOk(await main(request({ data: productCreate })));
     const b = asOk(await main(request({ data: productCreate })));
     const c = asOk(await main(request({ data: { ...productCreate, uid: 'u-2' } })));
-    const d = asOk(await main(request({ data: { ...productCreate, event: 'be-observer.catalog_product_update', value: { ...productCreate.value } } })));
+    const d = asOk(
+      await main(
+        request({
+          data: { ...productCreate, event: 'be-observer.catalog_product_update', value: { ...productCreate.value } },
+        }),
+      ),
+    );
     expect(a.body.response.id).toBe(b.body.response.id);
     expect(c.body.response.id).not.toBe(a.body.response.id);
     expect(d.body.response.id).not.toBe(a.body.response.id);
@@ -342,12 +405,16 @@ describe('ingestion/webhook: publish outcomes', () => {
   });
 
   it('nothing listening → 503', async () => {
-    const r = asErr(await main(request({ data: productCreate }, { inputs: { IO_EVENTS_INGRESS_URL: 'http://127.0.0.1:9/ingress' } })));
+    const r = asErr(
+      await main(request({ data: productCreate }, { inputs: { IO_EVENTS_INGRESS_URL: 'http://127.0.0.1:9/ingress' } })),
+    );
     expect(r.error.statusCode).toBe(503);
   });
 
   it('a missing input → 500 naming it', async () => {
-    const r = asErr(await main(request({ data: productCreate }, { inputs: { OAUTH_CLIENT_ID: '', OAUTH_ORG_ID: undefined } })));
+    const r = asErr(
+      await main(request({ data: productCreate }, { inputs: { OAUTH_CLIENT_ID: '', OAUTH_ORG_ID: undefined } })),
+    );
     expect(r.error.statusCode).toBe(500);
     expect(r.error.body.code).toBe('misconfigured');
     expect(r.error.body.error).toContain('OAUTH_CLIENT_ID');
@@ -358,7 +425,9 @@ describe('ingestion/webhook: publish outcomes', () => {
   });
 
   it('credentials IMS refuses → 500 naming them, and no secret in the answer', async () => {
-    const r = asErr(await main(request({ data: productCreate }, { inputs: { OAUTH_CLIENT_SECRET: 'wrong-secret-value' } })));
+    const r = asErr(
+      await main(request({ data: productCreate }, { inputs: { OAUTH_CLIENT_SECRET: 'wrong-secret-value' } })),
+    );
     expect(r.error.statusCode).toBe(500);
     expect(r.error.body.error).toContain('OAUTH_CLIENT_SECRET');
     expect(JSON.stringify(r)).not.toContain('wrong-secret-value');
@@ -403,16 +472,22 @@ describe('eventId is UUID v5', () => {
   it('matches an independent RFC 9562 v5 computation over namespace bytes + UTF-8 name', () => {
     // reference: the textbook construction with Buffers and a Hash object
     const { createHash } = require('node:crypto') as typeof import('node:crypto');
-    const { ID_NAMESPACE } = jest.requireActual<typeof import('../../../src/ingest/event-id')>('../../../src/ingest/event-id');
+    const { ID_NAMESPACE } =
+      jest.requireActual<typeof import('../../../src/ingest/event-id')>('../../../src/ingest/event-id');
     const v5 = (ns: string, name: string): string => {
-      const h = createHash('sha1').update(Buffer.from(ns.replace(/-/g, ''), 'hex')).update(Buffer.from(name, 'utf8')).digest();
+      const h = createHash('sha1')
+        .update(Buffer.from(ns.replace(/-/g, ''), 'hex'))
+        .update(Buffer.from(name, 'utf8'))
+        .digest();
       h[6] = ((h[6] as number) & 0x0f) | 0x50;
       h[8] = ((h[8] as number) & 0x3f) | 0x80;
       const x = h.subarray(0, 16).toString('hex');
       return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
     };
     for (const uid of ['u-1', 'ünïcødé-✓', '', '12345678901234567890']) {
-      expect(eventId(uid, 'be-observer.catalog_product_create')).toBe(v5(ID_NAMESPACE, `be-observer.catalog_product_create\n${uid}`));
+      expect(eventId(uid, 'be-observer.catalog_product_create')).toBe(
+        v5(ID_NAMESPACE, `be-observer.catalog_product_create\n${uid}`),
+      );
     }
   });
 });

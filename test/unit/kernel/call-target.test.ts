@@ -3,8 +3,12 @@ import { parseRetryAfter, targetMessage } from '../../../src/kernel/call-target'
 
 describe('target messages', () => {
   test('Commerce placeholders are filled, positional and named', () => {
-    expect(targetMessage({ message: 'The "%1" value of "%2" is invalid.', parameters: ['price', 'SKU-1'] }, '')).toBe('The "price" value of "SKU-1" is invalid.');
-    expect(targetMessage({ message: '"%fieldName" is required.', parameters: { fieldName: 'sku' } }, '')).toBe('"sku" is required.');
+    expect(targetMessage({ message: 'The "%1" value of "%2" is invalid.', parameters: ['price', 'SKU-1'] }, '')).toBe(
+      'The "price" value of "SKU-1" is invalid.',
+    );
+    expect(targetMessage({ message: '"%fieldName" is required.', parameters: { fieldName: 'sku' } }, '')).toBe(
+      '"sku" is required.',
+    );
     expect(targetMessage({ error: 'plain' }, '')).toBe('plain');
     expect(targetMessage({ error: { message: 'nested' } }, '')).toBe('nested');
     expect(targetMessage('<html>oops</html>', '<html>oops</html>')).toBe('<html>oops</html>');

@@ -27,7 +27,9 @@ const arbCatalog: fc.Arbitrary<CatalogEventLike[]> = fc
 
 async function onboardOnce(api: FakeManagement, c: readonly CatalogEventLike[], prune: boolean) {
   const desired = desiredState(c);
-  const actual = await readActualState(api, ws, { isOurs: (p) => desired.providers.some((d) => matchProvider(d, [p]) !== undefined) });
+  const actual = await readActualState(api, ws, {
+    isOurs: (p) => desired.providers.some((d) => matchProvider(d, [p]) !== undefined),
+  });
   const p = plan(desired, actual);
   const applied = await applyPlan(api, ws, p, { prune, clientId: 'client' });
   expect(applied.error).toBeUndefined();
@@ -43,15 +45,22 @@ describe('onboarding converges', () => {
         await onboardOnce(api, after, true);
 
         const desired = desiredState(after);
-        const actual = await readActualState(api, ws, { isOurs: (p) => desired.providers.some((d) => matchProvider(d, [p]) !== undefined) });
+        const actual = await readActualState(api, ws, {
+          isOurs: (p) => desired.providers.some((d) => matchProvider(d, [p]) !== undefined),
+        });
         const again = plan(desired, actual);
         expect(hasChanges(again, true)).toBe(false);
 
         // exactly the catalog's registrations, each with exactly its events
         const regs = [...api.registrations.values()];
-        expect(regs.map((r) => r.runtime_action).sort()).toEqual(desired.registrations.map((r) => r.runtime_action).sort());
+        expect(regs.map((r) => r.runtime_action).sort()).toEqual(
+          desired.registrations.map((r) => r.runtime_action).sort(),
+        );
         for (const r of regs) {
-          const want = after.filter((e) => e.consumer === r.runtime_action).map((e) => e.code).sort();
+          const want = after
+            .filter((e) => e.consumer === r.runtime_action)
+            .map((e) => e.code)
+            .sort();
           expect(r.events_of_interest.map((e) => e.event_code).sort()).toEqual(want);
         }
         // metadata of our providers: exactly the catalog's codes

@@ -52,7 +52,12 @@ export class FakeManagement implements ManagementApi {
     const status = this.failures.get(method);
     if (status !== undefined) {
       this.failures.delete(method);
-      throw new FakeSdkError(`ERROR_${method.toUpperCase()}`, status, status >= 500 ? 'Internal Server Error' : 'Error', `http://fake/events/${method}`);
+      throw new FakeSdkError(
+        `ERROR_${method.toUpperCase()}`,
+        status,
+        status >= 500 ? 'Internal Server Error' : 'Error',
+        `http://fake/events/${method}`,
+      );
     }
   }
 
@@ -87,7 +92,8 @@ export class FakeManagement implements ManagementApi {
       id,
       label,
       description: String(body.description ?? ''),
-      provider_metadata: typeof body.provider_metadata === 'string' ? body.provider_metadata : '3rd_party_custom_events',
+      provider_metadata:
+        typeof body.provider_metadata === 'string' ? body.provider_metadata : '3rd_party_custom_events',
       metadata: new Map(),
     };
     if (typeof body.instance_id === 'string') p.instance_id = body.instance_id;
@@ -102,7 +108,13 @@ export class FakeManagement implements ManagementApi {
     return { _embedded: { eventmetadata: p ? [...p.metadata.values()] : [] } };
   }
 
-  async createEventMetadataForProvider(_o: string, _p: string, _w: string, id: string, body: Record<string, unknown>): Promise<unknown> {
+  async createEventMetadataForProvider(
+    _o: string,
+    _p: string,
+    _w: string,
+    id: string,
+    body: Record<string, unknown>,
+  ): Promise<unknown> {
     this.fail('createEventMetadataForProvider');
     const p = this.providers.get(id);
     if (!p) throw new FakeSdkError('ERROR_CREATE_EVENTMETADATA', 404, 'Not Found', 'x');
@@ -113,7 +125,14 @@ export class FakeManagement implements ManagementApi {
     return body;
   }
 
-  async updateEventMetadataForProvider(_o: string, _p: string, _w: string, id: string, code: string, body: Record<string, unknown>): Promise<unknown> {
+  async updateEventMetadataForProvider(
+    _o: string,
+    _p: string,
+    _w: string,
+    id: string,
+    code: string,
+    body: Record<string, unknown>,
+  ): Promise<unknown> {
     this.fail('updateEventMetadataForProvider');
     const p = this.providers.get(id);
     if (!p || !p.metadata.has(code)) throw new FakeSdkError('ERROR_UPDATE_EVENTMETADATA', 404, 'Not Found', 'x');
@@ -145,7 +164,13 @@ export class FakeManagement implements ManagementApi {
     return r;
   }
 
-  async updateRegistration(_o: string, _p: string, _w: string, id: string, body: Record<string, unknown>): Promise<unknown> {
+  async updateRegistration(
+    _o: string,
+    _p: string,
+    _w: string,
+    id: string,
+    body: Record<string, unknown>,
+  ): Promise<unknown> {
     this.fail('updateRegistration');
     const r = this.registrations.get(id);
     if (!r) throw new FakeSdkError('ERROR_UPDATE_REGISTRATION', 404, 'Not Found', 'x');

@@ -23,7 +23,11 @@ beforeAll(async () => {
     req.on('end', () => {
       imsRequests.push(`${req.method} ${req.url} ${body}`);
       res.writeHead(imsStatus, { 'content-type': 'application/json' });
-      res.end(imsStatus === 200 ? JSON.stringify({ access_token: 'tok', token_type: 'bearer', expires_in: 86399 }) : JSON.stringify({ error: 'invalid_client' }));
+      res.end(
+        imsStatus === 200
+          ? JSON.stringify({ access_token: 'tok', token_type: 'bearer', expires_in: 86399 })
+          : JSON.stringify({ error: 'invalid_client' }),
+      );
     });
   });
   await new Promise<void>((r) => ims.listen(0, '127.0.0.1', r));
@@ -47,7 +51,9 @@ const baseEnv = (): Record<string, string> => ({
   IO_MANAGEMENT_BASE_URL: 'http://127.0.0.1:1/events/',
 });
 
-function captureIo(opts: { interactive?: boolean; answer?: boolean } = {}): CliIo & { lines: string[]; errors: string[]; text(): string } {
+function captureIo(
+  opts: { interactive?: boolean; answer?: boolean } = {},
+): CliIo & { lines: string[]; errors: string[]; text(): string } {
   const lines: string[] = [];
   const errors: string[] = [];
   return {
@@ -61,7 +67,16 @@ function captureIo(opts: { interactive?: boolean; answer?: boolean } = {}): CliI
   };
 }
 
-async function onboard(api: FakeManagement, argv: string[], extra: { catalog?: readonly CatalogEventLike[]; env?: Record<string, string>; io?: ReturnType<typeof captureIo>; envFile?: string } = {}) {
+async function onboard(
+  api: FakeManagement,
+  argv: string[],
+  extra: {
+    catalog?: readonly CatalogEventLike[];
+    env?: Record<string, string>;
+    io?: ReturnType<typeof captureIo>;
+    envFile?: string;
+  } = {},
+) {
   const io = extra.io ?? captureIo();
   const deps = {
     argv,
@@ -128,8 +143,14 @@ describe('npm run onboard (in-process, in-memory management API)', () => {
     const api = new FakeManagement();
     await onboard(api, ['--yes']);
     api.calls = [];
-    const modified = catalog.map((e) => (e.code === 'be-observer.catalog_product_update' ? { ...e, label: 'Product changed in the ERP' } : e));
-    const extra: CatalogEventLike = { ...catalog.find((e) => e.code === 'be-observer.catalog_product_delete')!, code: 'be-observer.catalog_product_archive', label: 'archived' };
+    const modified = catalog.map((e) =>
+      e.code === 'be-observer.catalog_product_update' ? { ...e, label: 'Product changed in the ERP' } : e,
+    );
+    const extra: CatalogEventLike = {
+      ...catalog.find((e) => e.code === 'be-observer.catalog_product_delete')!,
+      code: 'be-observer.catalog_product_archive',
+      label: 'archived',
+    };
     const r = await onboard(api, ['--yes'], { catalog: [...modified, extra] });
     expect(r.exitCode).toBe(0);
     expect(api.calls).toEqual([
@@ -142,7 +163,9 @@ describe('npm run onboard (in-process, in-memory management API)', () => {
   it('without --prune dropped things are kept; with --prune they are deleted', async () => {
     const api = new FakeManagement();
     await onboard(api, ['--yes']);
-    const reduced = catalog.filter((e) => e.package !== 'stock-commerce' && e.code !== 'be-observer.catalog_product_delete');
+    const reduced = catalog.filter(
+      (e) => e.package !== 'stock-commerce' && e.code !== 'be-observer.catalog_product_delete',
+    );
     api.calls = [];
     const kept = await onboard(api, ['--yes'], { catalog: reduced });
     expect(kept.exitCode).toBe(0);
@@ -193,7 +216,9 @@ describe('npm run onboard (in-process, in-memory management API)', () => {
   });
 
   it('an unreachable IMS names the URL to check', async () => {
-    const r = await onboard(new FakeManagement(), ['--yes'], { env: { OAUTH_BASE_URL: 'http://127.0.0.1:1/ims/token/' } });
+    const r = await onboard(new FakeManagement(), ['--yes'], {
+      env: { OAUTH_BASE_URL: 'http://127.0.0.1:1/ims/token/' },
+    });
     expect(r.exitCode).toBe(1);
     expect(r.io.errors.join('\n')).toMatch(/IMS token failed[\s\S]*OAUTH_BASE_URL/);
   });
@@ -224,7 +249,9 @@ describe('npm run onboard (in-process, in-memory management API)', () => {
     const r = await onboard(api, ['--yes', '--write-env'], { envFile: file });
     expect(r.exitCode).toBe(0);
     const text = fs.readFileSync(file, 'utf8');
-    expect(text).toBe(`# my settings\nFOO=bar\nBACKOFFICE_PROVIDER_ID=${r.providerIds!.backoffice}\n\nBAZ="q x"\nCOMMERCE_PROVIDER_ID=${r.providerIds!.commerce}\n`);
+    expect(text).toBe(
+      `# my settings\nFOO=bar\nBACKOFFICE_PROVIDER_ID=${r.providerIds!.backoffice}\n\nBAZ="q x"\nCOMMERCE_PROVIDER_ID=${r.providerIds!.commerce}\n`,
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -232,9 +259,13 @@ describe('npm run onboard (in-process, in-memory management API)', () => {
     const api = new FakeManagement();
     const first = await onboard(api, ['--yes']);
     api.calls = [];
-    const r = await onboard(api, ['--yes'], { env: { BACKOFFICE_PROVIDER_ID: first.providerIds!.backoffice!, AIO_runtime_namespace: '12345-other-stage' } });
+    const r = await onboard(api, ['--yes'], {
+      env: { BACKOFFICE_PROVIDER_ID: first.providerIds!.backoffice!, AIO_runtime_namespace: '12345-other-stage' },
+    });
     // the Commerce provider is found by label, which now has a suffix: it is created anew
-    expect(api.calls.filter((c) => c.startsWith('createProvider'))).toEqual(['createProvider Commerce Provider - other-stage']);
+    expect(api.calls.filter((c) => c.startsWith('createProvider'))).toEqual([
+      'createProvider Commerce Provider - other-stage',
+    ]);
     expect(r.exitCode).toBe(0);
   });
 
@@ -248,7 +279,12 @@ describe('npm run onboard (in-process, in-memory management API)', () => {
 
   it('missing environment: exit 2 naming every missing variable', async () => {
     const io = captureIo();
-    const r = await runOnboarding({ argv: ['--yes'], env: { OAUTH_CLIENT_ID: 'x' }, io, createApi: async () => new FakeManagement() });
+    const r = await runOnboarding({
+      argv: ['--yes'],
+      env: { OAUTH_CLIENT_ID: 'x' },
+      io,
+      createApi: async () => new FakeManagement(),
+    });
     expect(r.exitCode).toBe(2);
     expect(io.errors[0]).toMatch(/OAUTH_CLIENT_SECRET, OAUTH_ORG_ID, IO_CONSUMER_ID, IO_PROJECT_ID, IO_WORKSPACE_ID/);
   });
@@ -262,6 +298,10 @@ describe('npm run onboard (in-process, in-memory management API)', () => {
   });
 
   it('the IMS call is client_credentials to OAUTH_BASE_URL + v3', () => {
-    expect(imsRequests.some((r) => r.startsWith('POST /ims/token/v3 grant_type=client_credentials&client_id=client&client_secret=secret'))).toBe(true);
+    expect(
+      imsRequests.some((r) =>
+        r.startsWith('POST /ims/token/v3 grant_type=client_credentials&client_id=client&client_secret=secret'),
+      ),
+    ).toBe(true);
   });
 });

@@ -16,9 +16,25 @@ const desired = (): DesiredState => ({
     { key: 'commerce', label: 'Commerce Provider', description: 'c', provider_metadata: 'dx_commerce_events' },
   ],
   metadata: [
-    { provider: 'backoffice', event_code: 'be-observer.catalog_product_create', label: 'Product created', description: 'd1', sample_event_template: 'e30=' },
-    { provider: 'backoffice', event_code: 'be-observer.catalog_product_update', label: 'Product updated', description: 'd2' },
-    { provider: 'commerce', event_code: 'com.adobe.commerce.observer.catalog_product_save_commit_after', label: 'Product saved', description: 'd3' },
+    {
+      provider: 'backoffice',
+      event_code: 'be-observer.catalog_product_create',
+      label: 'Product created',
+      description: 'd1',
+      sample_event_template: 'e30=',
+    },
+    {
+      provider: 'backoffice',
+      event_code: 'be-observer.catalog_product_update',
+      label: 'Product updated',
+      description: 'd2',
+    },
+    {
+      provider: 'commerce',
+      event_code: 'com.adobe.commerce.observer.catalog_product_save_commit_after',
+      label: 'Product saved',
+      description: 'd3',
+    },
   ],
   registrations: [
     {
@@ -52,7 +68,12 @@ const converged = (): ActualState => ({
       description: 'bo',
       provider_metadata: '3rd_party_custom_events',
       metadata: [
-        { event_code: 'be-observer.catalog_product_create', label: 'Product created', description: 'd1', sample_event_template: 'e30=' },
+        {
+          event_code: 'be-observer.catalog_product_create',
+          label: 'Product created',
+          description: 'd1',
+          sample_event_template: 'e30=',
+        },
         { event_code: 'be-observer.catalog_product_update', label: 'Product updated', description: 'd2' },
       ],
     },
@@ -62,7 +83,13 @@ const converged = (): ActualState => ({
       description: 'c',
       provider_metadata: 'dx_commerce_events',
       instance_id: 'inst-1',
-      metadata: [{ event_code: 'com.adobe.commerce.observer.catalog_product_save_commit_after', label: 'Product saved', description: 'd3' }],
+      metadata: [
+        {
+          event_code: 'com.adobe.commerce.observer.catalog_product_save_commit_after',
+          label: 'Product saved',
+          description: 'd3',
+        },
+      ],
     },
   ],
   registrations: [
@@ -85,7 +112,9 @@ const converged = (): ActualState => ({
       runtime_action: 'product-commerce/consumer',
       delivery_type: 'webhook',
       enabled: true,
-      events_of_interest: [{ provider_id: 'p-c', event_code: 'com.adobe.commerce.observer.catalog_product_save_commit_after' }],
+      events_of_interest: [
+        { provider_id: 'p-c', event_code: 'com.adobe.commerce.observer.catalog_product_save_commit_after' },
+      ],
     },
   ],
 });
@@ -156,10 +185,18 @@ describe('plan: drift', () => {
 
   it('a new catalog event: metadata created and its registration updated, nothing else', () => {
     const d = desired();
-    d.metadata.push({ provider: 'backoffice', event_code: 'be-observer.catalog_product_delete', label: 'Product deleted', description: 'd4' });
+    d.metadata.push({
+      provider: 'backoffice',
+      event_code: 'be-observer.catalog_product_delete',
+      label: 'Product deleted',
+      description: 'd4',
+    });
     d.registrations[0]!.events.push({ provider: 'backoffice', event_code: 'be-observer.catalog_product_delete' });
     const c = changed(plan(d, converged()).steps);
-    expect(kinds(c)).toEqual(['metadata:create:be-observer.catalog_product_delete', 'registration:update:Backoffice Product Sync']);
+    expect(kinds(c)).toEqual([
+      'metadata:create:be-observer.catalog_product_delete',
+      'registration:update:Backoffice Product Sync',
+    ]);
     expect(c[1]!.changes).toEqual(['events_of_interest (+1 -0)']);
   });
 
@@ -188,19 +225,43 @@ describe('plan: drift', () => {
     ]);
   });
 
-  it('registrations that are not the app\'s (journal, hand-made webhook) are never candidates', () => {
+  it("registrations that are not the app's (journal, hand-made webhook) are never candidates", () => {
     const a = converged();
     a.registrations.push(
-      { id: 'j', name: 'My journal', delivery_type: 'journal', enabled: true, events_of_interest: [{ provider_id: 'p-bo', event_code: 'be-observer.catalog_product_create' }] },
-      { id: 'w', name: 'Hook', delivery_type: 'webhook', webhook_url: 'https://example.com/x', enabled: true, events_of_interest: [] },
-      { id: 'h', name: 'Other action', delivery_type: 'webhook', runtime_action: 'tools/handler', enabled: true, events_of_interest: [] },
+      {
+        id: 'j',
+        name: 'My journal',
+        delivery_type: 'journal',
+        enabled: true,
+        events_of_interest: [{ provider_id: 'p-bo', event_code: 'be-observer.catalog_product_create' }],
+      },
+      {
+        id: 'w',
+        name: 'Hook',
+        delivery_type: 'webhook',
+        webhook_url: 'https://example.com/x',
+        enabled: true,
+        events_of_interest: [],
+      },
+      {
+        id: 'h',
+        name: 'Other action',
+        delivery_type: 'webhook',
+        runtime_action: 'tools/handler',
+        enabled: true,
+        events_of_interest: [],
+      },
     );
     expect(changed(plan(desired(), a).steps)).toEqual([]);
   });
 
   it('metadata of providers that are not ours is never a candidate', () => {
     const a = converged();
-    a.providers.push({ id: 'x', label: 'Someone else', metadata: [{ event_code: 'x.y', label: 'x', description: 'x' }] });
+    a.providers.push({
+      id: 'x',
+      label: 'Someone else',
+      metadata: [{ event_code: 'x.y', label: 'x', description: 'x' }],
+    });
     expect(changed(plan(desired(), a).steps)).toEqual([]);
   });
 
@@ -275,7 +336,13 @@ describe('plan: drift', () => {
 describe('matchProvider', () => {
   const providers: ActualProvider[] = [
     { id: 'a', label: 'Commerce Provider', provider_metadata: 'dx_commerce_events', instance_id: 'i-a', metadata: [] },
-    { id: 'b', label: 'Commerce Provider 2', provider_metadata: 'dx_commerce_events', instance_id: 'i-b', metadata: [] },
+    {
+      id: 'b',
+      label: 'Commerce Provider 2',
+      provider_metadata: 'dx_commerce_events',
+      instance_id: 'i-b',
+      metadata: [],
+    },
     { id: 'c', label: 'Backoffice Provider', provider_metadata: '3rd_party_custom_events', metadata: [] },
     { id: 'd', label: 'Commerce Provider', provider_metadata: '3rd_party_custom_events', metadata: [] },
   ];
@@ -285,24 +352,51 @@ describe('matchProvider', () => {
   });
 
   it('falls back when the known id no longer exists', () => {
-    expect(matchProvider({ key: 'k', label: 'Backoffice Provider', description: '', id: 'gone' }, providers)?.id).toBe('c');
+    expect(matchProvider({ key: 'k', label: 'Backoffice Provider', description: '', id: 'gone' }, providers)?.id).toBe(
+      'c',
+    );
   });
 
   it('Commerce provider: by instance id when configured', () => {
     expect(
-      matchProvider({ key: 'commerce', label: 'Commerce Provider', description: '', provider_metadata: 'dx_commerce_events', instance_id: 'i-b' }, providers)?.id,
+      matchProvider(
+        {
+          key: 'commerce',
+          label: 'Commerce Provider',
+          description: '',
+          provider_metadata: 'dx_commerce_events',
+          instance_id: 'i-b',
+        },
+        providers,
+      )?.id,
     ).toBe('b');
     expect(
-      matchProvider({ key: 'commerce', label: 'Commerce Provider', description: '', provider_metadata: 'dx_commerce_events', instance_id: 'i-z' }, providers),
+      matchProvider(
+        {
+          key: 'commerce',
+          label: 'Commerce Provider',
+          description: '',
+          provider_metadata: 'dx_commerce_events',
+          instance_id: 'i-z',
+        },
+        providers,
+      ),
     ).toBeUndefined();
   });
 
   it('Commerce provider: by label among dx_commerce_events providers only', () => {
-    expect(matchProvider({ key: 'commerce', label: 'Commerce Provider', description: '', provider_metadata: 'dx_commerce_events' }, providers)?.id).toBe('a');
+    expect(
+      matchProvider(
+        { key: 'commerce', label: 'Commerce Provider', description: '', provider_metadata: 'dx_commerce_events' },
+        providers,
+      )?.id,
+    ).toBe('a');
   });
 
   it('custom provider: by label', () => {
-    expect(matchProvider({ key: 'backoffice', label: 'Backoffice Provider', description: '' }, providers)?.id).toBe('c');
+    expect(matchProvider({ key: 'backoffice', label: 'Backoffice Provider', description: '' }, providers)?.id).toBe(
+      'c',
+    );
     expect(matchProvider({ key: 'backoffice', label: 'Nope', description: '' }, providers)).toBeUndefined();
   });
 });
@@ -311,7 +405,14 @@ describe('plan is pure', () => {
   it('does not modify its inputs and is deterministic', () => {
     const d = desired();
     const a = converged();
-    a.registrations.push({ id: 'x', name: 'Old', delivery_type: 'webhook', runtime_action: 'old/consumer', enabled: true, events_of_interest: [] } satisfies ActualRegistration);
+    a.registrations.push({
+      id: 'x',
+      name: 'Old',
+      delivery_type: 'webhook',
+      runtime_action: 'old/consumer',
+      enabled: true,
+      events_of_interest: [],
+    } satisfies ActualRegistration);
     const dj = JSON.stringify(d);
     const aj = JSON.stringify(a);
     const p1 = plan(d, a);

@@ -9,7 +9,13 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BatchWriter, LocalDirectoryStorage, startBatchSink, type BatchSink, type Manifest } from '../../../src/outbound/batch';
+import {
+  BatchWriter,
+  LocalDirectoryStorage,
+  startBatchSink,
+  type BatchSink,
+  type Manifest,
+} from '../../../src/outbound/batch';
 
 let dir: string;
 const sinks: BatchSink[] = [];
@@ -22,10 +28,30 @@ afterEach(async () => {
 });
 
 const lines: string[] = [];
-async function sink(opts: { maxBytes?: number; maxAgeMs?: number; endsAt?: number; token?: string; now?: () => number; storage?: LocalDirectoryStorage } = {}) {
+async function sink(
+  opts: {
+    maxBytes?: number;
+    maxAgeMs?: number;
+    endsAt?: number;
+    token?: string;
+    now?: () => number;
+    storage?: LocalDirectoryStorage;
+  } = {},
+) {
   const storage = opts.storage ?? new LocalDirectoryStorage(dir);
-  const writer = new BatchWriter({ storage, ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}), ...(opts.maxAgeMs ? { maxAgeMs: opts.maxAgeMs } : {}), ...(opts.now ? { now: opts.now } : {}) });
-  const s = await startBatchSink({ writer, log: (l) => lines.push(l), ...(opts.endsAt ? { endsAt: opts.endsAt } : {}), ...(opts.token ? { token: opts.token } : {}), ...(opts.now ? { now: opts.now } : {}) });
+  const writer = new BatchWriter({
+    storage,
+    ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}),
+    ...(opts.maxAgeMs ? { maxAgeMs: opts.maxAgeMs } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+  const s = await startBatchSink({
+    writer,
+    log: (l) => lines.push(l),
+    ...(opts.endsAt ? { endsAt: opts.endsAt } : {}),
+    ...(opts.token ? { token: opts.token } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   sinks.push(s);
   return { sink: s, writer, storage };
 }
@@ -43,7 +69,11 @@ function event(i: number, over: Record<string, unknown> = {}) {
 }
 
 async function post(url: string, body: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -55,7 +85,10 @@ async function closedFiles(): Promise<Array<{ manifest: Manifest; events: Array<
     const text = await fs.readFile(path.join(dir, n), 'utf8');
     const manifest = JSON.parse(await fs.readFile(path.join(dir, `${n}.manifest.json`), 'utf8')) as Manifest;
     expect(text.endsWith('\n')).toBe(true);
-    const events = text.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; time: string });
+    const events = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; time: string });
     expect(manifest.file).toBe(n);
     expect(manifest.count).toBe(events.length);
     expect(manifest.bytes).toBe(Buffer.byteLength(text));
@@ -98,7 +131,10 @@ test('closes by time (time-scaled): a file closes maxAgeMs after its first event
   await post(s.url, [event(3), event(4)]);
   await until(async () => (await fs.readdir(dir)).filter((n) => n.endsWith('.manifest.json')).length === 2);
   const files = await closedFiles();
-  expect(files.map((f) => f.events.map((e) => e.id))).toEqual([[event(1).id, event(2).id], [event(3).id, event(4).id]]);
+  expect(files.map((f) => f.events.map((e) => e.id))).toEqual([
+    [event(1).id, event(2).id],
+    [event(3).id, event(4).id],
+  ]);
   expect(files.every((f) => f.manifest.reason === 'age')).toBe(true);
   expect(files[0]?.manifest).toMatchObject({ firstEventTime: event(1).time, lastEventTime: event(2).time });
 });
@@ -149,5 +185,11 @@ test('a temporary sink stops at its end date: the open file is closed, later del
   const files = await closedFiles();
   expect(files).toHaveLength(1);
   expect(files[0]?.manifest.reason).toBe('end-date');
-  expect(lines.filter((l) => l === 'batch target stopped: end date 2026-06-30T23:59:59.000Z reached; further deliveries are refused with 410')).toHaveLength(1);
+  expect(
+    lines.filter(
+      (l) =>
+        l ===
+        'batch target stopped: end date 2026-06-30T23:59:59.000Z reached; further deliveries are refused with 410',
+    ),
+  ).toHaveLength(1);
 });

@@ -26,11 +26,24 @@ beforeEach(() => {
 });
 
 const logs: string[] = [];
-const logger = () => ({ debug() {}, info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) });
+const logger = () => ({
+  debug() {},
+  info: (m: string) => logs.push(m),
+  warn: (m: string) => logs.push(m),
+  error: (m: string) => logs.push(m),
+});
 
 function targets(extra: Record<string, unknown>[] = []) {
   return JSON.stringify([
-    { name: 'erp', type: 'webhook', url: erp.url, apiKey: '$ERP_KEY', secret: '$ERP_SECRET', timeoutMs: 5000, events: ['com.adobe.commerce.observer.sales_order_*'] },
+    {
+      name: 'erp',
+      type: 'webhook',
+      url: erp.url,
+      apiKey: '$ERP_KEY',
+      secret: '$ERP_SECRET',
+      timeoutMs: 5000,
+      events: ['com.adobe.commerce.observer.sales_order_*'],
+    },
     ...extra,
   ]);
 }
@@ -48,7 +61,11 @@ function event(over: Record<string, unknown> = {}) {
     ...over,
   };
 }
-type Out = { statusCode?: number; body?: { response: { delivered: string[]; stopped: Array<{ name: string; reason: string }> } }; error?: { statusCode: number; headers?: Record<string, string>; body: { code: string; error: string } } };
+type Out = {
+  statusCode?: number;
+  body?: { response: { delivered: string[]; stopped: Array<{ name: string; reason: string }> } };
+  error?: { statusCode: number; headers?: Record<string, string>; body: { code: string; error: string } };
+};
 
 describe('outbound webhook target', () => {
   test('delivers the CloudEvent signed (Standard Webhooks, verified by the receiver) with the API key header', async () => {
@@ -86,7 +103,10 @@ describe('outbound webhook target', () => {
     expect(((await d(event({ OUTBOUND_TARGETS: short }))) as Out).error?.body.code).toBe('target_timeout');
     erp.slow(0);
     await new Promise((r) => setTimeout(r, 1000)); // let the slow delivery finish
-    expect(((await d(event({ ERP_KEY: 'wrong' }))) as Out).error).toMatchObject({ statusCode: 500, body: { code: 'target_unauthorized' } });
+    expect(((await d(event({ ERP_KEY: 'wrong' }))) as Out).error).toMatchObject({
+      statusCode: 500,
+      body: { code: 'target_unauthorized' },
+    });
   });
 
   test('a retried event keeps its webhook-id, so receivers deduplicate', async () => {
@@ -105,21 +125,27 @@ describe('outbound webhook target', () => {
     expect(r.body?.response.delivered).toEqual([]);
     expect(erp.received).toHaveLength(0);
     // EVENT_PREFIX is stripped before matching
-    const p = (await d(event({ type: 'com.adobe.commerce.acme.observer.sales_order_save_commit_after', EVENT_PREFIX: 'acme' }))) as Out;
+    const p = (await d(
+      event({ type: 'com.adobe.commerce.acme.observer.sales_order_save_commit_after', EVENT_PREFIX: 'acme' }),
+    )) as Out;
     expect(p.body?.response.delivered).toEqual(['erp']);
   });
 
   test('several targets: one failing retryably fails the event (retried), the other already has it', async () => {
     const d = createOutboundDispatcher({ logger });
     promo.fail(500);
-    const r = (await d(event({ OUTBOUND_TARGETS: targets([{ name: 'promo', type: 'webhook', url: promo.url, secret: SECRET }]) }))) as Out;
+    const r = (await d(
+      event({ OUTBOUND_TARGETS: targets([{ name: 'promo', type: 'webhook', url: promo.url, secret: SECRET }]) }),
+    )) as Out;
     expect(r.error?.statusCode).toBe(500);
     expect(erp.received).toHaveLength(1);
   });
 
   test('configuration errors are 500s naming the field', async () => {
     expect(() => parseTargets('[{"name": "x", "type": "ftp"}]', {})).toThrow(/type/);
-    expect(() => parseTargets('[{"name": "x", "type": "webhook", "url": "https://a", "secret": "$NOPE"}]', {})).toThrow(/NOPE/);
+    expect(() => parseTargets('[{"name": "x", "type": "webhook", "url": "https://a", "secret": "$NOPE"}]', {})).toThrow(
+      /NOPE/,
+    );
     expect(() => parseTargets('{}', {})).toThrow(/array/);
     const r = (await createOutboundDispatcher({ logger })(event({ OUTBOUND_TARGETS: 'nope' }))) as Out;
     expect(r.error).toMatchObject({ statusCode: 500, body: { code: 'bad_targets' } });
@@ -135,7 +161,9 @@ describe('temporary targets', () => {
   test('a target with an end date receives until then, then stops by itself and logs why (once)', async () => {
     let clock = Date.parse('2026-12-31T23:59:00Z');
     const d = createOutboundDispatcher({ logger, now: () => clock });
-    const cfg = targets([{ name: 'campaign', type: 'webhook', url: promo.url, secret: SECRET, endsAt: '2026-12-31T23:59:59Z' }]);
+    const cfg = targets([
+      { name: 'campaign', type: 'webhook', url: promo.url, secret: SECRET, endsAt: '2026-12-31T23:59:59Z' },
+    ]);
     logs.length = 0;
     const before = (await d(event({ OUTBOUND_TARGETS: cfg }))) as Out;
     expect(before.body?.response.delivered.sort()).toEqual(['campaign', 'erp']);
@@ -143,9 +171,13 @@ describe('temporary targets', () => {
     const after = (await d(event({ OUTBOUND_TARGETS: cfg }))) as Out;
     expect(after.statusCode).toBe(200);
     expect(after.body?.response.delivered).toEqual(['erp']);
-    expect(after.body?.response.stopped).toEqual([{ name: 'campaign', reason: 'end date 2026-12-31T23:59:59.000Z reached' }]);
+    expect(after.body?.response.stopped).toEqual([
+      { name: 'campaign', reason: 'end date 2026-12-31T23:59:59.000Z reached' },
+    ]);
     await d(event({ OUTBOUND_TARGETS: cfg }));
     expect(promo.received).toHaveLength(1);
-    expect(logs.filter((l) => /target campaign stopped: end date 2026-12-31T23:59:59.000Z reached/.test(l))).toHaveLength(1);
+    expect(
+      logs.filter((l) => /target campaign stopped: end date 2026-12-31T23:59:59.000Z reached/.test(l)),
+    ).toHaveLength(1);
   });
 });

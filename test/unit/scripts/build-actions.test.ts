@@ -26,9 +26,16 @@ afterAll(() => {
 
 describe('app.config.yaml', () => {
   it('declares the webhook and a consumer and handler for every catalog package', () => {
-    const names = readManifest(root).map((a) => a.name).sort();
+    const names = readManifest(root)
+      .map((a) => a.name)
+      .sort();
     // + the commercetools source and the outbound dispatcher (README, "Beyond the starter kit")
-    const expected = ['ingestion/webhook', 'ingestion/commercetools', 'outbound/dispatch', ...packages.flatMap((p) => [`${p}/consumer`, `${p}/handler`])].sort();
+    const expected = [
+      'ingestion/webhook',
+      'ingestion/commercetools',
+      'outbound/dispatch',
+      ...packages.flatMap((p) => [`${p}/consumer`, `${p}/handler`]),
+    ].sort();
     expect(names).toEqual(expected);
     const webhook = readManifest(root).find((a) => a.name === 'ingestion/webhook');
     expect(webhook?.web).toBe(true);
@@ -49,21 +56,34 @@ describe('npm run build', () => {
     for (const b of built) expect(b.file).toBe(path.join(outdir, ...b.name.split('/')) + '.js');
     // load each in a plain Node process, as Runtime does (jest would transform 10 MB of bundles)
     const script = `for (const f of JSON.parse(process.argv[1])) process.stdout.write(typeof require(f).main + "\\n")`;
-    const out = execFileSync(process.execPath, ['-e', script, JSON.stringify(built.map((b) => b.file))], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    const out = execFileSync(process.execPath, ['-e', script, JSON.stringify(built.map((b) => b.file))], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    });
     expect(out.trim().split('\n')).toEqual(built.map(() => 'function'));
   }, 60_000);
 
   it('the built webhook publishes with the trimmed libraries and precompiled validators', async () => {
     const io = await new FakeIoEvents().start();
     try {
-      const { main } = require(path.join(outdir, 'ingestion', 'webhook.js')) as { main: (p: object) => Promise<{ statusCode?: number; error?: { statusCode: number; body: { details?: unknown[] } } }> };
+      const { main } = require(path.join(outdir, 'ingestion', 'webhook.js')) as {
+        main: (
+          p: object,
+        ) => Promise<{ statusCode?: number; error?: { statusCode: number; body: { details?: unknown[] } } }>;
+      };
       const ok = await main({
         ...io.inputs(),
         LOG_LEVEL: 'error',
         INGESTION_AUTH: 'none',
         __ow_method: 'post',
         __ow_headers: { 'content-type': 'application/json' },
-        __ow_body: JSON.stringify({ data: { uid: 'b-1', event: 'be-observer.catalog_stock_update', value: [{ sku: 'A', source: 'default', quantity: 1, outOfStock: false }] } }),
+        __ow_body: JSON.stringify({
+          data: {
+            uid: 'b-1',
+            event: 'be-observer.catalog_stock_update',
+            value: [{ sku: 'A', source: 'default', quantity: 1, outOfStock: false }],
+          },
+        }),
       });
       expect(ok.statusCode).toBe(200);
       expect(io.published).toHaveLength(1);
@@ -73,7 +93,9 @@ describe('npm run build', () => {
         INGESTION_AUTH: 'none',
         __ow_method: 'post',
         __ow_headers: { 'content-type': 'application/json' },
-        __ow_body: JSON.stringify({ data: { uid: 'b-2', event: 'be-observer.customer_create', value: { name: 'a', email: 'nope' } } }),
+        __ow_body: JSON.stringify({
+          data: { uid: 'b-2', event: 'be-observer.customer_create', value: { name: 'a', email: 'nope' } },
+        }),
       });
       expect(bad.error?.statusCode).toBe(400);
       expect(bad.error?.body.details).toHaveLength(2);
@@ -91,7 +113,10 @@ describe('a built consumer with the trimmed openwhisk client', () => {
     const saved = { ...process.env };
     Object.assign(process.env, ow.env());
     try {
-      ow.define('product-backoffice/handler', () => ({ statusCode: 200, body: { success: true, message: 'Product created' } }));
+      ow.define('product-backoffice/handler', () => ({
+        statusCode: 200,
+        body: { success: true, message: 'Product created' },
+      }));
       const { main } = require(bundle) as { main: (p: object) => Promise<{ statusCode?: number; body?: unknown }> };
       const r = await main({
         LOG_LEVEL: 'error',
@@ -115,9 +140,20 @@ describe('ahead-of-time validators', () => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, generateValidatorsSource());
     try {
-      const aot = require(file) as { precompiled: boolean; validatorFor(code: string): ((v: unknown) => boolean) & { errors?: unknown } };
+      const aot = require(file) as {
+        precompiled: boolean;
+        validatorFor(code: string): ((v: unknown) => boolean) & { errors?: unknown };
+      };
       expect(aot.precompiled).toBe(true);
-      const variants = (v: unknown): unknown[] => [v, {}, [], null, 'x', 42, Array.isArray(v) ? [{ ...(v[0] as object), sku: '' }] : { ...(v as object), id: -1, sku: '', email: 'x' }];
+      const variants = (v: unknown): unknown[] => [
+        v,
+        {},
+        [],
+        null,
+        'x',
+        42,
+        Array.isArray(v) ? [{ ...(v[0] as object), sku: '' }] : { ...(v as object), id: -1, sku: '', email: 'x' },
+      ];
       for (const e of catalog) {
         const jit = validatorFor(e.code, e.schema);
         const pre = aot.validatorFor(e.code);
@@ -135,7 +171,11 @@ describe('ahead-of-time validators', () => {
 describe('aio app build (webpack-config.js)', () => {
   it('bundles the webhook with ts-loader the way the Adobe CLI does, and the bundle publishes', async () => {
     const { webpackBuild } = require('../../../scripts/webpack-build.js') as {
-      webpackBuild(root: string, action: string, outdir: string): Promise<{ file: string; config: string; warnings: string[] }>;
+      webpackBuild(
+        root: string,
+        action: string,
+        outdir: string,
+      ): Promise<{ file: string; config: string; warnings: string[] }>;
     };
     const out = path.join(outdir, 'webpack');
     const r = await webpackBuild(root, 'actions/ingestion/webhook/index.ts', out);
@@ -150,7 +190,9 @@ describe('aio app build (webpack-config.js)', () => {
         INGESTION_AUTH: 'none',
         __ow_method: 'post',
         __ow_headers: { 'content-type': 'application/json' },
-        __ow_body: JSON.stringify({ data: { uid: 'w-1', event: 'be-observer.catalog_product_delete', value: { sku: 'A' } } }),
+        __ow_body: JSON.stringify({
+          data: { uid: 'w-1', event: 'be-observer.catalog_product_delete', value: { sku: 'A' } },
+        }),
       });
       expect(res.statusCode).toBe(200);
       expect(io.published).toHaveLength(1);

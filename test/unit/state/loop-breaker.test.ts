@@ -25,11 +25,17 @@ describe('State keys and fingerprints', () => {
     let now = 1_000_000;
     const store = memoryStateStore(() => now);
     await rememberWrite(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'n', price: 5 } }, 60);
-    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'n', price: '5.0000' } })).toBe(true);
+    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'n', price: '5.0000' } })).toBe(
+      true,
+    );
     expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'n' } })).toBe(true);
-    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'other', price: 5 } })).toBe(false);
+    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'other', price: 5 } })).toBe(
+      false,
+    );
     expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { description: 'd' } })).toBe(false);
-    expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'n', description: 'd' } })).toBe(false);
+    expect(
+      await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'n', description: 'd' } }),
+    ).toBe(false);
     expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: {} })).toBe(false);
     expect(await isEcho(store, 'commerce', { entity: 'product', id: 'T', print: { name: 'n' } })).toBe(false);
     // what we wrote to Commerce says nothing about back-office events

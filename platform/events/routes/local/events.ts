@@ -28,7 +28,8 @@ function details(d: LocalDeps, e: EventRow) {
         target: reg ? (reg.runtime_action ? `action:${reg.runtime_action}` : reg.webhook_url) : null,
         status: x.status,
         attempts: x.attempts,
-        nextAttemptAt: x.next_attempt_at !== null && x.status !== 'in_flight' ? new Date(x.next_attempt_at).toISOString() : null,
+        nextAttemptAt:
+          x.next_attempt_at !== null && x.status !== 'in_flight' ? new Date(x.next_attempt_at).toISOString() : null,
         lastStatus: x.last_status,
         trace: attempts.filter((a) => a.delivery_id === x.id).map((a) => views.attempt(a)),
       };

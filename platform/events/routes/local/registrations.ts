@@ -54,7 +54,10 @@ export function registerLocalRegistrations(app: FastifyInstance, d: LocalDeps): 
     '/events/_local/registrations/:id',
     h((_req, _reply, p) => {
       const r = views.registrationOf(p.id ?? '');
-      return { ...views.registration(r), log: registrations.registrationLog(r.id).map((l) => ({ ...l, at: new Date(l.at).toISOString() })) };
+      return {
+        ...views.registration(r),
+        log: registrations.registrationLog(r.id).map((l) => ({ ...l, at: new Date(l.at).toISOString() })),
+      };
     }),
   );
 
@@ -64,12 +67,21 @@ export function registerLocalRegistrations(app: FastifyInstance, d: LocalDeps): 
       const r = views.registrationOf(p.id ?? '');
       const q = (req.query ?? {}) as Record<string, unknown>;
       const limit = Math.min(500, Math.max(1, Number(q.limit ?? 100) || 100));
-      const rows = d.store.registrationAttempts(r.id, typeof q.outcome === 'string' ? q.outcome : undefined, timeOrNumber(q.before), limit);
+      const rows = d.store.registrationAttempts(
+        r.id,
+        typeof q.outcome === 'string' ? q.outcome : undefined,
+        timeOrNumber(q.before),
+        limit,
+      );
       const page = rows.slice(0, limit);
       const seqs = new Map<number, string>();
-      for (const a of page) if (!seqs.has(a.event_seq)) seqs.set(a.event_seq, d.store.s.eventIdOfSeq.get(a.event_seq)?.event_id ?? '');
+      for (const a of page)
+        if (!seqs.has(a.event_seq)) seqs.set(a.event_seq, d.store.s.eventIdOfSeq.get(a.event_seq)?.event_id ?? '');
       const last = page[page.length - 1];
-      return { attempts: page.map((a) => ({ eventId: seqs.get(a.event_seq), ...views.attempt(a) })), next: rows.length > limit && last ? String(last.id) : null };
+      return {
+        attempts: page.map((a) => ({ eventId: seqs.get(a.event_seq), ...views.attempt(a) })),
+        next: rows.length > limit && last ? String(last.id) : null,
+      };
     }),
   );
 
@@ -89,7 +101,10 @@ export function registerLocalRegistrations(app: FastifyInstance, d: LocalDeps): 
     h((req, _reply, p) => {
       const r = views.registrationOf(p.id ?? '');
       const reason = reasonOf(req);
-      if (!reason) throw new PlatformError(400, 'missing_field', 'reason is required to pause a registration', { field: 'reason' });
+      if (!reason)
+        throw new PlatformError(400, 'missing_field', 'reason is required to pause a registration', {
+          field: 'reason',
+        });
       d.engine.pause(r, reason);
       return fresh(r);
     }),
@@ -112,7 +127,10 @@ export function registerLocalRegistrations(app: FastifyInstance, d: LocalDeps): 
       const r = views.registrationOf(p.id ?? '');
       const b = asRecord(req.body) ?? {};
       const at = b.endsAt === null ? null : timeOrNumber(b.endsAt);
-      if (at === undefined) throw new PlatformError(400, 'invalid_field', 'endsAt must be an ISO date, epoch ms or null', { field: 'endsAt' });
+      if (at === undefined)
+        throw new PlatformError(400, 'invalid_field', 'endsAt must be an ISO date, epoch ms or null', {
+          field: 'endsAt',
+        });
       registrations.setEndDate(r, at);
       return fresh(r);
     }),

@@ -45,13 +45,20 @@ export function localized(v: unknown, locale: string | undefined): string | unde
 }
 
 const unusable = (what: string, path: string) =>
-  new FinalError(422, `the commercetools ${what} cannot be applied: ${path} is missing`, { code: 'lookup_unusable', details: [{ path, message: 'missing in the looked-up resource' }] });
+  new FinalError(422, `the commercetools ${what} cannot be applied: ${path} is missing`, {
+    code: 'lookup_unusable',
+    details: [{ path, message: 'missing in the looked-up resource' }],
+  });
 
 /** commercetools Customer → Commerce customer. */
 export function ctCustomerToCommerce(entity: unknown): CommerceCustomer {
   const c = isRecord(entity) ? entity : {};
   if (typeof c.email !== 'string') throw unusable('customer', '/email');
-  return compact({ email: c.email, firstname: typeof c.firstName === 'string' ? c.firstName : '-', lastname: typeof c.lastName === 'string' ? c.lastName : '-' });
+  return compact({
+    email: c.email,
+    firstname: typeof c.firstName === 'string' ? c.firstName : '-',
+    lastname: typeof c.lastName === 'string' ? c.lastName : '-',
+  });
 }
 
 /** commercetools Product (masterData.current, or a ProductProjection) → Commerce product. */
@@ -59,7 +66,8 @@ export function ctProductToCommerce(entity: unknown, params: Params): CommercePr
   const p = isRecord(entity) ? entity : {};
   const data = isRecord(p.masterData) && isRecord(p.masterData.current) ? p.masterData.current : p;
   const master = isRecord(data.masterVariant) ? data.masterVariant : {};
-  if (typeof master.sku !== 'string' || master.sku === '') throw unusable('product', '/masterData/current/masterVariant/sku');
+  if (typeof master.sku !== 'string' || master.sku === '')
+    throw unusable('product', '/masterData/current/masterVariant/sku');
   const locale = optionalInput(params, 'COMMERCETOOLS_LOCALE');
   const prices = Array.isArray(master.prices) ? master.prices : [];
   const first = prices.find(isRecord);
@@ -104,18 +112,30 @@ defineSteps('commercetools.connect.customer.upsert', {
   describe: (ctx, c) => `commercetools customer ${ctx.value.resource.id} (${c.email}) saved in Commerce`,
   written: (_ctx, c, res) => {
     const id = createdId(res);
-    return id === undefined ? [] : [{ entity: 'customer', id, print: { firstname: c.firstname, lastname: c.lastname, email: c.email.toLowerCase() } }];
+    return id === undefined
+      ? []
+      : [
+          {
+            entity: 'customer',
+            id,
+            print: { firstname: c.firstname, lastname: c.lastname, email: c.email.toLowerCase() },
+          },
+        ];
   },
 });
 
 defineSteps('commercetools.connect.customer.delete', {
-  transform: (ctx) => ({ key: twinKey('customer', ctx.value.projectKey, ctx.value.resource.id), ctId: ctx.value.resource.id }),
+  transform: (ctx) => ({
+    key: twinKey('customer', ctx.value.projectKey, ctx.value.resource.id),
+    ctId: ctx.value.resource.id,
+  }),
   send: async (ctx, p) => {
     const twin = await readTwin(ctx.state(), p.key);
     if (twin === undefined) return NOTHING;
     return ctx.commerce().deleteCustomer(twin);
   },
-  describe: (_ctx, p) => `commercetools customer ${p.ctId} deleted in Commerce (nothing to do when it was never synced)`,
+  describe: (_ctx, p) =>
+    `commercetools customer ${p.ctId} deleted in Commerce (nothing to do when it was never synced)`,
 });
 
 defineSteps('commercetools.connect.product.upsert', {
@@ -129,17 +149,30 @@ defineSteps('commercetools.connect.product.upsert', {
   transform: (ctx) => ctProductToCommerce(ctx.entity, ctx.params),
   send: async (ctx, product) => {
     const res = await ctx.commerce().createProduct(product);
-    await ctx.state().put(twinKey('product', ctx.value.projectKey, ctx.value.resource.id), product.sku, MAP_TTL_SECONDS);
+    await ctx
+      .state()
+      .put(twinKey('product', ctx.value.projectKey, ctx.value.resource.id), product.sku, MAP_TTL_SECONDS);
     return res;
   },
   describe: (ctx, p) => `commercetools product ${ctx.value.resource.id} saved in Commerce as ${p.sku}`,
   written: (_ctx, p) => [
-    { entity: 'product', id: p.sku, print: { name: p.name, price: p.price, description: p.custom_attributes?.find((a) => a.attribute_code === 'description')?.value as string | undefined } },
+    {
+      entity: 'product',
+      id: p.sku,
+      print: {
+        name: p.name,
+        price: p.price,
+        description: p.custom_attributes?.find((a) => a.attribute_code === 'description')?.value as string | undefined,
+      },
+    },
   ],
 });
 
 defineSteps('commercetools.connect.product.delete', {
-  transform: (ctx) => ({ key: twinKey('product', ctx.value.projectKey, ctx.value.resource.id), ctId: ctx.value.resource.id }),
+  transform: (ctx) => ({
+    key: twinKey('product', ctx.value.projectKey, ctx.value.resource.id),
+    ctId: ctx.value.resource.id,
+  }),
   send: async (ctx, p) => {
     const sku = await readTwin(ctx.state(), p.key);
     if (sku === undefined) return NOTHING;

@@ -4,7 +4,10 @@ import { defineSteps } from '../registry';
 import { BackofficeWrite, compact, createdId, describeBackoffice, num, sendToBackoffice } from './shared';
 
 const ENTITY = 'customer-group';
-const print = (g: { code?: string | undefined; tax_class_id?: string | number | undefined }) => ({ code: g.code, tax_class_id: g.tax_class_id });
+const print = (g: { code?: string | undefined; tax_class_id?: string | number | undefined }) => ({
+  code: g.code,
+  tax_class_id: g.tax_class_id,
+});
 
 // ------------------------------------------------------------ back office → Commerce
 
@@ -19,11 +22,21 @@ defineSteps('be-observer.customer_group_create', {
 });
 
 defineSteps('be-observer.customer_group_update', {
-  transform: (ctx): CommerceCustomerGroup => ({ id: ctx.value.id, code: ctx.value.name, tax_class_id: ctx.value.taxClassId }),
+  transform: (ctx): CommerceCustomerGroup => ({
+    id: ctx.value.id,
+    code: ctx.value.name,
+    tax_class_id: ctx.value.taxClassId,
+  }),
   send: (ctx, group) => ctx.commerce().updateCustomerGroup(ctx.value.id, group),
   describe: (ctx) => `customer group ${ctx.value.id} updated in Commerce`,
   written: (ctx, g) => [{ entity: ENTITY, id: String(ctx.value.id), print: print(g) }],
-  incoming: (ctx) => [{ entity: ENTITY, id: String(ctx.value.id), print: print({ code: ctx.value.name, tax_class_id: ctx.value.taxClassId }) }],
+  incoming: (ctx) => [
+    {
+      entity: ENTITY,
+      id: String(ctx.value.id),
+      print: print({ code: ctx.value.name, tax_class_id: ctx.value.taxClassId }),
+    },
+  ],
 });
 
 defineSteps('be-observer.customer_group_delete', {
@@ -39,12 +52,28 @@ defineSteps('be-observer.customer_group_delete', {
 defineSteps('com.adobe.commerce.observer.customer_group_save_commit_after', {
   transform: (ctx): BackofficeWrite => {
     const v = ctx.value;
-    return { resource: 'customer-groups', id: String(v.customer_group_id), body: compact({ id: Number(v.customer_group_id), name: v.customer_group_code, taxClassId: num(v.tax_class_id) }) };
+    return {
+      resource: 'customer-groups',
+      id: String(v.customer_group_id),
+      body: compact({ id: Number(v.customer_group_id), name: v.customer_group_code, taxClassId: num(v.tax_class_id) }),
+    };
   },
   send: (ctx, w) => sendToBackoffice(ctx.backoffice(), w),
   describe: (_ctx, w) => describeBackoffice(w, 'customer group'),
-  incoming: (ctx) => [{ entity: ENTITY, id: String(ctx.value.customer_group_id), print: print({ code: ctx.value.customer_group_code, tax_class_id: ctx.value.tax_class_id }) }],
-  written: (ctx) => [{ entity: ENTITY, id: String(ctx.value.customer_group_id), print: print({ code: ctx.value.customer_group_code, tax_class_id: ctx.value.tax_class_id }) }],
+  incoming: (ctx) => [
+    {
+      entity: ENTITY,
+      id: String(ctx.value.customer_group_id),
+      print: print({ code: ctx.value.customer_group_code, tax_class_id: ctx.value.tax_class_id }),
+    },
+  ],
+  written: (ctx) => [
+    {
+      entity: ENTITY,
+      id: String(ctx.value.customer_group_id),
+      print: print({ code: ctx.value.customer_group_code, tax_class_id: ctx.value.tax_class_id }),
+    },
+  ],
 });
 
 defineSteps('com.adobe.commerce.observer.customer_group_delete_commit_after', {

@@ -5,10 +5,25 @@ import { BackofficeWrite, compact, createdId, describeBackoffice, sendToBackoffi
 
 const ENTITY = 'customer';
 
-interface CustomerFields { name: string; lastname: string; email: string; groupId?: number; websiteId?: number; storeId?: number }
+interface CustomerFields {
+  name: string;
+  lastname: string;
+  email: string;
+  groupId?: number;
+  websiteId?: number;
+  storeId?: number;
+}
 
 export function toCommerceCustomer(v: CustomerFields, id?: number): CommerceCustomer & { store_id?: number } {
-  return compact({ id, email: v.email, firstname: v.name, lastname: v.lastname, group_id: v.groupId, website_id: v.websiteId, store_id: v.storeId });
+  return compact({
+    id,
+    email: v.email,
+    firstname: v.name,
+    lastname: v.lastname,
+    group_id: v.groupId,
+    website_id: v.websiteId,
+    store_id: v.storeId,
+  });
 }
 
 const print = (c: { firstname?: string | undefined; lastname?: string | undefined; email?: string | undefined }) => ({
@@ -34,7 +49,13 @@ defineSteps('be-observer.customer_update', {
   send: (ctx, customer) => ctx.commerce().updateCustomer(ctx.value.id, customer),
   describe: (ctx) => `customer ${ctx.value.id} updated in Commerce`,
   written: (ctx, c) => [{ entity: ENTITY, id: String(ctx.value.id), print: print(c) }],
-  incoming: (ctx) => [{ entity: ENTITY, id: String(ctx.value.id), print: print({ firstname: ctx.value.name, lastname: ctx.value.lastname, email: ctx.value.email }) }],
+  incoming: (ctx) => [
+    {
+      entity: ENTITY,
+      id: String(ctx.value.id),
+      print: print({ firstname: ctx.value.name, lastname: ctx.value.lastname, email: ctx.value.email }),
+    },
+  ],
 });
 
 defineSteps('be-observer.customer_delete', {
@@ -50,7 +71,11 @@ defineSteps('be-observer.customer_delete', {
 defineSteps('com.adobe.commerce.observer.customer_save_commit_after', {
   transform: (ctx): BackofficeWrite => {
     const v = ctx.value;
-    return { resource: 'customers', id: String(v.id), body: compact({ id: Number(v.id), name: v.firstname, lastname: v.lastname, email: v.email }) };
+    return {
+      resource: 'customers',
+      id: String(v.id),
+      body: compact({ id: Number(v.id), name: v.firstname, lastname: v.lastname, email: v.email }),
+    };
   },
   send: (ctx, w) => sendToBackoffice(ctx.backoffice(), w),
   describe: (_ctx, w) => describeBackoffice(w, 'customer'),

@@ -43,8 +43,19 @@ defineSteps('be-observer.sales_order_shipment_update', {
       entity_id: v.id,
       order_id: v.orderId,
       items: v.items.map((i) => ({ entity_id: i.entityId, order_item_id: i.orderItemId, qty: i.qty })),
-      tracks: v.tracks.map((t) => ({ entity_id: t.entityId, order_id: v.orderId, track_number: t.trackNumber, title: t.title, carrier_code: t.carrierCode })),
-      comments: v.comments.map((c) => ({ entity_id: c.entityId, is_customer_notified: bit(c.notifyCustomer), comment: c.comment, is_visible_on_front: bit(c.visibleOnFront) })),
+      tracks: v.tracks.map((t) => ({
+        entity_id: t.entityId,
+        order_id: v.orderId,
+        track_number: t.trackNumber,
+        title: t.title,
+        carrier_code: t.carrierCode,
+      })),
+      comments: v.comments.map((c) => ({
+        entity_id: c.entityId,
+        is_customer_notified: bit(c.notifyCustomer),
+        comment: c.comment,
+        is_visible_on_front: bit(c.visibleOnFront),
+      })),
       extension_attributes: { source_code: v.stockSourceCode },
     };
   },

@@ -28,12 +28,17 @@ export function toCommerceProduct(v: ProductFields, create: boolean): CommercePr
     visibility: v.visibility ?? (create ? 4 : undefined),
     type_id: v.typeId ?? (create ? 'simple' : undefined),
     weight: v.weight,
-    custom_attributes: v.description === undefined ? undefined : [{ attribute_code: 'description', value: v.description }],
+    custom_attributes:
+      v.description === undefined ? undefined : [{ attribute_code: 'description', value: v.description }],
   });
 }
 
 /** the fields both systems carry for a product, as the loop breaker compares them */
-const print = (p: { name?: string | undefined; price?: number | string | undefined; description?: string | undefined }) => ({ name: p.name, price: p.price, description: p.description });
+const print = (p: {
+  name?: string | undefined;
+  price?: number | string | undefined;
+  description?: string | undefined;
+}) => ({ name: p.name, price: p.price, description: p.description });
 
 const writtenPrint = (p: CommerceProduct) => ({
   name: p.name,
@@ -72,7 +77,11 @@ defineSteps('be-observer.catalog_product_delete', {
 defineSteps('com.adobe.commerce.observer.catalog_product_save_commit_after', {
   transform: (ctx): BackofficeWrite => {
     const v = ctx.value;
-    return { resource: 'products', id: v.sku, body: compact({ sku: v.sku, name: v.name, price: num(v.price), description: v.description }) };
+    return {
+      resource: 'products',
+      id: v.sku,
+      body: compact({ sku: v.sku, name: v.name, price: num(v.price), description: v.description }),
+    };
   },
   send: (ctx, w) => sendToBackoffice(ctx.backoffice(), w),
   describe: (_ctx, w) => describeBackoffice(w, 'product'),

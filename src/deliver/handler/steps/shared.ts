@@ -41,10 +41,18 @@ export function createdId(res: TargetResponse): string | undefined {
   return undefined;
 }
 
-export function sendToBackoffice(client: { upsert(r: BackofficeResource, id: string, body: unknown): Promise<TargetResponse>; remove(r: BackofficeResource, id: string): Promise<TargetResponse> }, w: BackofficeWrite): Promise<TargetResponse> {
+export function sendToBackoffice(
+  client: {
+    upsert(r: BackofficeResource, id: string, body: unknown): Promise<TargetResponse>;
+    remove(r: BackofficeResource, id: string): Promise<TargetResponse>;
+  },
+  w: BackofficeWrite,
+): Promise<TargetResponse> {
   return w.body === undefined ? client.remove(w.resource, w.id) : client.upsert(w.resource, w.id, w.body);
 }
 
 export function describeBackoffice(w: BackofficeWrite, what: string): string {
-  return w.body === undefined ? `${what} ${w.id} deleted in the back office` : `${what} ${w.id} sent to the back office`;
+  return w.body === undefined
+    ? `${what} ${w.id} deleted in the back office`
+    : `${what} ${w.id} sent to the back office`;
 }

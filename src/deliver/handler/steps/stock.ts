@@ -16,8 +16,10 @@ defineSteps('be-observer.catalog_stock_update', {
     ctx.value.map((s) => ({ sku: s.sku, source_code: s.source, quantity: s.quantity, status: s.outOfStock ? 0 : 1 })),
   send: (ctx, items) => ctx.commerce().updateSourceItems(items),
   describe: (_ctx, items) => `stock of ${items.length} source item(s) updated in Commerce`,
-  written: (_ctx, items) => items.map((i) => ({ entity: ENTITY, id: i.sku, print: { quantity: i.quantity, in_stock: i.status === 1 } })),
-  incoming: (ctx) => ctx.value.map((s) => ({ entity: ENTITY, id: s.sku, print: { quantity: s.quantity, in_stock: !s.outOfStock } })),
+  written: (_ctx, items) =>
+    items.map((i) => ({ entity: ENTITY, id: i.sku, print: { quantity: i.quantity, in_stock: i.status === 1 } })),
+  incoming: (ctx) =>
+    ctx.value.map((s) => ({ entity: ENTITY, id: s.sku, print: { quantity: s.quantity, in_stock: !s.outOfStock } })),
 });
 
 // ------------------------------------------------------------ Commerce → back office
@@ -29,11 +31,34 @@ defineSteps('com.adobe.commerce.observer.cataloginventory_stock_item_save_commit
     return {
       resource: 'stock',
       id: String(v.product_id),
-      body: compact({ productId: num(v.product_id), sku: v.sku, quantity: num(v.qty), outOfStock: inStock === undefined ? undefined : !inStock }),
+      body: compact({
+        productId: num(v.product_id),
+        sku: v.sku,
+        quantity: num(v.qty),
+        outOfStock: inStock === undefined ? undefined : !inStock,
+      }),
     };
   },
   send: (ctx, w) => sendToBackoffice(ctx.backoffice(), w),
   describe: (_ctx, w) => describeBackoffice(w, 'stock of product'),
-  incoming: (ctx) => (ctx.value.sku === undefined ? [] : [{ entity: ENTITY, id: ctx.value.sku, print: { quantity: ctx.value.qty, in_stock: flag(ctx.value.is_in_stock) } }]),
-  written: (ctx) => (ctx.value.sku === undefined ? [] : [{ entity: ENTITY, id: ctx.value.sku, print: { quantity: ctx.value.qty, in_stock: flag(ctx.value.is_in_stock) } }]),
+  incoming: (ctx) =>
+    ctx.value.sku === undefined
+      ? []
+      : [
+          {
+            entity: ENTITY,
+            id: ctx.value.sku,
+            print: { quantity: ctx.value.qty, in_stock: flag(ctx.value.is_in_stock) },
+          },
+        ],
+  written: (ctx) =>
+    ctx.value.sku === undefined
+      ? []
+      : [
+          {
+            entity: ENTITY,
+            id: ctx.value.sku,
+            print: { quantity: ctx.value.qty, in_stock: flag(ctx.value.is_in_stock) },
+          },
+        ],
 });

@@ -27,7 +27,11 @@ const opt = <T>(v: unknown, type: 'string' | 'number'): T | undefined => (typeof
 export function asQueryProduct(entity: unknown, sku: string): QueryProduct {
   const e = (typeof entity === 'object' && entity !== null ? entity : {}) as Record<string, unknown>;
   const got = typeof e.sku === 'string' ? e.sku : typeof e.partNo === 'string' ? e.partNo : undefined;
-  if (got === undefined) throw new FinalError(422, `the query API answered a product without sku for ${sku}`, { code: 'lookup_unusable', details: [{ path: '/sku', message: 'missing in the looked-up product' }] });
+  if (got === undefined)
+    throw new FinalError(422, `the query API answered a product without sku for ${sku}`, {
+      code: 'lookup_unusable',
+      details: [{ path: '/sku', message: 'missing in the looked-up product' }],
+    });
   const out: QueryProduct = { sku: got };
   const name = opt<string>(e.name, 'string');
   const price = opt<number>(e.price, 'number');
@@ -45,15 +49,26 @@ export function asQueryProduct(entity: unknown, sku: string): QueryProduct {
 }
 
 defineSteps('thin.product.changed', {
-  lookup: (ctx) => lookupEntity(lookupConfigFrom(ctx.params), expandPath(pathFor(ctx.params, ctx.code, 'products/{sku}'), ctx.value), ctx.state(), ctx.log),
+  lookup: (ctx) =>
+    lookupEntity(
+      lookupConfigFrom(ctx.params),
+      expandPath(pathFor(ctx.params, ctx.code, 'products/{sku}'), ctx.value),
+      ctx.state(),
+      ctx.log,
+    ),
   transform: (ctx) => toCommerceProduct(asQueryProduct(ctx.entity, ctx.value.sku), true),
   send: (ctx, product) => ctx.commerce().createProduct(product),
-  describe: (ctx, p) => `product ${p.sku} saved in Commerce from the query API (changed: ${[ctx.value.entityChanged ?? 'unspecified'].flat().join(', ')})`,
+  describe: (ctx, p) =>
+    `product ${p.sku} saved in Commerce from the query API (changed: ${[ctx.value.entityChanged ?? 'unspecified'].flat().join(', ')})`,
   written: (_ctx, p) => [
     {
       entity: 'product',
       id: p.sku,
-      print: { name: p.name, price: p.price, description: p.custom_attributes?.find((a) => a.attribute_code === 'description')?.value as string | undefined },
+      print: {
+        name: p.name,
+        price: p.price,
+        description: p.custom_attributes?.find((a) => a.attribute_code === 'description')?.value as string | undefined,
+      },
     },
   ],
 });

@@ -50,7 +50,8 @@ export interface CommercetoolsDeps extends IngestDeps {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const bad = (message: string, code: string, details?: ErrorDetail[]) => new FinalError(400, message, details ? { code, details } : { code });
+const bad = (message: string, code: string, details?: ErrorDetail[]) =>
+  new FinalError(400, message, details ? { code, details } : { code });
 
 /** The commercetools payload inside what the destination posted. */
 export function unwrap(body: unknown): unknown {
@@ -61,11 +62,14 @@ export function unwrap(body: unknown): unknown {
     try {
       return JSON.parse(Buffer.from(msg.data, 'base64').toString('utf8')) as unknown;
     } catch {
-      throw bad('message.data is not base64 of a JSON commercetools payload', 'invalid_envelope', [{ path: '/message/data', message: 'base64 JSON expected' }]);
+      throw bad('message.data is not base64 of a JSON commercetools payload', 'invalid_envelope', [
+        { path: '/message/data', message: 'base64 JSON expected' },
+      ]);
     }
   }
   // EventBridge: {"detail-type", "source", "detail": {...}}
-  if (isRecord(body.detail) && body['detail-type'] !== undefined && body.notificationType === undefined) return body.detail;
+  if (isRecord(body.detail) && body['detail-type'] !== undefined && body.notificationType === undefined)
+    return body.detail;
   return body;
 }
 
@@ -78,24 +82,39 @@ interface Shape {
 
 function shapeOf(p: unknown): Shape {
   const details: ErrorDetail[] = [];
-  if (!isRecord(p)) throw bad('the body must be a commercetools Message or change notification', 'invalid_notification', [{ path: '/', message: 'must be an object' }]);
-  if (typeof p.notificationType !== 'string' || p.notificationType === '') details.push({ path: '/notificationType', message: 'is required' });
-  if (typeof p.projectKey !== 'string' || p.projectKey === '') details.push({ path: '/projectKey', message: 'is required' });
+  if (!isRecord(p))
+    throw bad('the body must be a commercetools Message or change notification', 'invalid_notification', [
+      { path: '/', message: 'must be an object' },
+    ]);
+  if (typeof p.notificationType !== 'string' || p.notificationType === '')
+    details.push({ path: '/notificationType', message: 'is required' });
+  if (typeof p.projectKey !== 'string' || p.projectKey === '')
+    details.push({ path: '/projectKey', message: 'is required' });
   const r = p.resource;
   if (!isRecord(r)) details.push({ path: '/resource', message: 'is required ({typeId, id})' });
   else {
-    if (typeof r.typeId !== 'string' || r.typeId === '') details.push({ path: '/resource/typeId', message: 'is required' });
+    if (typeof r.typeId !== 'string' || r.typeId === '')
+      details.push({ path: '/resource/typeId', message: 'is required' });
     if (typeof r.id !== 'string' || r.id === '') details.push({ path: '/resource/id', message: 'is required' });
   }
-  if (details.length > 0) throw bad('the body must be a commercetools Message or change notification', 'invalid_notification', details);
+  if (details.length > 0)
+    throw bad('the body must be a commercetools Message or change notification', 'invalid_notification', details);
   const res = r as Record<string, string>;
-  return { notificationType: p.notificationType as string, projectKey: p.projectKey as string, typeId: res.typeId as string, resourceId: res.id as string };
+  return {
+    notificationType: p.notificationType as string,
+    projectKey: p.projectKey as string,
+    typeId: res.typeId as string,
+    resourceId: res.id as string,
+  };
 }
 
 /** The CloudEvent id: the Message id, or for change notifications a UUIDv5 of what identifies them. */
 export function eventIdOf(n: CommercetoolsNotification, code: string): string {
   if (n.notificationType === 'Message') return n.id;
-  return derivedEventId(`${n.projectKey}/${n.resource.typeId}/${n.resource.id}/${n.notificationType}/${n.version}`, code);
+  return derivedEventId(
+    `${n.projectKey}/${n.resource.typeId}/${n.resource.id}/${n.notificationType}/${n.version}`,
+    code,
+  );
 }
 
 function timeOf(n: CommercetoolsNotification): string {
@@ -107,18 +126,27 @@ function timeOf(n: CommercetoolsNotification): string {
 // one routes table per warm container and COMMERCETOOLS_ROUTES value
 let routesCache: { raw: unknown; routes: ReturnType<typeof effectiveRoutes> } | undefined;
 function routesFor(raw: unknown) {
-  if (!routesCache || routesCache.raw !== raw) routesCache = { raw, routes: effectiveRoutes(parseRoutesInput(raw), (c) => findEvent(c) !== undefined) };
+  if (!routesCache || routesCache.raw !== raw)
+    routesCache = { raw, routes: effectiveRoutes(parseRoutesInput(raw), (c) => findEvent(c) !== undefined) };
   return routesCache.routes;
 }
 
 type Answer = Accepted | Skipped;
 
 /** Route, validate and identify the notification; the version check waits for `before`. */
-function parseNotification(parsed: unknown, params: RawHttpParams, fields: Record<string, string | number | undefined>, state: () => StateStore): Publication<Answer> | Skip<Answer> {
+function parseNotification(
+  parsed: unknown,
+  params: RawHttpParams,
+  fields: Record<string, string | number | undefined>,
+  state: () => StateStore,
+): Publication<Answer> | Skip<Answer> {
   const payload = unwrap(parsed);
   const shape = shapeOf(payload);
   fields.resource = `${shape.typeId}/${shape.resourceId}`;
-  const kind = typeof (payload as { type?: unknown }).type === 'string' && shape.notificationType === 'Message' ? String((payload as { type: string }).type) : shape.notificationType;
+  const kind =
+    typeof (payload as { type?: unknown }).type === 'string' && shape.notificationType === 'Message'
+      ? String((payload as { type: string }).type)
+      : shape.notificationType;
   fields.kind = kind;
 
   const decision: RouteDecision = route(routesFor(params.COMMERCETOOLS_ROUTES), shape.typeId, kind);
@@ -127,12 +155,18 @@ function parseNotification(parsed: unknown, params: RawHttpParams, fields: Recor
       decision.kind === 'filtered'
         ? `skipped: ${kind} on ${shape.typeId} is not in the inclusion filter of its routes`
         : `skipped: no route for commercetools resource type ${shape.typeId}`;
-    return { kind: 'skip', type: `commercetools.${shape.typeId}`, response: { success: true, skipped: 'filtered', message }, outcome: 'filtered' };
+    return {
+      kind: 'skip',
+      type: `commercetools.${shape.typeId}`,
+      response: { success: true, skipped: 'filtered', message },
+      outcome: 'filtered',
+    };
   }
   const entry = findEvent(decision.route.route) as CatalogEntry;
   fields.event = entry.code;
   const valid = validateValue(entry, payload, '');
-  if (!valid.ok) throw bad(`the ${kind} payload does not match the schema of ${entry.code}`, 'invalid_value', valid.details);
+  if (!valid.ok)
+    throw bad(`the ${kind} payload does not match the schema of ${entry.code}`, 'invalid_value', valid.details);
   const n = payload as CommercetoolsNotification;
   const id = eventIdOf(n, entry.code);
   fields.id = id;
@@ -159,17 +193,32 @@ function parseNotification(parsed: unknown, params: RawHttpParams, fields: Recor
       store = state();
       const seen = decide(await readVersion(store, key), version, id);
       if (seen.kind === 'duplicate') {
-        return { kind: 'skip', type: entry.code, response: { success: true, skipped: 'duplicate', message: `skipped: message ${id} was already accepted`, id }, outcome: 'duplicate' };
+        return {
+          kind: 'skip',
+          type: entry.code,
+          response: { success: true, skipped: 'duplicate', message: `skipped: message ${id} was already accepted`, id },
+          outcome: 'duplicate',
+        };
       }
       if (seen.kind === 'stale') {
         const message = `skipped: stale, resource version ${version} is not newer than the accepted ${seen.record.v}`;
-        return { kind: 'skip', type: entry.code, response: { success: true, skipped: 'stale', message, id }, outcome: 'stale' };
+        return {
+          kind: 'skip',
+          type: entry.code,
+          response: { success: true, skipped: 'stale', message, id },
+          outcome: 'stale',
+        };
       }
       return undefined;
     },
     after: async (log) => {
       try {
-        await recordVersion(store ?? state(), key, { v: version, id }, intInput(params, 'COMMERCETOOLS_VERSION_TTL', DEFAULT_VERSION_TTL_SECONDS));
+        await recordVersion(
+          store ?? state(),
+          key,
+          { v: version, id },
+          intInput(params, 'COMMERCETOOLS_VERSION_TTL', DEFAULT_VERSION_TTL_SECONDS),
+        );
       } catch (err) {
         // published: a resend is recognised downstream by its event id, so this is not a failure
         log.warn(`version record failed after publish: ${err instanceof Error ? err.message : String(err)}`);
@@ -187,10 +236,14 @@ export function commercetoolsSource(state: () => StateStore = aioStateStore): So
     plain(params) {
       if (params.__ow_body !== undefined || params.notificationType === undefined) return undefined;
       // a plain (not raw-http) invocation: the payload's fields are the params
-      return { body: '', parsed: Object.fromEntries(Object.entries(params).filter(([k]) => !/^(__ow_|[A-Z][A-Z0-9_]*$)/.test(k))) };
+      return {
+        body: '',
+        parsed: Object.fromEntries(Object.entries(params).filter(([k]) => !/^(__ow_|[A-Z][A-Z0-9_]*$)/.test(k))),
+      };
     },
     parse: (request, params, fields) => parseNotification(request.parsed, params, fields, state),
-    line: (fields, end) => requestLine({ ...fields, code: end.code, status: end.status, outcome: end.outcome, ms: end.ms }),
+    line: (fields, end) =>
+      requestLine({ ...fields, code: end.code, status: end.status, outcome: end.outcome, ms: end.ms }),
   };
 }
 

@@ -21,7 +21,10 @@ export type { CommercetoolsRoute };
 export type RoutesInput = Record<string, { typeId?: string; inclusionFilter?: string[] } | null>;
 
 function misconfigured(message: string, at = ''): RetryableError {
-  return new RetryableError(500, message, { code: 'bad_routes', details: [{ path: `/COMMERCETOOLS_ROUTES${at ? `/${at}` : ''}`, message }] });
+  return new RetryableError(500, message, {
+    code: 'bad_routes',
+    details: [{ path: `/COMMERCETOOLS_ROUTES${at ? `/${at}` : ''}`, message }],
+  });
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -47,12 +50,19 @@ export function parseRoutesInput(raw: unknown): RoutesInput {
     if (!isRecord(o)) throw misconfigured(`route "${route}" must be an object or null`, route);
     const r: { typeId?: string; inclusionFilter?: string[] } = {};
     if (o.typeId !== undefined) {
-      if (typeof o.typeId !== 'string' || o.typeId === '') throw misconfigured(`route "${route}": typeId must be a string`, `${route}/typeId`);
+      if (typeof o.typeId !== 'string' || o.typeId === '')
+        throw misconfigured(`route "${route}": typeId must be a string`, `${route}/typeId`);
       r.typeId = o.typeId;
     }
     if (o.inclusionFilter !== undefined) {
-      if (!Array.isArray(o.inclusionFilter) || !o.inclusionFilter.every((x): x is string => typeof x === 'string' && x !== '')) {
-        throw misconfigured(`route "${route}": inclusionFilter must be an array of notification kinds`, `${route}/inclusionFilter`);
+      if (
+        !Array.isArray(o.inclusionFilter) ||
+        !o.inclusionFilter.every((x): x is string => typeof x === 'string' && x !== '')
+      ) {
+        throw misconfigured(
+          `route "${route}": inclusionFilter must be an array of notification kinds`,
+          `${route}/inclusionFilter`,
+        );
       }
       r.inclusionFilter = o.inclusionFilter;
     }
@@ -65,7 +75,11 @@ export function parseRoutesInput(raw: unknown): RoutesInput {
  * The effective routes: defaults with the input applied, in order (defaults first, added
  * routes after). `known(code)` says whether an added route's event is in the catalog.
  */
-export function effectiveRoutes(input: RoutesInput, known: (code: string) => boolean, defaults: readonly CommercetoolsRoute[] = commercetoolsRoutes): CommercetoolsRoute[] {
+export function effectiveRoutes(
+  input: RoutesInput,
+  known: (code: string) => boolean,
+  defaults: readonly CommercetoolsRoute[] = commercetoolsRoutes,
+): CommercetoolsRoute[] {
   const out: CommercetoolsRoute[] = [];
   for (const d of defaults) {
     if (!(d.route in input)) {
@@ -78,7 +92,8 @@ export function effectiveRoutes(input: RoutesInput, known: (code: string) => boo
   }
   for (const [route, o] of Object.entries(input)) {
     if (o === null || defaults.some((d) => d.route === route)) continue;
-    if (!o.typeId || !o.inclusionFilter) throw misconfigured(`new route "${route}" needs typeId and inclusionFilter`, route);
+    if (!o.typeId || !o.inclusionFilter)
+      throw misconfigured(`new route "${route}" needs typeId and inclusionFilter`, route);
     if (!known(route)) throw misconfigured(`route "${route}" names no catalog event`, route);
     out.push({ route, typeId: o.typeId, inclusionFilter: o.inclusionFilter });
   }
@@ -102,5 +117,7 @@ export function route(routes: readonly CommercetoolsRoute[], typeId: string, kin
   const candidates = routes.filter((r) => r.typeId === typeId);
   const hit = candidates.find((r) => admits(r.inclusionFilter, kind));
   if (hit) return { kind: 'routed', route: hit };
-  return candidates.length > 0 ? { kind: 'filtered', typeId, notification: kind } : { kind: 'unrouted', typeId, notification: kind };
+  return candidates.length > 0
+    ? { kind: 'filtered', typeId, notification: kind }
+    : { kind: 'unrouted', typeId, notification: kind };
 }

@@ -26,7 +26,8 @@ export interface VersionRecord {
   id: string;
 }
 
-export type VersionDecision = { kind: 'new' } | { kind: 'duplicate'; record: VersionRecord } | { kind: 'stale'; record: VersionRecord };
+export type VersionDecision =
+  { kind: 'new' } | { kind: 'duplicate'; record: VersionRecord } | { kind: 'stale'; record: VersionRecord };
 
 const KEY_OK = /^[a-zA-Z0-9-_.]{1,200}$/;
 
@@ -47,7 +48,13 @@ function parse(text: string | undefined): VersionRecord | undefined {
   if (text === undefined) return undefined;
   try {
     const o = JSON.parse(text) as unknown;
-    if (typeof o === 'object' && o !== null && typeof (o as VersionRecord).v === 'number' && typeof (o as VersionRecord).id === 'string') return o as VersionRecord;
+    if (
+      typeof o === 'object' &&
+      o !== null &&
+      typeof (o as VersionRecord).v === 'number' &&
+      typeof (o as VersionRecord).id === 'string'
+    )
+      return o as VersionRecord;
   } catch {
     // a corrupt record is no record: the message is published, the handler is idempotent
   }
@@ -59,7 +66,12 @@ export async function readVersion(state: StateStore, key: string): Promise<Versi
 }
 
 /** Record V as accepted unless a newer version was recorded meanwhile. */
-export async function recordVersion(state: StateStore, key: string, rec: VersionRecord, ttlSeconds: number): Promise<void> {
+export async function recordVersion(
+  state: StateStore,
+  key: string,
+  rec: VersionRecord,
+  ttlSeconds: number,
+): Promise<void> {
   const cur = parse(await state.get(key));
   if (cur && cur.v > rec.v) return;
   await state.put(key, JSON.stringify(rec), ttlSeconds);
