@@ -1,8 +1,9 @@
 /**
- * `npm run build`: bundle every action of app.config.yaml with esbuild into
- * dist/actions/{package}/{action}.js, one minified CommonJS file per action, and print each
- * bundle's size. The local platform loads these; `aio app build` uses webpack-config.js
- * instead (same sources, same trims from scripts/bundle-trims.js).
+ * `npm run build`: bundle every action of app.config.yaml into
+ * dist/actions/{package}/{action}.js and print each bundle's size. The bundles are made the
+ * way `aio app build` makes them (scripts/webpack-build.js with the project's
+ * webpack-config.js: minified, trimmed, patched, validators compiled ahead of time), so they
+ * are the deployed files.
  *
  *   npx tsx scripts/build-actions.ts [--only pkg/action,...] [--outdir dir] [--no-minify] [--strict]
  *
@@ -11,14 +12,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { build, type BuildOptions as BuildOptionsOfEsbuild, type Plugin } from 'esbuild';
 import YAML from 'yaml';
-import { writeValidators } from './generate-validators';
-
-const trims = require('./bundle-trims.js') as {
-  all: Record<string, string>;
-  perAction: Record<string, Record<string, string>>;
-};
 
 export interface ManifestAction {
   /** `package/action` */
@@ -69,67 +63,41 @@ export function readManifest(root: string): ManifestAction[] {
   return out;
 }
 
-function trimPlugin(replacements: Record<string, string>): Plugin {
-  const names = Object.keys(replacements);
-  const filter = new RegExp(`^(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
-  return {
-    name: 'bundle-trims',
-    setup(b) {
-      b.onResolve({ filter }, (args) => ({ path: replacements[args.path] as string }));
-    },
-  };
-}
+const wp = require('./webpack-build.js') as {
+  buildManyInChild(
+    root: string,
+    actions: Array<{ name: string; source: string }>,
+    outdir: string,
+    opts?: { minify?: boolean },
+  ): Promise<{ built: Array<{ name: string; file: string; inputs: string[] }>; warnings: string[] }>;
+  webpackBuild(
+    root: string,
+    file: string,
+    outdir: string,
+    opts?: { minify?: boolean; config?: string },
+  ): Promise<{ file: string; warnings: string[] }>;
+};
 
 /**
- * src/catalog/validators.ts compiles schemas with ajv at run time; bundles get the
- * ahead-of-time module written by generate-validators.ts in its place.
- */
-function precompiledValidatorsPlugin(generated: string): Plugin {
-  return {
-    name: 'precompiled-validators',
-    setup(b) {
-      b.onResolve({ filter: /^\.\/validators$/ }, (args) =>
-        /[\\/]src[\\/]catalog$/.test(args.resolveDir) ? { path: generated } : undefined,
-      );
-    },
-  };
-}
-
-/** What every action bundle is: one CommonJS file for Node 20 with every dependency inside. */
-function esbuildOptions(minify: boolean): BuildOptionsOfEsbuild {
-  return {
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify,
-    sourcemap: 'linked',
-    legalComments: 'none',
-    logLevel: 'warning',
-  };
-}
-
-/**
- * Bundle one entry file exactly like an action (same trims, precompiled validators);
- * `trimsOf` picks the per-action trims of that action name.
+ * Bundle one entry file exactly like an action (webpack-config.js, or `config`: another
+ * action folder's webpack-config.js, for its per-action trims).
  */
 export async function bundleEntry(
   source: string,
   outfile: string,
-  opts: { root?: string; trimsOf?: string; minify?: boolean; writeGenerated?: boolean } = {},
+  opts: { root?: string; config?: string; minify?: boolean } = {},
 ): Promise<number> {
   const root = opts.root ?? path.resolve(__dirname, '..');
-  const generated = path.join(root, 'dist', 'generated', 'validators.js');
-  if (opts.writeGenerated !== false || !fs.existsSync(generated)) writeValidators(generated);
-  await build({
-    ...esbuildOptions(opts.minify ?? true),
-    entryPoints: [source],
-    outfile,
-    plugins: [
-      trimPlugin({ ...trims.all, ...((opts.trimsOf && trims.perAction[opts.trimsOf]) ?? {}) }),
-      precompiledValidatorsPlugin(generated),
-    ],
-  });
+  const tmp = fs.mkdtempSync(path.join(path.dirname(outfile), '.bundle-'));
+  try {
+    const r = await wp.webpackBuild(root, source, tmp, {
+      ...(opts.minify === false ? { minify: false } : {}),
+      ...(opts.config ? { config: opts.config } : {}),
+    });
+    fs.renameSync(r.file, outfile);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
   return fs.statSync(outfile).size;
 }
 
@@ -164,32 +132,16 @@ export async function buildActions(opts: BuildOptions = {}): Promise<{ built: Bu
     log(`  skip  ${a.name} (no ${path.relative(root, a.source)})`);
     return false;
   });
-  const generated = writeValidators(path.join(root, 'dist', 'generated', 'validators.js'));
-  // one esbuild run per set of trims (every action but the webhook shares one): the
-  // dependencies they share are parsed once
-  const groups = new Map<string, ManifestAction[]>();
-  for (const a of todo) {
-    const key = JSON.stringify(trims.perAction[a.name] ?? {});
-    groups.set(key, [...(groups.get(key) ?? []), a]);
-  }
-  const built: BuiltAction[] = [];
-  for (const [key, group] of groups) {
-    const started = Date.now();
-    await build({
-      ...esbuildOptions(opts.minify ?? true),
-      entryPoints: Object.fromEntries(group.map((a) => [`${a.package}/${a.action}`, a.source])),
-      outdir,
-      plugins: [
-        trimPlugin({ ...trims.all, ...(JSON.parse(key) as Record<string, string>) }),
-        precompiledValidatorsPlugin(generated),
-      ],
-    });
-    const ms = Date.now() - started;
-    for (const a of group) {
-      const file = path.join(outdir, a.package, `${a.action}.js`);
-      built.push({ name: a.name, file, bytes: fs.statSync(file).size, ms });
-    }
-  }
+  const started = Date.now();
+  const { built: out, warnings } = await wp.buildManyInChild(
+    root,
+    todo.map((a) => ({ name: a.name, source: a.source })),
+    outdir,
+    opts.minify === false ? { minify: false } : {},
+  );
+  for (const w of warnings) log(`  warning: ${w}`);
+  const ms = Date.now() - started;
+  const built: BuiltAction[] = out.map((b) => ({ name: b.name, file: b.file, bytes: fs.statSync(b.file).size, ms }));
   built.sort((x, y) => todo.findIndex((a) => a.name === x.name) - todo.findIndex((a) => a.name === y.name));
   for (const b of built)
     log(`  ${(b.bytes / 1024).toFixed(0).padStart(5)} KB  ${b.name}  → ${path.relative(root, b.file)}`);
@@ -205,7 +157,7 @@ if (require.main === module) {
   const only = arg('--only')?.split(',').filter(Boolean);
   const outdir = arg('--outdir');
   const started = Date.now();
-  process.stdout.write('building actions with esbuild\n');
+  process.stdout.write('building actions with webpack-config.js\n');
   buildActions({
     ...(only ? { only } : {}),
     ...(outdir ? { outdir: path.resolve(outdir) } : {}),

@@ -4,7 +4,7 @@
  * src/catalog/validators.ts. `npm run build` writes it and bundles it in place of that
  * module, so actions validate without loading ajv's compiler at cold start.
  *
- *   npx tsx scripts/generate-validators.ts [outfile]
+ *   npx tsx scripts/generate-validators.ts [outfile | -]     (`-`: print the module)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -51,7 +51,9 @@ export function writeValidators(outfile: string): string {
   return outfile;
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === '-') {
+  process.stdout.write(generateValidatorsSource());
+} else if (require.main === module) {
   const out = path.resolve(process.argv[2] ?? path.join(__dirname, '..', 'dist', 'generated', 'validators.js'));
   writeValidators(out);
   process.stdout.write(`wrote ${out} (${(fs.statSync(out).size / 1024).toFixed(0)} KB)\n`);

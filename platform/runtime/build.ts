@@ -1,9 +1,13 @@
 /**
  * Bundle each action's `function` (a .ts/.js file, or a folder with an index or a
- * package.json `main`) with esbuild into `{dataDir}/build/{pkg}/{action}.js`: CommonJS,
- * Node 20, every dependency bundled, as `aio app build` would produce one file per action.
+ * package.json `main`) into `{dataDir}/build/{pkg}/{action}.js`: CommonJS, Node 20, every
+ * dependency bundled, one file per action.
  *
- * - One esbuild run for all the actions to build (shared modules are parsed once); if it
+ * - An action under a `*webpack-config.js` (the nearest one walking up from its folder to the
+ *   project) is built the way `aio app build` builds it, with that configuration
+ *   (scripts/webpack-build.js): the local platform runs the very bundles that are deployed.
+ *   Other actions are built with esbuild.
+ * - One bundler run for all the actions to build (shared modules are parsed once); if it
  *   fails, each action is built alone so that one broken action does not stop the others.
  * - A build cache in `{projectDir}/node_modules/.cache/local-platform/` keyed by the entry
  *   file: a bundle is reused while none of its input files changed (size + mtime), so a
@@ -35,12 +39,44 @@ interface CacheManifest {
   inputs: Record<string, [number, number]>;
 }
 
-const CACHE_VERSION = '1';
+const CACHE_VERSION = '2';
 
 interface Target {
   entry: BuiltAction;
   entryPoint: string;
+  /** the webpack configuration that builds it, if any */
+  webpack?: string;
 }
+
+interface WebpackBuilder {
+  findConfig(root: string, file: string): string | null;
+  buildManyInChild(
+    root: string,
+    actions: Array<{ name: string; source: string }>,
+    outdir: string,
+  ): Promise<{ built: Array<{ name: string; inputs: string[] }> }>;
+}
+const webpackBuilder = (): WebpackBuilder => require('../../scripts/webpack-build.js') as WebpackBuilder;
+
+/** the configuration file and the loaders it names: a change to one of them rebuilds */
+function configFiles(config: string): string[] {
+  const files = [config];
+  try {
+    const c = require(config) as {
+      module?: { rules?: Array<{ use?: { loader?: string } | Array<{ loader?: string }> }> };
+    };
+    for (const r of c.module?.rules ?? [])
+      for (const u of Array.isArray(r.use) ? r.use : [r.use])
+        if (u?.loader && path.isAbsolute(u.loader)) files.push(u.loader);
+  } catch {
+    // a broken configuration fails the build itself
+  }
+  return files;
+}
+
+/** which bundler (and version of this cache) made a cached bundle */
+const bundlerKey = (webpackConfig: string | undefined): string =>
+  webpackConfig ? `webpack:${webpackConfig}/${CACHE_VERSION}` : `${esbuild.version}/${CACHE_VERSION}`;
 
 export class ActionBuilder {
   readonly built = new Map<string, BuiltAction>();
@@ -79,8 +115,9 @@ export class ActionBuilder {
         this.log.error('action build failed', { action: spec.fullName, error: entry.error });
         continue;
       }
-      if (this.fromCache(entry, entryPoint)) cached++;
-      else targets.push({ entry, entryPoint });
+      const config = webpackBuilder().findConfig(this.projectDir, entryPoint) ?? undefined;
+      if (this.fromCache(entry, entryPoint, config)) cached++;
+      else targets.push({ entry, entryPoint, ...(config ? { webpack: config } : {}) });
     }
     await this.build(targets);
     this.log.info('actions ready', { actions: specs.length, cached, built: targets.length, ms: Date.now() - started });
@@ -95,11 +132,11 @@ export class ActionBuilder {
     return { js: path.join(this.cacheDir, `${key}.js`), meta: path.join(this.cacheDir, `${key}.json`) };
   }
 
-  private fromCache(entry: BuiltAction, entryPoint: string): boolean {
+  private fromCache(entry: BuiltAction, entryPoint: string, config: string | undefined): boolean {
     const { js, meta } = this.cachePaths(entryPoint);
     try {
       const m = JSON.parse(fs.readFileSync(meta, 'utf8')) as CacheManifest;
-      if (m.entry !== entryPoint || m.esbuild !== `${esbuild.version}/${CACHE_VERSION}`) return false;
+      if (m.entry !== entryPoint || m.esbuild !== bundlerKey(config)) return false;
       for (const [f, [size, mtime]] of Object.entries(m.inputs)) {
         const now = statKey(f);
         if (!now || now[0] !== size || now[1] !== mtime) return false;
@@ -130,8 +167,38 @@ export class ActionBuilder {
     };
   }
 
-  /** Build the targets in one esbuild run; if it fails, build each alone to isolate errors. */
+  /** Build the targets in one run per bundler; if one fails, build each alone to isolate errors. */
   private async build(targets: Target[]): Promise<void> {
+    if (targets.length === 0) return;
+    const packed = targets.filter((t) => t.webpack);
+    const rest = targets.filter((t) => !t.webpack);
+    await Promise.all([this.buildWithWebpack(packed), this.buildWithEsbuild(rest)]);
+  }
+
+  private async buildWithWebpack(targets: Target[]): Promise<void> {
+    if (targets.length === 0) return;
+    try {
+      const { built } = await webpackBuilder().buildManyInChild(
+        this.projectDir,
+        targets.map((t) => ({ name: `${t.entry.spec.packageName}/${t.entry.spec.actionName}`, source: t.entryPoint })),
+        this.buildDir,
+      );
+      for (const t of targets) {
+        const name = `${t.entry.spec.packageName}/${t.entry.spec.actionName}`;
+        const inputs = built.find((b) => b.name === name)?.inputs ?? [t.entryPoint];
+        this.done(t, [...inputs, ...configFiles(t.webpack as string)]);
+      }
+      return;
+    } catch (e) {
+      if (targets.length === 1) {
+        this.failed(targets[0] as Target, e);
+        return;
+      }
+    }
+    for (const t of targets) await this.buildWithWebpack([t]);
+  }
+
+  private async buildWithEsbuild(targets: Target[]): Promise<void> {
     if (targets.length === 0) return;
     try {
       const result = await esbuild.build({
@@ -142,7 +209,12 @@ export class ActionBuilder {
         })),
         outdir: this.buildDir,
       });
-      for (const t of targets) this.done(t, result.metafile);
+      for (const t of targets) {
+        // the inputs of this output, as absolute paths
+        const rel = path.relative(this.projectDir, t.entry.bundle).split(path.sep).join('/');
+        const out = result.metafile?.outputs[rel];
+        this.done(t, out ? Object.keys(out.inputs).map((i) => path.resolve(this.projectDir, i)) : [t.entryPoint]);
+      }
       return;
     } catch (e) {
       if (targets.length === 1) {
@@ -150,17 +222,13 @@ export class ActionBuilder {
         return;
       }
     }
-    await Promise.all(targets.map((t) => this.build([t])));
+    await Promise.all(targets.map((t) => this.buildWithEsbuild([t])));
   }
 
-  private done(t: Target, meta: esbuild.Metafile | undefined): void {
+  private done(t: Target, inputs: string[]): void {
     const { entry, entryPoint } = t;
     delete entry.error;
     entry.builtAt = Date.now();
-    // the inputs of this output, as absolute paths
-    const rel = path.relative(this.projectDir, entry.bundle).split(path.sep).join('/');
-    const out = meta?.outputs[rel];
-    const inputs = out ? Object.keys(out.inputs).map((i) => path.resolve(this.projectDir, i)) : [entryPoint];
     this.inputs.set(entry.spec.fullName, inputs);
     const h = hashFile(entry.bundle);
     const prev = this.hashes.get(entry.spec.fullName);
@@ -172,7 +240,7 @@ export class ActionBuilder {
     try {
       const { js, meta: metaFile } = this.cachePaths(entryPoint);
       fs.mkdirSync(this.cacheDir, { recursive: true });
-      const manifest: CacheManifest = { entry: entryPoint, esbuild: `${esbuild.version}/${CACHE_VERSION}`, inputs: {} };
+      const manifest: CacheManifest = { entry: entryPoint, esbuild: bundlerKey(t.webpack), inputs: {} };
       for (const f of inputs) {
         const k = statKey(f);
         if (k) manifest.inputs[f] = k;
@@ -236,7 +304,9 @@ export class ActionBuilder {
       const entry = this.built.get(n);
       if (!entry) continue;
       try {
-        targets.push({ entry, entryPoint: resolveEntry(entry.spec.functionPath) });
+        const entryPoint = resolveEntry(entry.spec.functionPath);
+        const config = webpackBuilder().findConfig(this.projectDir, entryPoint) ?? undefined;
+        targets.push({ entry, entryPoint, ...(config ? { webpack: config } : {}) });
       } catch (e) {
         entry.error = (e as Error).message;
       }

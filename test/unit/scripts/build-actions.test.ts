@@ -61,7 +61,7 @@ describe('npm run build', () => {
       env: { PATH: process.env.PATH },
     });
     expect(out.trim().split('\n')).toEqual(built.map(() => 'function'));
-  }, 60_000);
+  }, 240_000);
 
   it('the built webhook publishes with the trimmed libraries and precompiled validators', async () => {
     const io = await new FakeIoEvents().start();
@@ -199,5 +199,5 @@ describe('aio app build (webpack-config.js)', () => {
     } finally {
       await io.stop();
     }
-  }, 60_000);
+  }, 240_000);
 });

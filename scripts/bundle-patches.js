@@ -1,0 +1,80 @@
+/**
+ * Source patches applied to dependencies while an action is bundled (by
+ * scripts/webpack/patch-loader.js for `aio app build` and `npm run build`): each replaces one
+ * exact piece of a library's file. A patch whose piece is no longer in that file (the library
+ * was upgraded) fails the build loudly, and so does a bundle that holds the library but never
+ * passed through the patched file, so a patch is never silently lost; delete it when the
+ * library fixes the cost itself.
+ */
+'use strict';
+
+const patches = [
+  {
+    name: 'aio-lib-state: compile each schema once',
+    // @adobe/aio-lib-state 5.x creates an Ajv and compiles the method's schema on every
+    // get/put/delete (≈ 7 ms of CPU per call, most of a warm handler's time). The schemas are
+    // constants of each method: compile each once per container, same Ajv options, same result.
+    package: '@adobe/aio-lib-state',
+    file: 'lib/AdobeState.js',
+    find: `function validate (schema, data) {
+  const ajv = new Ajv({ allErrors: true })
+  const validate = ajv.compile(schema)
+  const valid = validate(data)
+
+  return { valid, errors: validate.errors }
+}`,
+    replace: `/* patched at bundle time (scripts/bundle-patches.js): each schema is compiled once */
+const compiledSchemas = new Map()
+let sharedAjv
+function validate (schema, data) {
+  const key = JSON.stringify(schema)
+  let validate = compiledSchemas.get(key)
+  if (!validate) {
+    sharedAjv = sharedAjv || new Ajv({ allErrors: true })
+    validate = sharedAjv.compile(schema)
+    compiledSchemas.set(key, validate)
+  }
+  const valid = validate(data)
+
+  return { valid, errors: validate.errors }
+}`,
+  },
+];
+
+const norm = (p) => p.split('\\').join('/');
+
+/** The patch for this file (an absolute path), if any. */
+function patchFor(file) {
+  const f = norm(file);
+  return patches.find((p) => f.endsWith(`/node_modules/${p.package}/${p.file}`));
+}
+
+/** The patched source, or the source unchanged when no patch is for this file; throws when the patch no longer fits. */
+function patchSource(file, source, list = patches) {
+  const f = norm(file);
+  const patch = list.find((p) => f.endsWith(`/node_modules/${p.package}/${p.file}`));
+  if (!patch) return source;
+  const at = source.indexOf(patch.find);
+  if (at < 0 || source.indexOf(patch.find, at + 1) >= 0)
+    throw new Error(
+      `bundle patch "${patch.name}" no longer fits ${patch.package}/${patch.file}: the text it replaces ` +
+        `${at < 0 ? 'is not there' : 'is there more than once'} (was the library upgraded? see scripts/bundle-patches.js)`,
+    );
+  return source.slice(0, at) + patch.replace + source.slice(at + patch.find.length);
+}
+
+/**
+ * After a build: the patches that should have been applied and were not, given the files
+ * bundled (absolute paths) and those that went through patchSource.
+ */
+function missedPatches(bundled, patched, list = patches) {
+  const files = [...bundled].map(norm);
+  const done = new Set([...patched].map(norm));
+  return list.filter(
+    (p) =>
+      files.some((f) => f.includes(`/node_modules/${p.package}/`)) &&
+      !files.some((f) => f.endsWith(`/node_modules/${p.package}/${p.file}`) && done.has(f)),
+  );
+}
+
+module.exports = { patches, patchFor, patchSource, missedPatches };
