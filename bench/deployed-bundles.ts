@@ -9,7 +9,7 @@
  *   only loads `@adobe/aio-sdk` (what a starter-kit action loads first; the goal's yardstick);
  * - warm CPU per event (user + system CPU of the action's process over many events after a
  *   warm-up), beside a bare script making the same HTTP requests to the same stand-ins (the
- *   requests the bundle made, recorded through a proxy), plus for the webhook the JSON.parse
+ *   requests the bundle made, recorded in its process), plus for the webhook the JSON.parse
  *   and HMAC-SHA256 check of the body;
  * - the deployable zip of each (`zip` of the bundle, as `aio app build` packs it), beside the
  *   same action built unminified (the CLI's default).
@@ -23,12 +23,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Webhook } from 'standardwebhooks';
 import { buildActions } from '../scripts/build-actions';
 import { startDeliverEnv } from '../test/support/deliver-env';
 import { FakeIoEvents } from '../test/support/io-events-server';
 import { startOpenWhiskServer } from '../test/support/openwhisk-server';
-import { RUNNER, startRecorder, type Job, type Recorded } from './deployed-lib';
+import { RUNNER, type Job, type Recorded } from './deployed-lib';
 import { aioSdkDir, fmt, median, root } from './lib';
 import { reportBench } from './report';
 
@@ -48,6 +47,7 @@ interface Result {
   rssKb?: number;
   cpuMsPerEvent?: number;
   wallMsPerEvent?: number;
+  requests?: Recorded[];
   wall: number;
 }
 
@@ -71,7 +71,8 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<Result> {
     });
   });
 }
-const job = (j: Job, env: NodeJS.ProcessEnv = {}) => run([runnerFile], { ...env, BENCH_JOB: JSON.stringify(j) });
+const job = (j: Job, env: NodeJS.ProcessEnv = {}) =>
+  run([runnerFile], { ...env, BENCH_JOB: JSON.stringify({ salt: `${crypto.randomBytes(3).toString('hex')}-`, ...j }) });
 const RSS = 'process.stdout.write("RESULT " + JSON.stringify({ rssKb: process.resourceUsage().maxRSS }))';
 
 function zipKb(file: string, dir: string): number {
@@ -106,14 +107,12 @@ async function main(): Promise<void> {
   const SECRET = `whsec_${Buffer.from('benchmark secret benchmark secret').toString('base64')}`;
   const body = JSON.stringify({
     data: {
-      uid: 'bench-1',
+      uid: 'bench-{i}',
       event: 'be-observer.catalog_product_create',
-      value: { sku: 'SKU-1', name: 'Bench', price: 1, description: 'd' },
+      value: { sku: 'SKU-{i}', name: 'Bench', price: 1, description: 'd' },
     },
   });
-  const at = new Date();
-  const sig = new Webhook(SECRET).sign('msg_bench', at, body);
-  const ts = String(Math.floor(at.getTime() / 1000));
+  const ts = String(Math.floor(Date.now() / 1000));
   const event = (extra: Record<string, unknown>) => ({
     LOG_LEVEL: 'info',
     type: 'be-observer.catalog_product_create',
@@ -136,19 +135,13 @@ async function main(): Promise<void> {
         __ow_method: 'post',
         __ow_headers: {
           'content-type': 'application/json',
-          'webhook-id': 'msg_bench',
+          'webhook-id': 'msg_{i}',
           'webhook-timestamp': ts,
-          'webhook-signature': sig,
         },
         __ow_body: body,
       } as Record<string, unknown>,
       env: {} as Record<string, string>,
-      hmac: {
-        key: SECRET.slice('whsec_'.length),
-        signed: `msg_bench.${ts}.${body}`,
-        signature: sig.split(',')[1] as string,
-        body,
-      },
+      hmac: { key: SECRET.slice('whsec_'.length), id: 'msg_{i}', ts, body },
     },
     'product-backoffice/consumer': { params: event({}), env: ow.env() as Record<string, string>, hmac: undefined },
     'product-backoffice/handler': {
@@ -158,26 +151,15 @@ async function main(): Promise<void> {
     },
   };
 
-  // which requests a warm event makes: recorded through a proxy, to be made again by the floor
+  // which requests a warm event makes (recorded in the bundle's process), to be made again by the floor
   const floors: Record<string, Recorded[]> = {};
   for (const n of NAMES) {
     const c = cases[n];
-    const rec = await startRecorder([
-      ...Object.values(c.params).filter((v): v is string => typeof v === 'string' && /^https?:\/\//.test(v)),
-      ...Object.values(c.env).filter((v) => /^https?:\/\//.test(v)),
-    ]);
-    await job(
-      {
-        mode: 'warm',
-        bundle: file(n),
-        params: JSON.parse(rec.map(JSON.stringify(c.params))),
-        events: 3,
-        mark: rec.markUrl,
-      },
-      JSON.parse(rec.map(JSON.stringify(c.env))) as Record<string, string>,
+    const r = await job(
+      { mode: 'warm', bundle: file(n), params: c.params, events: 3, record: true, ...(c.hmac ? { hmac: c.hmac } : {}) },
+      c.env,
     );
-    floors[n] = rec.lastEvent();
-    await rec.close();
+    floors[n] = r.requests ?? [];
     log(
       `${n}: a warm event makes ${floors[n]?.map((r) => `${r.method} ${new URL(r.url).pathname}`).join(', ') || 'no request'}`,
     );
@@ -193,9 +175,21 @@ async function main(): Promise<void> {
       push('require("@adobe/aio-sdk")', await run(['-e', `require("@adobe/aio-sdk"); ${RSS}`], { NODE_PATH: sdk }));
     push(
       'unminified webhook bundle',
-      await job({ mode: 'cold', bundle: plain.built[0]?.file as string, params: cases['ingestion/webhook'].params }),
+      await job({
+        mode: 'cold',
+        bundle: plain.built[0]?.file as string,
+        params: cases['ingestion/webhook'].params,
+        hmac: cases['ingestion/webhook'].hmac,
+      }),
     );
-    for (const n of NAMES) push(n, await job({ mode: 'cold', bundle: file(n), params: cases[n].params }, cases[n].env));
+    for (const n of NAMES)
+      push(
+        n,
+        await job(
+          { mode: 'cold', bundle: file(n), params: cases[n].params, ...(cases[n].hmac ? { hmac: cases[n].hmac } : {}) },
+          cases[n].env,
+        ),
+      );
   }
 
   // warm CPU per event, bundle and floor in alternating rounds
@@ -205,7 +199,17 @@ async function main(): Promise<void> {
   for (let r = 0; r < rounds; r++) {
     for (const n of NAMES) {
       const c = cases[n];
-      const b = await job({ mode: 'warm', bundle: file(n), params: c.params, warmup: 30, events: EVENTS }, c.env);
+      const b = await job(
+        {
+          mode: 'warm',
+          bundle: file(n),
+          params: c.params,
+          ...(c.hmac ? { hmac: c.hmac } : {}),
+          warmup: 30,
+          events: EVENTS,
+        },
+        c.env,
+      );
       const f = await job({
         mode: 'warm',
         requests: floors[n] ?? [],

@@ -1,10 +1,9 @@
 /**
- * Parts of bench/deployed-bundles.ts: the plain-Node script that runs one case in a fresh
- * process (a bundle's `main`, or a floor), and a recording proxy that learns which HTTP
- * requests a bundle makes per event, so its floor can make the same ones.
+ * Part of bench/deployed-bundles.ts: the plain-Node script that runs one case in a fresh
+ * process (a bundle's `main`, or a floor: the same requests on node:http with keep-alive). With `record`, it also notes every HTTP request
+ * the bundle makes (node:http and fetch) and prints those of the last event, so the floor can
+ * make the same ones.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 /** One HTTP request as a bundle made it. */
 export interface Recorded {
@@ -16,18 +15,22 @@ export interface Recorded {
 
 /**
  * What the child runs: `bundle` (its main, with `params`), or the floor: `requests` replayed
- * and, with `hmac`, a JSON.parse + HMAC-SHA256 check of the webhook body. `{i}` in params'
- * strings is the event number. `mark`: a URL fetched between events (recording).
+ * and, with `hmac`, a JSON.parse + HMAC-SHA256 check of the webhook body. `{i}` in strings is
+ * the event number (the webhook refuses a replayed webhook-id). With `hmac`, each event's body
+ * is signed first as the sender would (Standard Webhooks), for the bundle and the floor alike.
  */
 export interface Job {
   mode: 'cold' | 'warm';
   bundle?: string;
   params?: Record<string, unknown>;
   requests?: Recorded[];
-  hmac?: { key: string; signed: string; signature: string; body: string };
+  /** base64 key; id, timestamp and body of the signed message */
+  hmac?: { key: string; id: string; ts: string; body: string };
   warmup?: number;
   events?: number;
-  mark?: string;
+  record?: boolean;
+  /** put before each event number: ids stay unique across processes (the State stand-in remembers) */
+  salt?: string;
 }
 
 /** The child's source (plain CommonJS: it runs in bare Node, as Runtime runs a bundle). */
@@ -35,28 +38,73 @@ export const RUNNER = `'use strict';
 const t0 = performance.now();
 const job = JSON.parse(process.env.BENCH_JOB);
 const crypto = require('node:crypto');
+const recorded = [];
+if (job.record) {
+  const { ClientRequest } = require('node:http');
+  const { write, end } = ClientRequest.prototype;
+  const keep = (req, chunk, enc) => {
+    if (chunk && typeof chunk !== 'function') (req.benchChunks = req.benchChunks || []).push(Buffer.from(chunk, typeof enc === 'string' ? enc : undefined));
+  };
+  const skip = ['host', 'connection', 'content-length', 'transfer-encoding'];
+  ClientRequest.prototype.write = function (chunk, enc, cb) { keep(this, chunk, enc); return write.call(this, chunk, enc, cb); };
+  ClientRequest.prototype.end = function (chunk, enc, cb) {
+    keep(this, chunk, enc);
+    const headers = {};
+    for (const [k, v] of Object.entries(this.getHeaders())) if (!skip.includes(k)) headers[k] = String(v);
+    recorded.push({ method: this.method, url: this.protocol + '//' + this.getHeader('host') + this.path, headers, body: Buffer.concat(this.benchChunks || []).toString() });
+    return end.call(this, chunk, enc, cb);
+  };
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (input, init) => {
+    const req = new Request(input, init);
+    const headers = {};
+    for (const [k, v] of req.headers) if (!skip.includes(k)) headers[k] = v;
+    recorded.push({ method: req.method, url: req.url, headers, body: req.body ? await req.clone().text() : '' });
+    return realFetch(input, init);
+  };
+}
 const main = job.bundle ? require(job.bundle).main : undefined;
 const t1 = performance.now();
 const paramsJson = JSON.stringify(job.params || {});
 const hmacKey = job.hmac ? Buffer.from(job.hmac.key, 'base64') : undefined;
 
+// the floor's requests: node:http with keep-alive, the cheapest client Node has
+const http = require('node:http');
+const agent = new http.Agent({ keepAlive: true });
+const request = (q) =>
+  new Promise((resolve, reject) => {
+    const req = http.request(q.url, { method: q.method, headers: q.headers, agent }, (res) => {
+      res.on('data', () => undefined);
+      res.on('end', resolve);
+    });
+    req.on('error', reject);
+    req.end(q.body || undefined);
+  });
+const fill = (s, i) => s.split('{i}').join((job.salt || '') + i);
+const sign = (i) => {
+  const id = fill(job.hmac.id, i);
+  const body = fill(job.hmac.body, i);
+  const signed = id + '.' + job.hmac.ts + '.' + body;
+  return { id, body, signed, signature: crypto.createHmac('sha256', hmacKey).update(signed).digest('base64') };
+};
+
 async function one(i) {
+  recorded.length = 0;
   if (main) {
-    const r = await main(JSON.parse(paramsJson.split('{i}').join(String(i))));
+    const p = JSON.parse(fill(paramsJson, i));
+    if (job.hmac) p.__ow_headers['webhook-signature'] = 'v1,' + sign(i).signature;
+    const r = await main(p);
     const status = r && (r.statusCode || (r.error && r.error.statusCode) || 200);
     if (status >= 300 || (r && r.error)) throw new Error('event ' + i + ': ' + JSON.stringify(r).slice(0, 400));
   } else {
     if (job.hmac) {
-      const mac = crypto.createHmac('sha256', hmacKey).update(job.hmac.signed).digest();
-      if (!crypto.timingSafeEqual(mac, Buffer.from(job.hmac.signature, 'base64'))) throw new Error('bad signature');
-      JSON.parse(job.hmac.body);
+      const m = sign(i);
+      const mac = crypto.createHmac('sha256', hmacKey).update(m.signed).digest();
+      if (!crypto.timingSafeEqual(mac, Buffer.from(m.signature, 'base64'))) throw new Error('bad signature');
+      JSON.parse(m.body);
     }
-    for (const q of job.requests || []) {
-      const res = await fetch(q.url, { method: q.method, headers: q.headers, body: q.body || undefined });
-      await res.arrayBuffer();
-    }
+    for (const q of job.requests || []) await request(q);
   }
-  if (job.mark) await (await fetch(job.mark)).arrayBuffer();
 }
 
 (async () => {
@@ -74,66 +122,7 @@ async function one(i) {
   for (const end = i + n; i < end; i++) await one(i);
   const used = process.cpuUsage(cpu);
   const ms = performance.now() - w;
-  process.stdout.write('RESULT ' + JSON.stringify({ cpuMsPerEvent: (used.user + used.system) / 1000 / n, wallMsPerEvent: ms / n }) + '\\n');
+  process.stdout.write('RESULT ' + JSON.stringify({ cpuMsPerEvent: (used.user + used.system) / 1000 / n, wallMsPerEvent: ms / n, ...(job.record ? { requests: recorded } : {}) }) + '\\n');
   process.exit(0);
 })().catch((e) => { process.stderr.write(String(e && e.stack || e) + '\\n'); process.exit(1); });
 `;
-
-/**
- * A proxy per target origin, all recording into one list (a fetch of `/__bench_mark` on any
- * of them records a separator). `map` rewrites a string's target origins to the proxies'.
- */
-export async function startRecorder(targets: string[]) {
-  const log: Array<Recorded | 'mark'> = [];
-  const servers: http.Server[] = [];
-  const origins = new Map<string, string>();
-  for (const t of [...new Set(targets.map((u) => new URL(u).origin))]) {
-    const server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        if (req.url === '/__bench_mark') {
-          log.push('mark');
-          res.end('ok');
-          return;
-        }
-        const body = Buffer.concat(chunks);
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(req.headers))
-          if (typeof v === 'string' && !['host', 'connection', 'content-length', 'transfer-encoding'].includes(k))
-            headers[k] = v;
-        log.push({ method: req.method ?? 'GET', url: `${t}${req.url}`, headers, body: body.toString('utf8') });
-        const up = http.request(`${t}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        });
-        up.on('error', () => res.destroy());
-        up.end(body);
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    servers.push(server);
-    origins.set(t, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  }
-  return {
-    log,
-    markUrl: `${[...origins.values()][0]}/__bench_mark`,
-    map(s: string): string {
-      let out = s;
-      for (const [from, to] of origins) out = out.split(from).join(to);
-      return out;
-    },
-    /** the requests made after the last mark but one: those of the last event */
-    lastEvent(): Recorded[] {
-      const marks = log.flatMap((x, i) => (x === 'mark' ? [i] : []));
-      const from = marks.length >= 2 ? (marks[marks.length - 2] as number) + 1 : 0;
-      return log.slice(from, marks[marks.length - 1]).filter((x): x is Recorded => x !== 'mark');
-    },
-    async close() {
-      for (const s of servers) {
-        s.closeAllConnections();
-        await new Promise((r) => s.close(r));
-      }
-    },
-  };
-}
