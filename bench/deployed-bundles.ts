@@ -14,7 +14,8 @@
  * - the deployable zip of each (`zip` of the bundle, as `aio app build` packs it), beside the
  *   same action built unminified (the CLI's default).
  *
- *   npx tsx bench/deployed-bundles.ts [--runs 7] [--events 200]
+ *   npx tsx bench/deployed-bundles.ts [--runs 7] [--events 200] [--profile dir]
+ * (`--profile`: the warm runs of the bundles write V8 CPU profiles into dir)
  * Goals: webhook cold start ≤ 0.12× require("@adobe/aio-sdk"), peak RSS ≤ 50 MiB; warm webhook
  * ≥ 0.67× its floor's rate; warm handler CPU ≤ 2× its floor; zip ≤ 150 KB per action.
  */
@@ -71,8 +72,16 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<Result> {
     });
   });
 }
+const profileAt = process.argv.indexOf('--profile');
+const PROFILE = profileAt > 0 ? path.resolve(process.argv[profileAt + 1] as string) : undefined;
 const job = (j: Job, env: NodeJS.ProcessEnv = {}) =>
-  run([runnerFile], { ...env, BENCH_JOB: JSON.stringify({ salt: `${crypto.randomBytes(3).toString('hex')}-`, ...j }) });
+  run(
+    [
+      ...(PROFILE && j.bundle && j.mode === 'warm' && !j.record ? ['--cpu-prof', '--cpu-prof-dir', PROFILE] : []),
+      runnerFile,
+    ],
+    { ...env, BENCH_JOB: JSON.stringify({ salt: `${crypto.randomBytes(3).toString('hex')}-`, ...j }) },
+  );
 const RSS = 'process.stdout.write("RESULT " + JSON.stringify({ rssKb: process.resourceUsage().maxRSS }))';
 
 function zipKb(file: string, dir: string): number {

@@ -39,6 +39,60 @@ function validate (schema, data) {
   return { valid, errors: validate.errors }
 }`,
   },
+  {
+    name: 'aio-lib-core-logging: format debug-provider lines only when enabled',
+    // The `debug` provider formats every line with util.format before `debug` drops it as
+    // disabled; @adobe/aio-lib-state logs each HTTP response object at debug level, so every
+    // get/put paid a util.inspect of a whole node-fetch Response. Format only enabled lines.
+    package: '@adobe/aio-lib-core-logging',
+    file: 'src/DebugLogger.js',
+    find: `  error (...args) {
+    this.errorLogger(util.format(...args))
+  }
+
+  warn (...args) {
+    this.warnLogger(util.format(...args))
+  }
+
+  info (...args) {
+    this.infoLogger(util.format(...args))
+  }
+
+  verbose (...args) {
+    this.verboseLogger(util.format(...args))
+  }
+
+  debug (...args) {
+    this.debugLogger(util.format(...args))
+  }
+
+  silly (...args) {
+    this.sillyLogger(util.format(...args))
+  }`,
+    replace: `  error (...args) {
+    if (this.errorLogger.enabled) this.errorLogger(util.format(...args))
+  }
+
+  warn (...args) {
+    if (this.warnLogger.enabled) this.warnLogger(util.format(...args))
+  }
+
+  info (...args) {
+    if (this.infoLogger.enabled) this.infoLogger(util.format(...args))
+  }
+
+  verbose (...args) {
+    if (this.verboseLogger.enabled) this.verboseLogger(util.format(...args))
+  }
+
+  debug (...args) {
+    if (this.debugLogger.enabled) this.debugLogger(util.format(...args))
+  }
+
+  silly (...args) {
+    if (this.sillyLogger.enabled) this.sillyLogger(util.format(...args))
+  }`,
+  },
 ];
 
 const norm = (p) => p.split('\\').join('/');

@@ -108,3 +108,48 @@ test('the webpack build fails on a patch that no longer fits', async () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }, 60_000);
+
+test('every patch fits the installed library', () => {
+  for (const p of bp.patches) {
+    const file = require.resolve(`${p.package}/${p.file}`, { paths: [root] });
+    const source = fs.readFileSync(file, 'utf8');
+    expect([p.name, bp.patchSource(file, source).includes(p.replace)]).toEqual([p.name, true]);
+  }
+});
+
+test('aio-lib-core-logging: a disabled debug-provider line is not formatted; an enabled one is written as before', () => {
+  const file = require.resolve('@adobe/aio-lib-core-logging/src/DebugLogger.js', { paths: [root] });
+  const realRequire = Module.createRequire(file);
+  let formats = 0;
+  const util = realRequire('node:util') as typeof import('node:util');
+  const countingUtil = {
+    ...util,
+    format: (...a: unknown[]) => {
+      formats++;
+      return util.format(...a);
+    },
+  };
+  const mod = { exports: {} as unknown };
+  const req = (id: string): unknown => (id === 'node:util' ? countingUtil : realRequire(id));
+  new Function('require', 'module', 'exports', bp.patchSource(file, fs.readFileSync(file, 'utf8')))(
+    req,
+    mod,
+    mod.exports,
+  );
+  const DebugLogger = mod.exports as new (c: object) => { debug(...a: unknown[]): void; error(...a: unknown[]): void };
+  const saved = process.env.DEBUG;
+  process.env.DEBUG = 'patch-test'; // the label: its configured level (error) and above are on
+  const out = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  try {
+    const logger = new DebugLogger({ label: 'patch-test', level: 'error' });
+    logger.debug('response', { big: 'object' });
+    expect(formats).toBe(0);
+    logger.error('failed', 42);
+    expect(formats).toBe(1);
+    expect(out.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringContaining('failed 42')]);
+  } finally {
+    out.mockRestore();
+    if (saved === undefined) delete process.env.DEBUG;
+    else process.env.DEBUG = saved;
+  }
+});
