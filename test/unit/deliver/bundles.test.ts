@@ -1,5 +1,5 @@
 /**
- * The shipped artifacts: the esbuild bundles of a consumer and its handler (as `npm run build`
+ * The shipped artifacts: the deployed bundles of a consumer and its handler (as `npm run build`
  * makes them, with the bundle trims) run the delivery flow against the local OpenWhisk,
  * Commerce (OAuth 1.0a checked), back-office and State servers: the trims must not break
  * aio-lib-state, the openwhisk client or the signing.
