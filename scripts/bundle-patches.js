@@ -93,6 +93,17 @@ function validate (schema, data) {
     if (this.sillyLogger.enabled) this.sillyLogger(util.format(...args))
   }`,
   },
+  {
+    name: 'fetch-retry: leave the global Request alone for a URL string',
+    // fetch-retry checks `input instanceof Request` on every call; in Node the first touch of
+    // the global Request loads the built-in fetch (undici, web streams, http2, worker_threads):
+    // about 6 MiB of the webhook's peak RSS and time of its cold start, for a check that only matters
+    // when the input is a Request object. aio-lib-core-networking always passes a URL string.
+    package: 'fetch-retry',
+    file: 'index.js',
+    find: `          typeof Request !== 'undefined' && input instanceof Request`,
+    replace: `          typeof input === 'object' && input !== null && typeof Request !== 'undefined' && input instanceof Request`,
+  },
 ];
 
 const norm = (p) => p.split('\\').join('/');
