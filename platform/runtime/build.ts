@@ -58,20 +58,29 @@ interface WebpackBuilder {
 }
 const webpackBuilder = (): WebpackBuilder => require('../../scripts/webpack-build.js') as WebpackBuilder;
 
-/** the configuration file and the loaders it names: a change to one of them rebuilds */
+/**
+ * The configuration file, the project's own files it requires (bundle trims, patches,
+ * plugins) and the loaders it names: a change to one of them rebuilds.
+ */
 function configFiles(config: string): string[] {
-  const files = [config];
+  const files = new Set<string>([config]);
+  const walk = (m: NodeModule | undefined): void => {
+    if (!m || files.has(m.filename) || m.filename.includes(`${path.sep}node_modules${path.sep}`)) return;
+    files.add(m.filename);
+    for (const c of m.children) walk(c);
+  };
   try {
     const c = require(config) as {
       module?: { rules?: Array<{ use?: { loader?: string } | Array<{ loader?: string }> }> };
     };
+    for (const child of require.cache[config]?.children ?? []) walk(child);
     for (const r of c.module?.rules ?? [])
       for (const u of Array.isArray(r.use) ? r.use : [r.use])
-        if (u?.loader && path.isAbsolute(u.loader)) files.push(u.loader);
+        if (u?.loader && path.isAbsolute(u.loader)) files.add(u.loader);
   } catch {
     // a broken configuration fails the build itself
   }
-  return files;
+  return [...files];
 }
 
 /** which bundler (and version of this cache) made a cached bundle */
