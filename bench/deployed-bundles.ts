@@ -16,6 +16,7 @@
  *
  *   npx tsx bench/deployed-bundles.ts [--runs 7] [--events 200] [--profile dir]
  * (`--profile`: the warm runs of the bundles write V8 CPU profiles into dir)
+ * Figures go to `npm run bench` as `BENCH {json}` lines (bench/report.ts `reportBench`).
  * Goals: webhook cold start ≤ 0.12× require("@adobe/aio-sdk"), peak RSS ≤ 50 MiB; warm webhook
  * ≥ 0.67× its floor's rate; warm handler CPU ≤ 2× its floor; zip ≤ 150 KB per action.
  */

@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   const bundled = path.join(tmp, 'ingestion.js');
   await bundleEntry(path.join(root, 'src', 'ingest', 'sources', 'backoffice.ts'), bundled, {
     root,
-    config: path.join(root, 'actions', 'ingestion', 'webpack-config.js'),
+    config: path.join(root, 'actions', 'ingestion', 'webhook', 'webpack-config.js'),
   });
   const { prepare } = require(bundled) as { prepare: typeof prepareFromSource };
   fs.rmSync(tmp, { recursive: true, force: true });

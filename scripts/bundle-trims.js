@@ -1,7 +1,7 @@
 /**
  * Modules replaced by small stand-ins in action bundles (see bundle-stubs/), by
  * webpack-config.js (`aio app build`, `npm run build` and the local platform) and
- * actions/ingestion/webpack-config.js (the webhook's own).
+ * actions/ingestion/webhook/webpack-config.js (the webhook's own).
  * - `all`: for every action;
  * - `perAction`: extra ones for one action (`package/action`).
  */

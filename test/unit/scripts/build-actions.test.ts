@@ -179,7 +179,7 @@ describe('aio app build (webpack-config.js)', () => {
     };
     const out = path.join(outdir, 'webpack');
     const r = await webpackBuild(root, 'actions/ingestion/webhook/index.ts', out);
-    expect(path.relative(root, r.config)).toBe(path.join('actions', 'ingestion', 'webpack-config.js'));
+    expect(path.relative(root, r.config)).toBe(path.join('actions', 'ingestion', 'webhook', 'webpack-config.js'));
     expect(r.warnings).toEqual([]);
     const io = await new FakeIoEvents().start();
     try {
