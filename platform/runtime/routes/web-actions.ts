@@ -13,6 +13,8 @@ import { isTextContentType, renderWebResult } from '../web';
 import { headersOf, queryString, rawBody, type RestGuard } from './request';
 import { MAX_PAYLOAD_BYTES } from '../limits';
 
+const ACTIVATION_HEADER = 'x-openwhisk-activation-id';
+
 const WEB_EXTENSIONS = ['json', 'http', 'html', 'text', 'svg'];
 
 /** What OpenWhisk adds to web responses (and answers to OPTIONS) unless `web-custom-options`. */
@@ -52,8 +54,7 @@ export function registerWebActionRoutes(
     const params = req.params as { ns: string; '*': string };
     const { fullName, ext, path } = parseWebPath(params['*'] ?? '');
     const spec = rt.spec(fullName);
-    const activationId = newActivationId();
-    reply.header('x-openwhisk-activation-id', activationId);
+    const activationId = String(reply.getHeader(ACTIVATION_HEADER));
     if (!guard.isOwnNamespace(params.ns) || !spec || !spec.web) throw runtimeError(404, NOT_FOUND, activationId);
     if (!spec.webCustomOptions) {
       reply.headers(CORS);
@@ -86,6 +87,17 @@ export function registerWebActionRoutes(
     for (const [k, v] of Object.entries(out.headers)) reply.header(k, v);
     return reply.send(out.body);
   };
-  // I/O Runtime's 1 MB request cap, enforced while reading: a larger body is never buffered
-  app.all('/api/v1/web/:ns/*', { bodyLimit: MAX_PAYLOAD_BYTES }, web);
+  // I/O Runtime's 1 MB request cap, enforced while reading: a larger body is never buffered.
+  // The activation id is assigned before the body is read, so that its 413 carries one too.
+  app.all(
+    '/api/v1/web/:ns/*',
+    {
+      bodyLimit: MAX_PAYLOAD_BYTES,
+      onRequest: (_req, reply, done) => {
+        reply.header(ACTIVATION_HEADER, newActivationId());
+        done();
+      },
+    },
+    web,
+  );
 }
