@@ -61,6 +61,10 @@ describe('npm run build', () => {
       env: { PATH: process.env.PATH },
     });
     expect(out.trim().split('\n')).toEqual(built.map(() => 'function'));
+    // the webhook's own trims (its folder's webpack-config.js) stay out of the other ingestion actions
+    const stub = 'is not bundled into ingestion/webhook';
+    expect(fs.readFileSync(path.join(outdir, 'ingestion', 'webhook.js'), 'utf8')).toContain(stub);
+    expect(fs.readFileSync(path.join(outdir, 'ingestion', 'commercetools.js'), 'utf8')).not.toContain(stub);
   }, 240_000);
 
   it('the built webhook publishes with the trimmed libraries and precompiled validators', async () => {
