@@ -6,19 +6,28 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { PlatformConfig, PlatformContext, PlatformModule, Runtime } from './types';
 import { resolveConfig, type ConfigOptions } from './config';
 import { createLogger } from './logger';
-import { openDatabase } from '../store/db';
+import { openStore } from '../store/open';
 import { isStoreFault, STORE_FAULT_RETRY_AFTER_S } from '../store/faults';
 import { DialectTable, PlatformError, requestId } from './errors';
+import { installReadiness, type Readiness } from './readiness';
 
 export interface StartOptions extends ConfigOptions {
   modules?: PlatformModule[];
   quiet?: boolean;
+  /**
+   * Not ready (`/readyz` 503, the ingress and web actions 503 + retry-after) until
+   * `markReady()`: `platform start` sets it while the app's post-app-deploy hook runs.
+   * Default: ready as soon as the modules started.
+   */
+  awaitReady?: boolean;
 }
 
 export interface RunningPlatform {
   config: PlatformConfig;
   ctx: PlatformContext;
   url: string;
+  /** the app's wiring is in place: accept events (see ./readiness.ts) */
+  markReady(): void;
   close(): Promise<void>;
 }
 
@@ -35,7 +44,8 @@ const NO_RUNTIME: Runtime = {
 export async function assemblePlatform(opts: StartOptions, modules: PlatformModule[]): Promise<RunningPlatform> {
   const config = await resolveConfig(opts);
   const log = createLogger({ quiet: opts.quiet ?? false });
-  const db = openDatabase(config.dataDir);
+  // one platform per data dir: a second one stops here, naming the owner
+  const { db, lock } = openStore(config.dataDir, { port: config.port, url: config.baseUrl }, log);
   const bus = new EventEmitter();
   bus.setMaxListeners(100);
   const errors = new DialectTable();
@@ -50,10 +60,8 @@ export async function assemblePlatform(opts: StartOptions, modules: PlatformModu
     forceCloseConnections: true,
     keepAliveTimeout: 65_000,
   });
-  let ready = false;
-  app.get('/healthz', async (_req, reply) =>
-    ready ? reply.send({ status: 'ok', namespace: config.namespace }) : reply.code(503).send({ status: 'starting' }),
-  );
+  const readiness: Readiness = { live: false, ready: false };
+  installReadiness(app, readiness, config.namespace);
   app.addHook('onResponse', (req, reply, done) => {
     const act = reply.getHeader('x-openwhisk-activation-id');
     log.info(`${req.method} ${req.url.split('?')[0]} ${reply.statusCode}`, {
@@ -79,6 +87,7 @@ export async function assemblePlatform(opts: StartOptions, modules: PlatformModu
     } catch {
       /* already closed */
     }
+    lock.release();
   };
   try {
     for (const m of modules) {
@@ -91,12 +100,16 @@ export async function assemblePlatform(opts: StartOptions, modules: PlatformModu
     await closeAll();
     throw e;
   }
-  ready = true;
+  readiness.live = true;
+  if (!opts.awaitReady) readiness.ready = true;
   let closing: Promise<void> | undefined;
   return {
     config,
     ctx,
     url: config.baseUrl,
+    markReady: () => {
+      readiness.ready = true;
+    },
     close: () => (closing ??= closeAll()),
   };
 }

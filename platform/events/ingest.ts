@@ -1,7 +1,8 @@
 /**
  * Storing an event durably with one delivery per interested push registration (held when
  * the registration is paused or disabled) or one journal entry per journal registration,
- * in one transaction; a repeated (source, id) is stored once.
+ * in one transaction; a repeated (source, id) is stored once. An event no registration is
+ * interested in is stored as `unrouted`, so that it shows as such instead of waiting.
  */
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
@@ -93,7 +94,14 @@ export class Ingest {
     const job: IngestJob = {
       result: undefined,
       write: () => {
-        const status = subscribers.some((r) => r.delivery_type !== 'journal') ? 'pending' : 'received';
+        // no registration at all: `unrouted`, final (as in I/O Events, a registration created
+        // later does not receive events published before it existed)
+        const status =
+          subscribers.length === 0
+            ? 'unrouted'
+            : subscribers.some((r) => r.delivery_type !== 'journal')
+              ? 'pending'
+              : 'received';
         const r = s.insertEvent.run(eventId, ce.id, ce.source, providerId, ce.type, entity, status, now, body);
         if (r.changes === 0) {
           const existing = s.eventBySource.get(ce.source, ce.id) as { event_id: string; seq: number };

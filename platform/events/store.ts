@@ -263,7 +263,7 @@ function statements(db: Db) {
     deleteAttemptsBefore: q<[number]>('DELETE FROM ev_attempts WHERE started_at < ?'),
     // events whose deliveries are all settled, past their age
     settledEventsBefore: q<[number], { seq: number }>(
-      `SELECT seq FROM ev_events WHERE received_at < ? AND status IN ('delivered','rejected','dead','dropped','received')
+      `SELECT seq FROM ev_events WHERE received_at < ? AND status IN ('delivered','rejected','dead','dropped','received','unrouted')
        ORDER BY received_at LIMIT 10000`,
     ),
     deleteDeliveriesOfEvent: q<[number]>('DELETE FROM ev_deliveries WHERE event_seq = ?'),
