@@ -66,6 +66,7 @@ export function lockDataDir(dataDir: string): DataDirLock {
   privateFile(lockPath);
   let db: BetterSqlite3.Database | undefined = new Database(lockPath, { timeout: 0 });
   try {
+    db.pragma('journal_mode = MEMORY');
     db.pragma('locking_mode = EXCLUSIVE');
     // the write takes the exclusive lock; in exclusive locking mode it is kept after COMMIT
     db.exec('BEGIN EXCLUSIVE; CREATE TABLE IF NOT EXISTS lock (id INTEGER PRIMARY KEY); COMMIT');
