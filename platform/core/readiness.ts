@@ -17,7 +17,6 @@ import { PlatformError } from './errors';
 /** seconds a sender should wait before sending again while the platform is not ready */
 export const NOT_READY_RETRY_AFTER_S = 2;
 
-
 export interface Readiness {
   /** the server listens and every module started */
   live: boolean;

@@ -28,7 +28,7 @@ export function privateFile(file: string): void {
 export function narrowExisting(files: readonly string[]): void {
   for (const f of files) {
     try {
-      if ((fs.statSync(f).mode & 0o777) & ~PRIVATE_FILE_MODE) fs.chmodSync(f, PRIVATE_FILE_MODE);
+      if (fs.statSync(f).mode & 0o777 & ~PRIVATE_FILE_MODE) fs.chmodSync(f, PRIVATE_FILE_MODE);
     } catch {
       /* absent */
     }

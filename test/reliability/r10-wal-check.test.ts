@@ -66,7 +66,9 @@ it('a start after a lost or damaged WAL warns that events were lost; an intact o
     const token = await imsToken(base, secrets);
     const db = new Database(path.join(dataDir, 'platform.sqlite'), { readonly: true });
     const { id: providerId } = db
-      .prepare("SELECT id FROM ev_providers WHERE provider_metadata IS NULL OR provider_metadata != 'dx_commerce_events'")
+      .prepare(
+        "SELECT id FROM ev_providers WHERE provider_metadata IS NULL OR provider_metadata != 'dx_commerce_events'",
+      )
       .get() as { id: string };
     db.close();
     for (let i = 0; i < EVENTS; i++) {

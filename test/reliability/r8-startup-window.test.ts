@@ -42,8 +42,7 @@ it(
     const base = `http://127.0.0.1:${port}`;
     const envFile = path.join(dataDir, 'app.env');
     fs.writeFileSync(envFile, `INGESTION_API_KEY=${API_KEY}\n`);
-    const start = () =>
-      startPlatformChild({ port, dataDir, projectDir: APP, envFile, timeScale: 0.1, hooks: true });
+    const start = () => startPlatformChild({ port, dataDir, projectDir: APP, envFile, timeScale: 0.1, hooks: true });
     let child = start();
     const children: PlatformChild[] = [child];
     try {
