@@ -20,7 +20,7 @@ import { freePort, healthy, startPlatformChild, until, type PlatformChild } from
 const APP = path.join(__dirname, 'fixtures', 'startup-app');
 const API_KEY = 'r8-startup-api-key-5b1f0c2d';
 const SENDERS = 8;
-const PER_SENDER = FULL ? 75 : 10;
+const PER_SENDER = FULL ? 75 : 5;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -43,12 +43,16 @@ it(
     const envFile = path.join(dataDir, 'app.env');
     fs.writeFileSync(envFile, `INGESTION_API_KEY=${API_KEY}\n`);
     const start = () => startPlatformChild({ port, dataDir, projectDir: APP, envFile, timeScale: 0.1, hooks: true });
+    const t0 = Date.now();
+    const phase: string[] = [];
+    const mark = (what: string) => phase.push(`${what} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     let child = start();
     const children: PlatformChild[] = [child];
     try {
       await until('the platform to listen', () => healthy(base), 120_000, 20).catch((e: Error) => {
         throw new Error(`${e.message}: ${child.stderr()}`);
       });
+      mark('live');
       // liveness yes, readiness not yet: the hook has only just started
       expect(await status(`${base}/readyz`)).toBe(503);
       expect(child.stdout()).not.toContain('curl');
@@ -106,9 +110,11 @@ it(
         child = start();
         children.push(child);
         await until('the platform to listen again', () => healthy(base), 120_000, 20);
+        mark('live again');
         up = true;
       };
       await Promise.all([killer(), ...Array.from({ length: SENDERS }, (_, s) => sender(s))]);
+      mark('sent');
       await until('ready', async () => (await status(`${base}/readyz`)) === 200, 60_000, 100);
       await until('the summary', () => child.stdout().includes('curl'), 10_000, 50).catch((e: Error) => {
         throw new Error(`${e.message}: ${child.stdout().slice(-2000)} ${child.stderr().slice(-2000)}`);
@@ -125,6 +131,7 @@ it(
               .get() as { n: number }
           ).n;
         await until('deliveries to settle', () => open() === 0, budget(60, 300), 100);
+        mark('settled');
         const products = new Set(
           (db.prepare("SELECT key FROM cm_entities WHERE kind = 'product'").all() as Array<{ key: string }>).map(
             (r) => r.key,
@@ -135,11 +142,16 @@ it(
             'SELECT e.status, COUNT(*) AS n FROM ev_events e WHERE NOT EXISTS (SELECT 1 FROM ev_deliveries d WHERE d.event_seq = e.seq) GROUP BY e.status',
           )
           .all();
+        const failedAttempts = db
+          .prepare(
+            "SELECT response_status, error, COUNT(*) AS n FROM ev_attempts WHERE outcome != 'success' GROUP BY 1, 2",
+          )
+          .all();
         const accepted = [...outcome.entries()].filter(([, s]) => s >= 200 && s < 300).map(([uid]) => uid);
         const missing = accepted.filter((uid) => !products.has(uid.toUpperCase()));
         console.log(
           `R8 start-up window: ${SENDERS * PER_SENDER} events, ${notReady} answers 503 while not ready, ` +
-            `${accepted.length} accepted, ${missing.length} of them not delivered`,
+            `${accepted.length} accepted, ${missing.length} of them not delivered; ${phase.join(', ')}; failed attempts ${JSON.stringify(failedAttempts)}`,
         );
         expect(unexpected).toEqual([]);
         expect(notReady).toBeGreaterThan(0);
