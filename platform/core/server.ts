@@ -10,6 +10,7 @@ import { openStore } from '../store/open';
 import { isStoreFault, STORE_FAULT_RETRY_AFTER_S } from '../store/faults';
 import { DialectTable, PlatformError, requestId } from './errors';
 import { installReadiness, type Readiness } from './readiness';
+import { DEFAULT_BODY_LIMIT_BYTES, fromFastifyError, installRequestGuards, requestTimeouts } from './guards';
 
 export interface StartOptions extends ConfigOptions {
   modules?: PlatformModule[];
@@ -51,17 +52,18 @@ export async function assemblePlatform(opts: StartOptions, modules: PlatformModu
   const errors = new DialectTable();
   const ctx: PlatformContext = { config, db, log, runtime: NO_RUNTIME, bus, errors };
 
+  const { requestTimeout, ...httpTimeouts } = requestTimeouts(config.env);
   const app = Fastify({
     logger: false,
-    // the production 1 MB cap is checked by the modules (413 with a reason) when enabled
-    bodyLimit: 64 * 1024 * 1024,
+    // read while receiving (413 before buffering more); web actions have their own 1 MB cap
+    bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
+    requestTimeout,
+    http: httpTimeouts,
     // aio-lib-state joins AIO_STATE_ENDPOINT and '/containers' with a slash of its own
     routerOptions: { ignoreDuplicateSlashes: true },
     forceCloseConnections: true,
     keepAliveTimeout: 65_000,
   });
-  const readiness: Readiness = { live: false, ready: false };
-  installReadiness(app, readiness, config.namespace);
   app.addHook('onResponse', (req, reply, done) => {
     const act = reply.getHeader('x-openwhisk-activation-id');
     log.info(`${req.method} ${req.url.split('?')[0]} ${reply.statusCode}`, {
@@ -71,6 +73,10 @@ export async function assemblePlatform(opts: StartOptions, modules: PlatformModu
     done();
   });
   installErrorHandling(app, ctx);
+  installRequestGuards(app, config);
+  // after the guards: a request they refuse is refused whether or not the platform is ready
+  const readiness: Readiness = { live: false, ready: false };
+  installReadiness(app, readiness, config.namespace);
 
   const registered: PlatformModule[] = [];
   const closeAll = async (): Promise<void> => {
@@ -127,7 +133,8 @@ export function installErrorHandling(app: FastifyInstance, ctx: Pick<PlatformCon
       code: requestId(),
     });
   });
-  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+  app.setErrorHandler((thrown: Error & { statusCode?: number }, req, reply) => {
+    const err = fromFastifyError(thrown);
     if (isStoreFault(err)) {
       // the disk is full or read-only: the caller's request was fine and nothing was stored
       // by it; whatever route it reached, it may send again once the store writes again
