@@ -24,7 +24,7 @@ const als = workerData.concurrency > 1 ? new AsyncLocalStorage() : undefined;
 /** logs of activations in flight, by id; used when the async context is lost */
 const inflight = new Map();
 /** OpenWhisk's per-activation log limit (`limits.logs`, 10 MB by default) */
-const LOG_LIMIT = workerData.logLimitBytes > 0 ? workerData.logLimitBytes : 10 * 1024 * 1024;
+const LOG_LIMIT = typeof workerData.logLimitBytes === 'number' ? workerData.logLimitBytes : 10 * 1024 * 1024;
 const TRUNCATED = `Logs were truncated because the total bytes size exceeds the limit of ${LOG_LIMIT} bytes.`;
 
 /**
@@ -80,9 +80,7 @@ function hook(stream, name) {
   stream.write = function write(chunk, encoding, cb) {
     const done = typeof encoding === 'function' ? encoding : cb;
     const text =
-      typeof chunk === 'string'
-        ? chunk
-        : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8');
+      typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8');
     const log = current();
     if (log) append(log, name, text);
     else if (name === 'stderr') original(`[${workerData.name}] ${text}`);
@@ -95,7 +93,10 @@ hook(process.stdout, 'stdout');
 hook(process.stderr, 'stderr');
 
 // the worker's console is the parent's in disguise: bind it to the hooked streams
-const write = (stream) => (...args) => stream.write(`${util.format(...args)}\n`);
+const write =
+  (stream) =>
+  (...args) =>
+    stream.write(`${util.format(...args)}\n`);
 console.log = write(process.stdout);
 console.info = write(process.stdout);
 console.debug = write(process.stdout);
