@@ -68,7 +68,11 @@ export class DeployedActions {
       error = (e as Error).message;
       log?.error('deployed action cannot be loaded', { action: `${a.package}/${a.name}`, error });
     }
-    const entry: DeployedEntry = { action: a, spec: specOf(a, bundle), bundle, ...(error ? { error } : {}) };
+    const spec = specOf(a, bundle);
+    // as OpenWhisk does: the package's parameters, then the action's own
+    const pkg = this.store.packages().find((p) => p.name === a.package);
+    if (pkg) spec.inputs = { ...asRecord(pkg.parameters), ...spec.inputs };
+    const entry: DeployedEntry = { action: a, spec, bundle, ...(error ? { error } : {}) };
     this.entries.set(entry.spec.fullName, entry);
     return entry;
   }
@@ -87,6 +91,7 @@ export class DeployedActions {
 
   putPackage(p: DeployedPackage): void {
     this.store.putPackage(p);
+    for (const e of this.list()) if (e.action.package === p.name) this.load(e.action);
   }
 
   deletePackage(name: string): void {

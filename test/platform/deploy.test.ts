@@ -180,6 +180,35 @@ describe('actions', () => {
     expect(await web.json()).toEqual({ answer: 10 });
   });
 
+  test("package parameters reach the package's actions, under the action's own", async () => {
+    await ow.packages.create({
+      name: 'withparams',
+      package: {
+        parameters: [
+          { key: 'a', value: 'pkg' },
+          { key: 'b', value: 'pkg' },
+        ],
+      },
+    } as never);
+    await ow.actions.create({
+      name: 'withparams/echo',
+      action: 'function main(p){return {a:p.a,b:p.b}}',
+      params: { b: 'action' },
+    } as never);
+    expect(await ow.actions.invoke({ name: 'withparams/echo', blocking: true, result: true })).toEqual({
+      a: 'pkg',
+      b: 'action',
+    });
+  });
+
+  test('app.config.yaml actions: full exec.kind and their bundle as exec.code; the API root lists the kinds', async () => {
+    const got = (await ow.actions.get({ name: 'demo/echo' })) as unknown as Entry;
+    expect((got.exec as Entry).kind).toMatch(/^nodejs:\d+$/);
+    expect(String((got.exec as Entry).code)).toContain('main');
+    const root = (await (await fetch(`${p.url}/`)).json()) as { runtimes: { nodejs: Array<{ kind: string }> } };
+    expect(root.runtimes.nodejs.map((k) => k.kind)).toEqual(['nodejs:18', 'nodejs:20', 'nodejs:22']);
+  });
+
   test('the console lists deployed actions', async () => {
     const r = await fetch(`${p.url}/console/api/overview`);
     const body = (await r.json()) as { actions: string[] };

@@ -10,6 +10,7 @@ import type { PlatformConfig } from '../../core/types';
 import type { LocalRuntime } from '../runtime';
 import { NOT_FOUND, runtimeError } from '../errors';
 import { num, type RestGuard } from './request';
+import { NODE_KINDS } from './deploy-body';
 
 type Entry = Record<string, unknown>;
 
@@ -116,6 +117,19 @@ export function registerEntityRoutes(
   guard: RestGuard,
   views: EntityViews,
 ): void {
+  // OpenWhisk's API host info: `aio app deploy` reads the supported kinds from `runtimes`
+  app.get('/', async (req, reply) => {
+    if (/text\/html/.test(req.headers.accept ?? '')) return reply.redirect('/console');
+    return {
+      description: 'OpenWhisk API (local Adobe I/O platform)',
+      api_paths: ['/api/v1'],
+      limits: { actions_per_minute: 600, concurrent_actions: 100, max_action_duration: 3_600_000 },
+      runtimes: {
+        nodejs: NODE_KINDS.map((kind) => ({ kind, deprecated: false, default: kind === 'nodejs:22' })),
+      },
+    };
+  });
+
   app.get('/api/v1', async () => ({
     api_paths: ['/api/v1'],
     description: 'OpenWhisk API (local platform)',
