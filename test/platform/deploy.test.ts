@@ -209,6 +209,29 @@ describe('actions', () => {
     expect(root.runtimes.nodejs.map((k) => k.kind)).toEqual(['nodejs:18', 'nodejs:20', 'nodejs:22']);
   });
 
+  test('require-whisk-auth: a secret in X-Require-Whisk-Auth, or the namespace key when true', async () => {
+    const code = 'function main(){return {body:"in"}}';
+    await ow.actions.create({
+      name: 'tools/guarded',
+      action: code,
+      annotations: { 'web-export': true, 'require-whisk-auth': 'letmein' },
+    } as never);
+    await ow.actions.create({
+      name: 'tools/keyed',
+      action: code,
+      annotations: { 'web-export': true, 'require-whisk-auth': true },
+    } as never);
+    const web = (name: string, headers: Record<string, string> = {}): Promise<Response> =>
+      fetch(`${p.url}/api/v1/web/${p.config.namespace}/tools/${name}`, { headers });
+    expect((await web('guarded')).status).toBe(401);
+    expect((await web('guarded', { 'x-require-whisk-auth': 'nope' })).status).toBe(401);
+    expect((await web('guarded', { 'x-require-whisk-auth': 'letmein' })).status).toBe(200);
+    expect((await web('keyed')).status).toBe(401);
+    expect((await web('keyed', { authorization: basicAuth(p.config.auth) })).status).toBe(200);
+    await ow.actions.delete({ name: 'tools/guarded' });
+    await ow.actions.delete({ name: 'tools/keyed' });
+  });
+
   test('the console lists deployed actions', async () => {
     const r = await fetch(`${p.url}/console/api/overview`);
     const body = (await r.json()) as { actions: string[] };
