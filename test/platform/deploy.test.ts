@@ -180,6 +180,14 @@ describe('actions', () => {
     expect(await web.json()).toEqual({ answer: 10 });
   });
 
+  test('a deploy body larger than the default request cap (a big bundle) is taken', async () => {
+    const filler = 'x'.repeat(6 * 1024 * 1024);
+    const code = `const filler = ${JSON.stringify(filler)};\nfunction main(){return {n: filler.length}}`;
+    await ow.actions.create({ name: 'tools/big', action: code } as never);
+    expect(await ow.actions.invoke({ name: 'tools/big', blocking: true, result: true })).toEqual({ n: filler.length });
+    await ow.actions.delete({ name: 'tools/big' });
+  });
+
   test("package parameters reach the package's actions, under the action's own", async () => {
     await ow.packages.create({
       name: 'withparams',

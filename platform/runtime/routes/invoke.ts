@@ -14,6 +14,7 @@ import { page, type EntityViews } from './entities';
 import { deleteAction, putAction } from './deploy';
 
 const BLOCKING_WAIT_MS = 60_000;
+const DEPLOY_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 const MIN_BLOCKING_WAIT_MS = 1000;
 
 /** The activation, or 'timeout' when it outlasts the blocking wait (it then goes on running). */
@@ -89,9 +90,12 @@ export function registerInvokeRoutes(
     if (req.method === 'GET') return views.action(fullName, true, (req.query as { code?: string }).code !== 'false');
     return invoke(req, reply, fullName);
   };
+  app.route({ method: ['GET', 'POST', 'DELETE'], url: '/api/v1/namespaces/:ns/actions/*', handler: actionRoute });
+  // a deploy carries the action's code: up to OpenWhisk's 48 MB, base64 on the wire
   app.route({
-    method: ['GET', 'POST', 'PUT', 'DELETE'],
+    method: 'PUT',
     url: '/api/v1/namespaces/:ns/actions/*',
     handler: actionRoute,
+    bodyLimit: DEPLOY_BODY_LIMIT_BYTES,
   });
 }
