@@ -32,6 +32,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { bundleModules, formatSummary, merge, summarize, type LineModules } from './cpuprofile-lib';
 import { ensureRedis, ioredisPath, peerWebhookRole, peerWorkerRole, startRedis } from './e2e-bullmq-lib';
 import { loadRole, type LoadResult, type LoadRun } from './e2e-load-lib';
 import { ROOT, startPlatformProcess, stop } from './platform-lib';
@@ -198,7 +199,7 @@ async function startOurs(d: Driver, limits: boolean, nodeArgs: string[] = []) {
     fs.rmSync(p.dataDir, { recursive: true, force: true });
     fs.rmSync(path.dirname(envFile), { recursive: true, force: true });
   };
-  return { side, close };
+  return { side, close, dataDir: p.dataDir };
 }
 
 async function runOurs(d: Driver, openRate: number): Promise<PeerFigures> {
@@ -272,18 +273,45 @@ function report(bull: PeerFigures, ours: PeerFigures, limited: { c10: Measured; 
   );
 }
 
+/**
+ * `--profile <dir>`: ours alone at c=10, the platform's main thread under `node --cpu-prof`
+ * and each action container under the V8 profiler (bench/e2e-profile-preload.js); prints
+ * where each kind of thread spent its time, per event delivered.
+ */
 async function profile(dir: string): Promise<void> {
-  fs.mkdirSync(dir, { recursive: true });
+  const abs = path.resolve(dir);
+  fs.mkdirSync(abs, { recursive: true });
   const d = await startDriver();
-  const ours = await startOurs(d, false, ['--cpu-prof', '--cpu-prof-dir', path.resolve(dir)]);
+  process.env.BENCH_PROFILE_DIR = abs; // read by the preload in the platform process
+  const preload = path.join(__dirname, 'e2e-profile-preload.js');
+  const ours = await startOurs(d, false, ['--cpu-prof', '--cpu-prof-dir', abs, '--require', preload]);
+  const measured: Measured[] = [];
   try {
-    await measure(d, ours.side, 'warm-up', { mode: 'closed', c: 10, n: WARM_N });
-    await measure(d, ours.side, 'c=10', { mode: 'closed', c: 10, n: N });
+    // the warm-up is inside the profiled window too: the profiles are read per event of both runs
+    measured.push(await measure(d, ours.side, 'warm-up', { mode: 'closed', c: 10, n: WARM_N }));
+    measured.push(await measure(d, ours.side, 'c=10', { mode: 'closed', c: 10, n: N }));
+    await new Promise((r) => setTimeout(r, Number(process.env.BENCH_WORKER_PROFILE_MS ?? 10_000) + 3000)); // last window
+    // keep the bundles: container frames are attributed to their modules through them
+    fs.cpSync(path.join(ours.dataDir, 'build'), path.join(abs, 'build'), { recursive: true });
   } finally {
     await ours.close();
     await d.close();
   }
-  process.stdout.write(`profiles in ${dir}: ${fs.readdirSync(dir).join(', ')}\n`);
+  const bundles: Record<string, LineModules> = {};
+  for (const f of fs.readdirSync(path.join(abs, 'build'), { recursive: true, encoding: 'utf8' }))
+    if (f.endsWith('.js'))
+      bundles[`file://${path.join(ours.dataDir, 'build', f)}`] = bundleModules(path.join(abs, 'build', f));
+  const events = measured.reduce((a, m) => a + m.delivered, 0);
+  // one summary per kind of thread: the main thread, and each action's containers together
+  const groups = new Map<string, string[]>();
+  for (const f of fs.readdirSync(abs).filter((x) => x.endsWith('.cpuprofile'))) {
+    const key = f.startsWith('CPU.') ? 'platform main thread' : f.replace(/^worker-(.*)-\d+-\d+\.cpuprofile$/, '$1');
+    groups.set(key, [...(groups.get(key) ?? []), path.join(abs, f)]);
+  }
+  for (const [key, files] of groups) {
+    const s = merge(files.map((f) => summarize(f, bundles)));
+    process.stdout.write(`\n${formatSummary(`${key} (${files.length} profile(s))`, s, events)}\n`);
+  }
 }
 
 async function main(): Promise<void> {
