@@ -77,11 +77,9 @@ export function moduleOf(url: string): string {
     return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1] ?? ''}` : (parts[0] ?? '');
   }
   const m = /(?:^|\/)(platform|src|actions|bench|dist)\/(.*)$/.exec(url.replace(/^file:\/\//, ''));
-  if (m)
-    return `${m[1]}/${(m[2] ?? '')
-      .split('/')
-      .slice(0, m[1] === 'platform' ? 1 : 2)
-      .join('/')}`;
+  // the file's directory, at most two levels below the top one (one for platform/: its modules)
+  const dirs = (m?.[2] ?? '').split('/').slice(0, -1);
+  if (m) return [m[1], ...dirs.slice(0, m[1] === 'platform' ? 1 : 2)].join('/');
   return url
     .replace(/^file:\/\//, '')
     .split('/')
