@@ -25,6 +25,8 @@ interface CpuProfile {
   timeDeltas: number[];
   startTime: number;
   endTime: number;
+  /** the thread's user + sys CPU over the profile, when the writer added it (bench/e2e-profile-preload.js) */
+  threadCpuMs?: number;
 }
 
 /** For a bundle: the module each line belongs to (esbuild's `// path/of/module.js` comments). */
@@ -57,6 +59,8 @@ export function bundleModules(file: string): LineModules {
 export interface ProfileSummary {
   /** sampled wall time, ms */
   totalMs: number;
+  /** the thread's CPU time over the profile, ms (NaN when unknown) */
+  cpuMs: number;
   idleMs: number;
   gcMs: number;
   /** self time by function (`name module:line`), ms, largest first */
@@ -133,6 +137,7 @@ export function summarize(file: string, bundles: Record<string, LineModules> = {
   const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
   return {
     totalMs: (p.endTime - p.startTime) / 1000,
+    cpuMs: p.threadCpuMs ?? Number.NaN,
     idleMs,
     gcMs,
     functions: sorted(fns),
@@ -150,6 +155,7 @@ export function merge(list: ProfileSummary[]): ProfileSummary {
   };
   return {
     totalMs: list.reduce((a, s) => a + s.totalMs, 0),
+    cpuMs: list.reduce((a, s) => a + s.cpuMs, 0),
     idleMs: list.reduce((a, s) => a + s.idleMs, 0),
     gcMs: list.reduce((a, s) => a + s.gcMs, 0),
     functions: add((s) => s.functions),
@@ -158,18 +164,25 @@ export function merge(list: ProfileSummary[]): ProfileSummary {
   };
 }
 
-/** The summary as text: busy share, then the top modules and functions (ms per event when `events` is given). */
+/**
+ * The summary as text: busy share, then the top modules and functions. With `events`, each row
+ * also in CPU ms per event: its share of the busy samples times the thread's CPU time (or,
+ * when that is unknown, its sampled ms).
+ */
 export function formatSummary(name: string, s: ProfileSummary, events?: number, top = 15): string {
   const busy = s.totalMs - s.idleMs;
-  const per = (ms: number) => (events ? `${(ms / events).toFixed(2).padStart(7)} ms/event` : '');
+  const cpu = Number.isFinite(s.cpuMs) ? s.cpuMs : busy;
+  const per = (ms: number) =>
+    events ? `${((ms / Math.max(1, busy)) * (cpu / events)).toFixed(2).padStart(7)} ms/event` : '';
   const pct = (ms: number) => `${((ms / Math.max(1, busy)) * 100).toFixed(1).padStart(5)}%`;
   const rows = (xs: Array<[string, number]>) =>
     xs
       .filter(([k]) => k !== '(idle)')
       .slice(0, top)
       .map(([k, ms]) => `    ${pct(ms)} ${per(ms)}  ${k}`);
+  const cpuNote = Number.isFinite(s.cpuMs) ? `CPU ${(s.cpuMs / 1000).toFixed(1)} s` : 'CPU unknown';
   return [
-    `${name}: ${(busy / 1000).toFixed(1)} s busy of ${(s.totalMs / 1000).toFixed(1)} s sampled (${((busy / s.totalMs) * 100).toFixed(0)}%), GC ${pct(s.gcMs)} of busy${events ? `, ${per(busy).trim()}` : ''}`,
+    `${name}: ${(busy / 1000).toFixed(1)} s busy of ${(s.totalMs / 1000).toFixed(1)} s sampled (${((busy / s.totalMs) * 100).toFixed(0)}%), ${cpuNote}, GC ${pct(s.gcMs).trim()} of busy${events ? `, ${per(busy).trim()}` : ''}`,
     '  by module (self time):',
     ...rows(s.modules),
     '  by module (inclusive: a sample counts for every module on its stack):',

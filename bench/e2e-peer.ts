@@ -21,7 +21,7 @@
  *   the platform runs 3 activations per event, so that run is kept under the cap (80 events).
  *
  *   npx tsx bench/e2e-peer.ts [--n 3000] [--open-seconds 10]
- *   npx tsx bench/e2e-peer.ts --profile <dir>   ours only, c=10, the platform under node --cpu-prof
+ *   npx tsx bench/e2e-peer.ts --profile <dir>   ours only, c=10, every thread of the platform profiled
  *   npm run bench:e2e                            this comparison through the bench runner
  *
  * BENCH_QUICK=1 (npm run bench -- --quick) sends 1,000 events instead of 3,000. Loopback only;
@@ -46,7 +46,7 @@ const N = Number(arg('--n') ?? (process.env.BENCH_QUICK ? 1000 : 3000));
 const OPEN_SECONDS = Number(arg('--open-seconds') ?? (process.env.BENCH_QUICK ? 5 : 10));
 const LIMITS_N = 80;
 const WARM_N = 200;
-const DRAIN_MS = 300_000;
+const DRAIN_MS = 600_000;
 const API_KEY = 'bench-ingestion-key';
 const BULL = 'BullMQ + Redis (AOF everysec)';
 const load1 = () => (os.loadavg()[0] ?? 0).toFixed(1);
@@ -274,23 +274,27 @@ function report(bull: PeerFigures, ours: PeerFigures, limited: { c10: Measured; 
 }
 
 /**
- * `--profile <dir>`: ours alone at c=10, the platform's main thread under `node --cpu-prof`
- * and each action container under the V8 profiler (bench/e2e-profile-preload.js); prints
- * where each kind of thread spent its time, per event delivered.
+ * `--profile <dir>`: ours alone at c=10, with every thread of the platform (the main thread
+ * and each action container) under the V8 profiler for exactly the measured run, after a
+ * warm-up (bench/e2e-profile-preload.js, toggled by SIGUSR2); prints where each kind of
+ * thread spent its time, per event delivered.
  */
 async function profile(dir: string): Promise<void> {
   const abs = path.resolve(dir);
   fs.mkdirSync(abs, { recursive: true });
   const d = await startDriver();
   process.env.BENCH_PROFILE_DIR = abs; // read by the preload in the platform process
-  const preload = path.join(__dirname, 'e2e-profile-preload.js');
-  const ours = await startOurs(d, false, ['--cpu-prof', '--cpu-prof-dir', abs, '--require', preload]);
-  const measured: Measured[] = [];
+  const ours = await startOurs(d, false, ['--require', path.join(__dirname, 'e2e-profile-preload.js')]);
+  const pid = ours.side.pids[0] as number;
+  const seen = { events: 0, processCpu: 0 };
   try {
-    // the warm-up is inside the profiled window too: the profiles are read per event of both runs
-    measured.push(await measure(d, ours.side, 'warm-up', { mode: 'closed', c: 10, n: WARM_N }));
-    measured.push(await measure(d, ours.side, 'c=10', { mode: 'closed', c: 10, n: N }));
-    await new Promise((r) => setTimeout(r, Number(process.env.BENCH_WORKER_PROFILE_MS ?? 10_000) + 3000)); // last window
+    await measure(d, ours.side, 'warm-up', { mode: 'closed', c: 10, n: WARM_N });
+    const cpu0 = cpuMs([pid]);
+    process.kill(pid, 'SIGUSR2'); // start
+    seen.events = (await measure(d, ours.side, 'c=10', { mode: 'closed', c: 10, n: N })).delivered;
+    process.kill(pid, 'SIGUSR2'); // stop and write
+    seen.processCpu = cpuMs([pid]) - cpu0;
+    await new Promise((r) => setTimeout(r, 3000));
     // keep the bundles: container frames are attributed to their modules through them
     fs.cpSync(path.join(ours.dataDir, 'build'), path.join(abs, 'build'), { recursive: true });
   } finally {
@@ -301,17 +305,23 @@ async function profile(dir: string): Promise<void> {
   for (const f of fs.readdirSync(path.join(abs, 'build'), { recursive: true, encoding: 'utf8' }))
     if (f.endsWith('.js'))
       bundles[`file://${path.join(ours.dataDir, 'build', f)}`] = bundleModules(path.join(abs, 'build', f));
-  const events = measured.reduce((a, m) => a + m.delivered, 0);
   // one summary per kind of thread: the main thread, and each action's containers together
   const groups = new Map<string, string[]>();
   for (const f of fs.readdirSync(abs).filter((x) => x.endsWith('.cpuprofile'))) {
-    const key = f.startsWith('CPU.') ? 'platform main thread' : f.replace(/^worker-(.*)-\d+-\d+\.cpuprofile$/, '$1');
+    const key = f === 'main.cpuprofile' ? 'platform main thread' : f.replace(/^worker-(.*)-\d+\.cpuprofile$/, '$1');
     groups.set(key, [...(groups.get(key) ?? []), path.join(abs, f)]);
   }
+  let threads = 0;
   for (const [key, files] of groups) {
     const s = merge(files.map((f) => summarize(f, bundles)));
-    process.stdout.write(`\n${formatSummary(`${key} (${files.length} profile(s))`, s, events)}\n`);
+    threads += s.cpuMs;
+    process.stdout.write(`\n${formatSummary(`${key} (${files.length} thread(s))`, s, seen.events)}\n`);
   }
+  const per = (ms: number) => `${(ms / Math.max(1, seen.events)).toFixed(2)} ms/event`;
+  process.stdout.write(
+    `\nplatform process: CPU ${per(seen.processCpu)}; JavaScript threads above ${per(threads)}; ` +
+      `the rest (libuv's pool: RSA signatures, fs; V8's helper threads) ${per(seen.processCpu - threads)}\n`,
+  );
 }
 
 async function main(): Promise<void> {
