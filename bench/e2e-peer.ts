@@ -24,6 +24,7 @@
  *   npx tsx bench/e2e-peer.ts --profile <dir>   ours only, c=10, every thread of the platform profiled
  *   npm run bench:e2e                            this comparison through the bench runner
  *
+ * Figures go to `npm run bench` as `BENCH {json}` lines (bench/report.ts), ours against BullMQ.
  * BENCH_QUICK=1 (npm run bench -- --quick) sends 1,000 events instead of 3,000. Loopback only;
  * every run is bounded by its count and a drain timeout.
  */
@@ -245,7 +246,13 @@ async function runOursLimited(d: Driver, openRate: number): Promise<{ c10: Measu
 function report(bull: PeerFigures, ours: PeerFigures, limited: { c10: Measured; open: Measured }): void {
   const fig = (name: string, value: number, unit: string, base: number, goal?: string) =>
     reportBench({ name, value, unit, baseline: BULL, baselineValue: base, ...(goal ? { goal } : {}) });
-  fig('e2e app pipeline events/s, c=10, 3,000 creates', ours.c10.rate, 'events/s', bull.c10.rate, '>= 1.0x');
+  fig(
+    `e2e app pipeline events/s, c=10, ${N.toLocaleString('en-US')} creates`,
+    ours.c10.rate,
+    'events/s',
+    bull.c10.rate,
+    '>= 1.0x',
+  );
   fig(
     `e2e p99 at half the BullMQ rate (${bull.open.label.replace('open ', '')})`,
     ours.open.p99,
