@@ -224,7 +224,7 @@ function redisState(client: RedisLike): StateStore {
   };
 }
 
-/** `--role peer-worker`: BullMQ worker running the product-backoffice handler; prints `ready`. */
+/** `--role peer-worker`: BullMQ worker running the product-backoffice handler; prints `ready` once connected. */
 export async function peerWorkerRole(): Promise<void> {
   const { Worker } = require('bullmq') as typeof import('bullmq');
   const { createHandler } = require('../src/deliver/handler') as typeof import('../src/deliver/handler');
@@ -243,7 +243,7 @@ export async function peerWorkerRole(): Promise<void> {
     { connection: redisClient(url) as never, concurrency: WORKER_CONCURRENCY },
   );
   await worker.waitUntilReady();
-  process.stdout.write('ready http://worker\n');
+  process.stdout.write('ready\n');
   process.on('SIGTERM', () => {
     void worker.close().finally(() => process.exit(0));
   });
