@@ -36,7 +36,7 @@ import readline from 'node:readline';
 import { bundleModules, formatSummary, merge, summarize, type LineModules } from './cpuprofile-lib';
 import { ensureRedis, ioredisPath, peerWebhookRole, peerWorkerRole, startRedis } from './e2e-bullmq-lib';
 import { loadRole, type LoadResult, type LoadRun } from './e2e-load-lib';
-import { ROOT, startPlatformProcess, stop } from './platform-lib';
+import { ROOT, startPlatformProcess, stop, waitHealthy } from './platform-lib';
 import { reportBench } from './report';
 
 const arg = (name: string): string | undefined => {
@@ -190,6 +190,7 @@ async function startOurs(d: Driver, limits: boolean, nodeArgs: string[] = []) {
     args: ['--env-file', envFile, ...(limits ? ['--production-limits'] : [])],
     nodeArgs,
   });
+  await waitHealthy(`${p.url}/readyz`); // the ingress and web actions answer 503 until the app is wired
   const side: Side = {
     name: limits ? 'ours, prod limits' : 'ours',
     url: `${p.url}/api/v1/web/${p.namespace}/ingestion/webhook`,
