@@ -14,8 +14,8 @@
  *   nothing acknowledged, like SQLite's WAL at synchronous=NORMAL), in a temp dir, on a
  *   random loopback port.
  *
- * BullMQ needs a Redis client it does not bundle (`ioredis`, its peer dependency): taken from
- * the project's node_modules when installed there, else installed once under .bench-cache/.
+ * BullMQ needs a Redis client it does not bundle: `ioredis`, its peer dependency, a
+ * devDependency of the project.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,27 +30,9 @@ export const QUEUE = 'commerce-events';
 /** a worker's jobs at once: the platform's PLATFORM_EVENTS_MAX_IN_FLIGHT default */
 export const WORKER_CONCURRENCY = 64;
 
-/** The ioredis constructor, from the project or from a private install made on first use. */
-export function ioredisPath(log: (l: string) => void = (l) => process.stderr.write(`${l}\n`)): string {
-  try {
-    return require.resolve('ioredis', { paths: [ROOT] });
-  } catch {
-    // not a dependency of the project
-  }
-  const dir = path.join(ROOT, '.bench-cache', 'ioredis');
-  const pkg = path.join(dir, 'node_modules', 'ioredis');
-  if (!fs.existsSync(path.join(pkg, 'package.json'))) {
-    fs.mkdirSync(dir, { recursive: true });
-    if (!fs.existsSync(path.join(dir, 'package.json')))
-      fs.writeFileSync(path.join(dir, 'package.json'), '{"private":true}\n');
-    log('installing ioredis (the Redis client BullMQ needs) into .bench-cache/ioredis, once...');
-    const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', 'ioredis@5'], {
-      cwd: dir,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    if (r.status !== 0) throw new Error('could not install ioredis for the BullMQ comparison');
-  }
-  return require.resolve(pkg);
+/** Where ioredis is (BullMQ's connection option takes the same module). */
+export function ioredisPath(): string {
+  return require.resolve('ioredis', { paths: [ROOT] });
 }
 
 type RedisCtor = new (url: string, opts?: Record<string, unknown>) => RedisLike;

@@ -335,7 +335,7 @@ async function profile(dir: string): Promise<void> {
 async function main(): Promise<void> {
   const prof = arg('--profile');
   if (prof) return profile(prof);
-  ioredisPath(); // install it (once) before any timing
+  ioredisPath(); // fail before any timing when the peer's client is missing
   process.stdout.write(
     `${N} events per closed-loop run, ${os.cpus().length} cores, load average ${load1()} at the start\n`,
   );
