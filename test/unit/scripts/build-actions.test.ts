@@ -173,7 +173,7 @@ describe('ahead-of-time validators', () => {
 });
 
 describe('aio app build (webpack-config.js)', () => {
-  it('bundles the webhook with ts-loader the way the Adobe CLI does, and the bundle publishes', async () => {
+  it('bundles the webhook with webpack the way the Adobe CLI does, and the bundle publishes', async () => {
     const { webpackBuild } = require('../../../scripts/webpack-build.js') as {
       webpackBuild(
         root: string,
