@@ -11,6 +11,8 @@ export function runHook(p: RunningPlatform, command: string): Promise<number> {
     AIO_RUNTIME_APIHOST: config.baseUrl,
     AIO_RUNTIME_AUTH: config.auth,
     AIO_RUNTIME_NAMESPACE: config.namespace,
+    // Adobe's hosts routed to the platform (platform/proxy), as for the actions
+    ...p.ctx.childEnv,
   };
   return new Promise((resolve) => {
     process.stderr.write(`[post-app-deploy] ${command}\n`);

@@ -135,6 +135,7 @@ export class LocalRuntime implements Runtime {
           __OW_API_HOST: c.baseUrl,
           __OW_API_KEY: c.auth,
           __OW_NAMESPACE: c.namespace,
+          ...this.ctx.childEnv,
         },
         memoryMb: spec.limits.memory,
         concurrency: spec.limits.concurrency,
