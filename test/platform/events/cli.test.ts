@@ -86,4 +86,25 @@ describe('events CLI', () => {
     const bad = await cli('pause', 'products').catch((e: Error) => ({ code: 1, text: e.message }));
     expect(bad.text).toContain('--reason');
   });
+
+  test('list shows whole ids, to copy into the next command', async () => {
+    const longId = `urn:commerce:event:${'0123456789abcdef'.repeat(3)}:end`;
+    const res = await fetch(`${h.base}/ingress`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer t', 'x-api-key': 'k', 'content-type': 'application/cloudevents+json' },
+      body: JSON.stringify({
+        specversion: '1.0',
+        id: longId,
+        source: `urn:uuid:${providerId}`,
+        type: 'be-observer.catalog_product_create',
+        data: { sku: 'CLI-SKU-WITH-A-RATHER-LONG-ENTITY-ID' },
+      }),
+    });
+    const eventId = res.headers.get('x-adobe-event-id') ?? '';
+    const list = await cli('list', '--entity', 'CLI-SKU-WITH-A-RATHER-LONG-ENTITY-ID');
+    expect(list.text).toContain(longId);
+    expect(list.text).toContain('CLI-SKU-WITH-A-RATHER-LONG-ENTITY-ID');
+    if (eventId) expect(list.text).toContain(eventId);
+    expect((await cli('show', longId)).text).toContain(longId);
+  });
 });
