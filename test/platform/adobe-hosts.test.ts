@@ -75,8 +75,8 @@ describe("Adobe's hosts routed to the platform", () => {
     expect(stored.id).toBe(providerId);
   }, 60_000);
 
-  test('the post-app-deploy hook reaches them too', async () => {
-    const code = await runHook(p, 'node hooks/call-adobe.js');
+  test('the post-app-deploy hook reaches them too (a JavaScript hook: its export is called, as aio does)', async () => {
+    const code = await runHook(p, './hooks/call-adobe.js');
     const result = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
     expect(result).toMatchObject({ imsStatus: 200, published: 'OK' });
     expect(code).toBe(0);
