@@ -28,6 +28,10 @@ export function runHook(p: RunningPlatform, command: string): Promise<number> {
     AIO_RUNTIME_APIHOST: config.baseUrl,
     AIO_RUNTIME_AUTH: config.auth,
     AIO_RUNTIME_NAMESPACE: config.namespace,
+    // the spelling `aio app use` writes into an app's .env, which hooks read
+    AIO_runtime_apihost: config.baseUrl,
+    AIO_runtime_auth: config.auth,
+    AIO_runtime_namespace: config.namespace,
     // Adobe's hosts routed to the platform (platform/proxy), as for the actions
     ...p.ctx.childEnv,
   };

@@ -78,8 +78,10 @@ describe("Adobe's hosts routed to the platform", () => {
   test('the post-app-deploy hook reaches them too (a JavaScript hook: its export is called, as aio does)', async () => {
     const code = await runHook(p, './hooks/call-adobe.js');
     const result = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
-    expect(result).toMatchObject({ imsStatus: 200, published: 'OK' });
+    expect(result).toMatchObject({ imsStatus: 200, published: 'OK', namespace: p.config.namespace });
     expect(code).toBe(0);
+    // and `$AIO_RUNTIME_NAMESPACE` in an action's inputs reads the platform's namespace
+    expect(p.config.env.AIO_RUNTIME_NAMESPACE).toBe(p.config.namespace);
   }, 60_000);
 
   test("Adobe's hosts are answered with the local CA's certificate", async () => {
