@@ -3,11 +3,13 @@
  * routed host, signed by it. Generated at start into `<data dir>/adobe-hosts/` (files 0600)
  * and kept across restarts while they are valid and cover the same hosts; the processes the
  * platform starts trust the CA through NODE_EXTRA_CA_CERTS. Keys come from node:crypto
- * (fast, native); node-forge builds and signs the X.509 certificates.
+ * (native, generated off the event loop); node-forge builds and signs the X.509
+ * certificates. The hosts' certificates share one key pair: one key generation for all.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import forge from 'node-forge';
 
 export interface HostCert {
@@ -26,8 +28,16 @@ const DAY_MS = 24 * 3600 * 1000;
 /** leaf certificates are renewed when they have less than this left */
 const RENEW_BEFORE_MS = 30 * DAY_MS;
 
-function keyPair(): { privatePem: string; publicPem: string } {
-  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+interface KeyPair {
+  privatePem: string;
+  publicPem: string;
+}
+
+const generateKeyPair = promisify(crypto.generateKeyPair);
+
+/** an RSA key pair, generated in libuv's thread pool (seconds on a busy machine) */
+async function keyPair(): Promise<KeyPair> {
+  const { privateKey, publicKey } = await generateKeyPair('rsa', { modulusLength: 2048 });
   return {
     privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
@@ -55,8 +65,7 @@ function build(subjectCn: string, publicPem: string, days: number, extensions: o
   return cert;
 }
 
-function createCa(): { cert: string; key: string } {
-  const { privatePem, publicPem } = keyPair();
+function createCa({ privatePem, publicPem }: KeyPair): { cert: string; key: string } {
   const cert = build('Local Adobe I/O platform CA (this machine only)', publicPem, 3650, [
     { name: 'basicConstraints', cA: true, critical: true, pathLenConstraint: 0 },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
@@ -67,8 +76,7 @@ function createCa(): { cert: string; key: string } {
   return { cert: forge.pki.certificateToPem(cert), key: privatePem };
 }
 
-function createLeaf(host: string, ca: { cert: string; key: string }): HostCert {
-  const { privatePem, publicPem } = keyPair();
+function createLeaf(host: string, ca: { cert: string; key: string }, { privatePem, publicPem }: KeyPair): HostCert {
   const caCert = forge.pki.certificateFromPem(ca.cert);
   const cert = build(host, publicPem, 365, [
     { name: 'basicConstraints', cA: false },
@@ -106,28 +114,43 @@ function usable(certPem: string | undefined, caPem: string, minLeftMs: number): 
   }
 }
 
+/** the CA certificate file inside `dir` (what NODE_EXTRA_CA_CERTS points at) */
+export function caFileIn(dir: string): string {
+  return path.join(dir, 'ca.pem');
+}
+
 /** Load the CA and the hosts' certificates from `dir`, creating what is missing or expiring. */
-export function ensureCerts(dir: string, hosts: readonly string[]): CertSet {
+export async function ensureCerts(dir: string, hosts: readonly string[]): Promise<CertSet> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const caFile = path.join(dir, 'ca.pem');
+  const caFile = caFileIn(dir);
   const caKeyFile = path.join(dir, 'ca-key.pem');
+  const files = hosts.map((host) => ({
+    host,
+    cert: path.join(dir, `${host}.pem`),
+    key: path.join(dir, `${host}-key.pem`),
+  }));
   let ca = { cert: read(caFile) ?? '', key: read(caKeyFile) ?? '' };
-  if (!ca.key || !usable(ca.cert, ca.cert || 'x', RENEW_BEFORE_MS)) {
-    ca = createCa();
+  const newCa = !ca.key || !usable(ca.cert, ca.cert || 'x', RENEW_BEFORE_MS);
+  const stale = files.filter((f) => newCa || !read(f.key) || !usable(read(f.cert), ca.cert, RENEW_BEFORE_MS));
+  // the keys that are needed, generated at the same time
+  const [caKeys, leafKeys] = await Promise.all([
+    newCa ? keyPair() : undefined,
+    stale.length > 0 ? keyPair() : undefined,
+  ]);
+  if (caKeys) {
+    ca = createCa(caKeys);
     write(caKeyFile, ca.key);
     write(caFile, ca.cert);
   }
   const byHost = new Map<string, HostCert>();
-  for (const host of hosts) {
-    const certFile = path.join(dir, `${host}.pem`);
-    const keyFile = path.join(dir, `${host}-key.pem`);
-    let leaf = { cert: read(certFile) ?? '', key: read(keyFile) ?? '' };
-    if (!leaf.key || !usable(leaf.cert, ca.cert, RENEW_BEFORE_MS)) {
-      leaf = createLeaf(host, ca);
-      write(keyFile, leaf.key);
-      write(certFile, leaf.cert);
+  for (const f of files) {
+    let leaf = { cert: read(f.cert) ?? '', key: read(f.key) ?? '' };
+    if (leafKeys && stale.includes(f)) {
+      leaf = createLeaf(f.host, ca, leafKeys);
+      write(f.key, leaf.key);
+      write(f.cert, leaf.cert);
     }
-    byHost.set(host, leaf);
+    byHost.set(f.host, leaf);
   }
   return { caFile, caCert: ca.cert, byHost };
 }

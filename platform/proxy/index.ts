@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PlatformContext, PlatformModule } from '../core/types';
-import { ensureCerts } from './certs';
+import { caFileIn, ensureCerts } from './certs';
 import { ADOBE_ROUTES } from './hosts';
 import { startRoutingProxy, type RoutingProxy } from './server';
 
@@ -26,23 +26,33 @@ export function routingEnabled(env: Record<string, string | undefined>): boolean
   return !['false', '0', 'off', 'no'].includes(v);
 }
 
-/** The CA the processes trust: the platform's own, plus a CA file the user already trusts. */
-function trustFile(dir: string, caFile: string, caCert: string): string {
+/** a CA file the platform's own environment already trusts (NODE_EXTRA_CA_CERTS), if readable */
+function theirCaFile(dir: string): string | undefined {
   const theirs = process.env.NODE_EXTRA_CA_CERTS;
-  if (!theirs || path.resolve(theirs) === caFile) return caFile;
-  let extra: string;
+  if (!theirs || path.resolve(theirs) === caFileIn(dir)) return undefined;
   try {
-    extra = fs.readFileSync(theirs, 'utf8');
+    fs.accessSync(theirs, fs.constants.R_OK);
+    return theirs;
   } catch {
-    return caFile;
+    return undefined;
   }
-  const bundle = path.join(dir, 'trust.pem');
-  fs.writeFileSync(bundle, `${caCert.trim()}\n${extra.trim()}\n`, { mode: 0o600 });
-  return bundle;
+}
+
+/** The file the processes trust: the platform's CA, with the user's own CA file when there is one. */
+function trustPath(dir: string): string {
+  return theirCaFile(dir) ? path.join(dir, 'trust.pem') : caFileIn(dir);
+}
+
+function trustFile(dir: string, caFile: string, caCert: string): void {
+  const theirs = theirCaFile(dir);
+  if (!theirs || trustPath(dir) === caFile) return;
+  const extra = fs.readFileSync(theirs, 'utf8');
+  fs.writeFileSync(trustPath(dir), `${caCert.trim()}\n${extra.trim()}\n`, { mode: 0o600 });
 }
 
 export function proxyModule(): PlatformModule {
   let proxy: RoutingProxy | undefined;
+  let ready: Promise<void> | undefined;
   return {
     name: 'proxy',
     async register(_app, ctx: PlatformContext) {
@@ -51,10 +61,14 @@ export function proxyModule(): PlatformModule {
         return;
       }
       const dir = path.join(ctx.config.dataDir, 'adobe-hosts');
+      // generated off the event loop while the other modules register (the actions build);
+      // awaited in start(), before the platform reports ready
       const certs = ensureCerts(
         dir,
         ADOBE_ROUTES.map((r) => r.host),
       );
+      ready = certs.then((c) => void trustFile(dir, c.caFile, c.caCert));
+      ready.catch(() => undefined);
       proxy = await startRoutingProxy(ctx.config.baseUrl, certs, ctx.log);
       const noProxy = 'localhost,127.0.0.1,::1';
       ctx.childEnv = {
@@ -63,11 +77,14 @@ export function proxyModule(): PlatformModule {
         https_proxy: proxy.url,
         NO_PROXY: noProxy,
         no_proxy: noProxy,
-        NODE_EXTRA_CA_CERTS: trustFile(dir, certs.caFile, certs.caCert),
+        NODE_EXTRA_CA_CERTS: trustPath(dir),
       };
       ctx.log.info(`Adobe's hosts (${ADOBE_ROUTES.map((r) => r.host).join(', ')}) routed to the platform`, {
         proxy: proxy.url,
       });
+    },
+    async start() {
+      await ready;
     },
     async close() {
       await proxy?.close();

@@ -58,10 +58,35 @@ function parseAuthority(authority: string): { host: string; port: number } | und
   return port > 0 && port < 65536 ? { host: m[1] as string, port } : undefined;
 }
 
-export function startRoutingProxy(platformUrl: string, certs: CertSet, log: Logger): Promise<RoutingProxy> {
+/** End TLS for an Adobe host on the client's socket and hand the requests to `inner`. */
+function intercept(
+  socket: net.Socket,
+  head: Buffer,
+  host: string,
+  context: tls.SecureContext,
+  inner: http.Server,
+): void {
+  socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+  if (head.length > 0) socket.unshift(head);
+  const secure = new tls.TLSSocket(socket, {
+    isServer: true,
+    secureContext: context,
+    ALPNProtocols: ['http/1.1'],
+  }) as tls.TLSSocket & { routedHost?: string };
+  secure.routedHost = host;
+  secure.on('error', () => socket.destroy());
+  inner.emit('connection', secure);
+}
+
+/** `certs` may still be being generated: a CONNECT to an Adobe host waits for them. */
+export function startRoutingProxy(platformUrl: string, certs: Promise<CertSet>, log: Logger): Promise<RoutingProxy> {
   const platform = new URL(platformUrl);
-  const contexts = new Map<string, tls.SecureContext>();
-  for (const [host, c] of certs.byHost) contexts.set(host, tls.createSecureContext({ cert: c.cert, key: c.key }));
+  const contexts = certs.then((set) => {
+    const m = new Map<string, tls.SecureContext>();
+    for (const [host, c] of set.byHost) m.set(host, tls.createSecureContext({ cert: c.cert, key: c.key }));
+    return m;
+  });
+  contexts.catch(() => undefined);
   const sockets = new Set<net.Socket>();
 
   // the decrypted side of the intercepted connections: plain HTTP to forward
@@ -95,16 +120,10 @@ export function startRoutingProxy(platformUrl: string, certs: CertSet, log: Logg
     if (!target) return refuse(socket, '400 Bad Request', `CONNECT needs host:port, got ${req.url}`);
     const route = target.port === 443 ? routeFor(target.host) : undefined;
     if (route) {
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head.length > 0) socket.unshift(head);
-      const secure = new tls.TLSSocket(socket, {
-        isServer: true,
-        secureContext: contexts.get(route.host) as tls.SecureContext,
-        ALPNProtocols: ['http/1.1'],
-      }) as tls.TLSSocket & { routedHost?: string };
-      secure.routedHost = route.host;
-      secure.on('error', () => socket.destroy());
-      inner.emit('connection', secure);
+      contexts.then(
+        (m) => intercept(socket, head, route.host, m.get(route.host) as tls.SecureContext, inner),
+        (e: Error) => refuse(socket, '502 Bad Gateway', `no certificate for ${route.host}: ${e.message}`),
+      );
       return;
     }
     // any other host: a TCP tunnel, nothing read or changed
