@@ -99,12 +99,24 @@ async function overflowAt(width: number, hash: string): Promise<Overflow> {
   });
 }
 
-const PAGES = ['#/', '#/integrations', '#/events', '#/activations', '#/rejected'];
+const PAGES = ['#/', '#/integrations', '#/events', '#/activations', '#/rejected', 'integration', 'event'];
+
+/** a page to open: the fixed ones, one integration's page, one event's timeline */
+async function hashOf(page: string): Promise<string> {
+  if (page === 'event') return `#/events/${failingEventId}`;
+  if (page !== 'integration') return page;
+  const regs = (await (await fetch(`${h.base}/events/_local/registrations`)).json()) as {
+    registrations: Array<{ registration_id: string; name: string }>;
+  };
+  const long = regs.registrations.find((r) => r.name.startsWith('commerce-observer'));
+  return `#/integrations/${long?.registration_id ?? ''}`;
+}
 
 describe.each([1280, 1400, 1920])('at %i px wide', (width) => {
-  test.each(PAGES)('%s does not scroll sideways and nothing spills out of its table', async (hash) => {
+  test.each(PAGES)('%s does not scroll sideways and nothing spills out of its table', async (page) => {
+    const hash = await hashOf(page);
     const o = await overflowAt(width, hash);
-    await h.shot(`layout-${width}-${hash.replace(/[#/]/g, '') || 'overview'}`);
+    await h.shot(`layout-${width}-${page.replace(/[#/]/g, '') || 'overview'}`);
     expect(o.spills).toEqual([]);
     expect(o.page).toBeLessThanOrEqual(o.viewport);
   });
