@@ -9,7 +9,7 @@ import prettier from 'eslint-config-prettier';
 // The app's layers, lowest first. A layer may import the layers before it, never after.
 const SRC_LAYERS = [['contract'], ['kernel'], ['catalog'], ['state'], ['clients'], ['ingest', 'deliver', 'outbound']];
 // The platform's modules: each reaches another only through platform/core (types, context).
-const PLATFORM_MODULES = ['runtime', 'events', 'state', 'ims', 'commerce', 'lookup', 'console'];
+const PLATFORM_MODULES = ['runtime', 'events', 'state', 'ims', 'commerce', 'lookup', 'console', 'proxy'];
 
 function srcLayerZones() {
   const zones = [];

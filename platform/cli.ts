@@ -30,6 +30,8 @@ async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   // read by the events module (platform/events) at registration
+  // read by the Adobe-host routing (platform/proxy) at registration
+  if (!args.adobeHosts) process.env.PLATFORM_ROUTE_ADOBE_HOSTS = 'false';
   if (args.eventsConfig !== undefined) process.env.PLATFORM_EVENTS_CONFIG = path.resolve(args.eventsConfig);
   // When the app's post-app-deploy hook will run, it owns the wiring (onboarding creates the
   // providers, metadata and registrations through the management API, as against Adobe):

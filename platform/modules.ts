@@ -9,6 +9,7 @@ import { eventsModule } from './events';
 import { commerceModule } from './commerce';
 import { consoleModule } from './console';
 import { lookupModule } from './lookup';
+import { proxyModule } from './proxy';
 
 export interface DefaultModuleOptions {
   /** rebuild actions when their sources change */
@@ -17,6 +18,7 @@ export interface DefaultModuleOptions {
 
 export function defaultModules(opts: DefaultModuleOptions = {}): PlatformModule[] {
   return [
+    proxyModule(),
     runtimeModule({ watch: opts.watch ?? false }),
     stateModule(),
     imsModule(),

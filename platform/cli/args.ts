@@ -18,6 +18,9 @@ Options:
                          (JSON or YAML; env PLATFORM_EVENTS_CONFIG)
   --no-watch             do not rebuild actions when their sources change
   --no-hooks             do not run the app's post-app-deploy hook
+  --no-adobe-hosts       do not route Adobe's hosts (ims-na1.adobelogin.com, api.adobe.io,
+                         eventsingress.adobe.io) to the platform for actions and hooks
+                         (env PLATFORM_ROUTE_ADOBE_HOSTS=false; docs/platform.md)
   -h, --help             show this help
 
 Environment:
@@ -43,11 +46,12 @@ export interface CliArgs {
   eventsConfig?: string;
   watch: boolean;
   hooks: boolean;
+  adobeHosts: boolean;
   help: boolean;
 }
 
 export function parseArgs(argv: string[]): CliArgs {
-  const out: CliArgs = { command: undefined, watch: true, hooks: true, help: false };
+  const out: CliArgs = { command: undefined, watch: true, hooks: true, adobeHosts: true, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const [flag, inline] =
@@ -99,6 +103,9 @@ export function parseArgs(argv: string[]): CliArgs {
         break;
       case '--no-hooks':
         out.hooks = false;
+        break;
+      case '--no-adobe-hosts':
+        out.adobeHosts = false;
         break;
       default:
         if (flag.startsWith('-')) throw new Error(`unknown option ${flag}`);

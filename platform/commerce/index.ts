@@ -1,7 +1,8 @@
 /**
  * A Commerce REST stand-in (and a tiny back-office API stand-in) for local runs.
  *
- * THIS IS NOT ADOBE COMMERCE. When the app leaves COMMERCE_BASE_URL unset, the platform
+ * THIS IS NOT ADOBE COMMERCE. When the app leaves COMMERCE_BASE_URL unset (or points it at
+ * the platform's own `/commerce/rest/`), the platform
  * serves the Commerce REST endpoints the handlers use under `/commerce/rest/V1/...`
  * (products, customers, customer groups, order comments, shipments, source items, and the
  * eventing endpoints `commerce:subscribe` calls; platform/commerce/rest/), stores what it
@@ -32,13 +33,38 @@ export interface CommerceModuleOptions {
   force?: boolean;
 }
 
+const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/**
+ * Whether a configured URL points at this platform's own stand-in (`{base}{prefix}...`,
+ * with localhost and 127.0.0.1 alike): setting COMMERCE_BASE_URL to the platform's
+ * `/commerce/rest/` keeps the stand-in on; any other URL means a real Commerce.
+ */
+export function pointsAtStandIn(url: string | undefined, config: PlatformContext['config'], prefix: string): boolean {
+  if (!url) return false;
+  let u: URL;
+  let base: URL;
+  try {
+    u = new URL(url);
+    base = new URL(config.baseUrl);
+  } catch {
+    return false;
+  }
+  const host = u.hostname.toLowerCase();
+  const sameHost = host === base.hostname.toLowerCase() || (LOCAL_NAMES.has(host) && LOCAL_NAMES.has(base.hostname));
+  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+  return u.protocol === 'http:' && sameHost && port === String(config.port) && u.pathname.startsWith(prefix);
+}
+
 export function commerceModule(opts: CommerceModuleOptions = {}): PlatformModule {
   return {
     name: 'commerce',
     async register(app: FastifyInstance, ctx: PlatformContext) {
       const userEnv = ctx.config.appEnv ?? {};
-      const serveCommerce = opts.force || !userEnv.COMMERCE_BASE_URL;
-      const serveBackoffice = opts.force || !userEnv.BACKOFFICE_BASE_URL;
+      const own = (name: string, prefix: string): boolean =>
+        !userEnv[name] || pointsAtStandIn(userEnv[name], ctx.config, prefix);
+      const serveCommerce = opts.force || own('COMMERCE_BASE_URL', '/commerce/');
+      const serveBackoffice = opts.force || own('BACKOFFICE_BASE_URL', '/backoffice/');
       if (!serveCommerce && !serveBackoffice) return;
       const store = commerceStore(ctx.db);
       const standIns = standIn(store, ctx.log);

@@ -98,7 +98,13 @@ export async function resolveConfig(opts: ConfigOptions): Promise<PlatformConfig
   privateDir(dataDir);
   const { namespace, auth } = resolveCredentials(merged, dataDir);
   const defaults = localDefaults(baseUrl, dataDir);
-  const env: Record<string, string> = { ...defaults };
+  // the runtime's own coordinates, as `$AIO_RUNTIME_NAMESPACE` in an action's inputs reads them
+  const env: Record<string, string> = {
+    ...defaults,
+    AIO_RUNTIME_NAMESPACE: namespace,
+    AIO_RUNTIME_AUTH: auth,
+    AIO_RUNTIME_APIHOST: baseUrl,
+  };
   for (const [k, v] of Object.entries(merged)) if (v !== '') env[k] = v;
   return {
     host,

@@ -156,6 +156,11 @@ export interface PlatformContext {
   ims?: ImsService;
   /** set by the events module when it is loaded: what the console asks of it */
   events?: EventsService;
+  /**
+   * environment added to every process the platform starts (action containers, the
+   * post-app-deploy hook); set by the Adobe-host routing (platform/proxy) at registration
+   */
+  childEnv?: Record<string, string>;
 }
 
 /** What the IMS module offers the other modules. */

@@ -83,14 +83,19 @@ function authHeader(flags: Record<string, string | true>): Record<string, string
 }
 
 function pad(s: string, n: number): string {
-  return s.length >= n ? s.slice(0, n) : s + ' '.repeat(n - s.length);
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
-function table(rows: string[][], widths: number[]): string {
+/**
+ * Columns as wide as their longest cell (at least `minWidths`): nothing is cut, so every
+ * id, event code and entity can be copied from the output into the next command.
+ */
+function table(rows: string[][], minWidths: number[]): string {
+  const widths = minWidths.map((w, i) => Math.max(w, ...rows.map((r) => (r[i] ?? '').length)));
   return rows
     .map((r) =>
       r
-        .map((c, i) => pad(c, widths[i] ?? 20))
+        .map((c, i) => pad(c, widths[i] ?? 0))
         .join('  ')
         .trimEnd(),
     )
@@ -225,7 +230,7 @@ async function listCommand(c: Command): Promise<void> {
             e.eventId ?? '',
           ]),
         ],
-        [20, 9, 44, 16, 24, 36],
+        [20, 9, 10, 6, 13, 8],
       ),
     );
     if (r.events.length === 0) out('(no events match)');
@@ -330,7 +335,7 @@ async function registrationsCommand(c: Command): Promise<void> {
             String((x.counts.rejected ?? 0) + (x.counts.dead ?? 0)),
           ]),
         ],
-        [28, 13, 40, 8, 6, 9, 8, 6],
+        [4, 4, 6, 6, 6, 9, 8, 6],
       ),
     );
 }

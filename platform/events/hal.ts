@@ -35,7 +35,7 @@ export class Hal {
       },
     };
     if (withMetadata) {
-      out._embedded = { 'rel:eventmetadata': this.providers.listEventMetadata(p.id).map((m) => this.metadata(p, m)) };
+      out._embedded = { eventmetadata: this.providers.listEventMetadata(p.id).map((m) => this.metadata(p, m)) };
     }
     return out;
   }
@@ -79,13 +79,17 @@ export class Hal {
       };
     });
     const self = `${base}/events/${reg.org_id}/${reg.project_id}/${reg.workspace_id}/registrations/${reg.registration_id}`;
-    const eventsUrl = this.registrations.journalUrl(reg);
+    // only a journal registration's journal can be read here (./routes/journal.ts)
+    const eventsUrl = reg.delivery_type === 'journal' ? this.registrations.journalUrl(reg) : undefined;
     const enabled = reg.enabled === 1 && reg.health !== 'DISABLED';
     return {
       id: reg.id,
       name: reg.name,
       description: reg.description ?? '',
       client_id: reg.client_id,
+      consumer_id: reg.org_id,
+      project_id: reg.project_id,
+      workspace_id: reg.workspace_id,
       parent_client_id: reg.client_id,
       registration_id: reg.registration_id,
       webhook_url: reg.webhook_url ?? undefined,
@@ -101,7 +105,7 @@ export class Hal {
       created_date: new Date(reg.created_at).toISOString(),
       updated_date: new Date(reg.updated_at).toISOString(),
       _links: {
-        'rel:events': { href: eventsUrl },
+        ...(eventsUrl ? { 'rel:events': { href: eventsUrl } } : {}),
         'rel:trace': { href: `${base}/events/_local/registrations/${reg.registration_id}/attempts` },
         self: { href: self },
         'rel:update': { href: self },

@@ -181,6 +181,7 @@ export class LocalRuntime implements Runtime {
           __OW_API_HOST: c.baseUrl,
           __OW_API_KEY: c.auth,
           __OW_NAMESPACE: c.namespace,
+          ...this.ctx.childEnv,
         },
         maxWorkers: this.maxWorkers,
         idleMs: this.idleMs,

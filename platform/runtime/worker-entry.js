@@ -17,6 +17,9 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { AsyncLocalStorage } = require('node:async_hooks');
 const util = require('node:util');
 
+// trust NODE_EXTRA_CA_CERTS of the container's environment (the local CA of platform/proxy)
+require('./container-trust')(process.env.NODE_EXTRA_CA_CERTS);
+
 // AsyncLocalStorage attributes output to its activation when several run at once
 // (concurrency > 1); it enables promise hooks, so a worker with one activation at a time
 // does without it.

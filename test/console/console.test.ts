@@ -398,7 +398,7 @@ test('activations can be filtered by action and status, and open with their logs
   );
   expect(actions.length).toBeGreaterThanOrEqual(3);
   expect(new Set(actions)).toEqual(new Set(['shop/consumer']));
-  const statuses = await texts('[data-testid=activation-row] .badge');
+  const statuses = await texts('[data-testid=activation-row] .badge[data-status]');
   expect(new Set(statuses)).toEqual(new Set(['success']));
   await click('[data-testid=activation-row]');
   await page.waitForSelector('[data-testid=activation-logs]');

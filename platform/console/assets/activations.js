@@ -1,7 +1,7 @@
 // Activations, like `aio rt activation list` and `aio rt activation logs`: filter by action
 // and status; a row opens the logs and the result.
 import { api } from './api.js';
-import { badge, codeBlock, el, fmtDuration, fmtFull, fmtTime, select, short } from './ui.js';
+import { activationStatus, codeBlock, el, fmtDuration, fmtFull, fmtTime, httpStatusOf, select, short } from './ui.js';
 
 function detail(act) {
   return el(
@@ -87,8 +87,7 @@ export function activationsView(ctx, params) {
           { class: 'clickable', 'data-testid': 'activation-row', 'data-action': a.action },
           el('td', { class: 'nowrap', title: fmtFull(a.start) }, fmtTime(a.start)),
           el('td', { class: 'mono' }, a.action),
-          el('td', {}, badge(a.status)),
-          el('td', { class: 'num' }, a.httpStatus ?? ''),
+          el('td', { class: 'nowrap' }, activationStatus(a.status, a.httpStatus)),
           el('td', { class: 'num' }, fmtDuration(a.duration)),
           el('td', { class: 'mono muted' }, a.activationId),
           el(
@@ -99,7 +98,7 @@ export function activationsView(ctx, params) {
               : '',
           ),
         );
-        const slot = el('tr', { class: 'detail-row' }, el('td', { colspan: 7 }));
+        const slot = el('tr', { class: 'detail-row' }, el('td', { colspan: 6 }));
         const toggle = async () => {
           if (slot.dataset.open) {
             delete slot.dataset.open;
@@ -123,7 +122,7 @@ export function activationsView(ctx, params) {
         }
       }
       if (res.activations.length === 0)
-        tbody.append(el('tr', {}, el('td', { colspan: 7, class: 'empty' }, 'No activations match this filter.')));
+        tbody.append(el('tr', {}, el('td', { colspan: 6, class: 'empty' }, 'No activations match this filter.')));
       root.append(
         el(
           'div',
@@ -145,7 +144,7 @@ export function activationsView(ctx, params) {
             el(
               'tr',
               {},
-              ['Start', 'Action', 'Status', 'HTTP', 'Duration', 'Activation id', 'Event'].map((t) => el('th', {}, t)),
+              ['Start', 'Action', 'Status / HTTP', 'Duration', 'Activation id', 'Event'].map((t) => el('th', {}, t)),
             ),
           ),
           tbody,
@@ -181,7 +180,13 @@ export function activationView(ctx, id) {
           'div',
           { class: 'view-head' },
           el('div', { class: 'crumbs' }, el('a', { href: '#/activations' }, 'Activations'), ' / '),
-          el('h2', {}, el('span', { class: 'mono' }, act.action || act.name), ' ', badge(act.response.status)),
+          el(
+            'h2',
+            {},
+            el('span', { class: 'mono' }, act.action || act.name),
+            ' ',
+            activationStatus(act.response.status, httpStatusOf(act.response.result)),
+          ),
         ),
         detail(act),
       );

@@ -2,6 +2,7 @@
 // timeline (ingest, every attempt with request and response, the activations it caused).
 import { api } from './api.js';
 import {
+  activationStatus,
   ask,
   badge,
   clear,
@@ -11,6 +12,7 @@ import {
   fmtFull,
   fmtTime,
   headersTable,
+  httpStatusOf,
   select,
   short,
   toast,
@@ -578,7 +580,8 @@ function foldedAttempts(list, delivery) {
 }
 
 function activationCard(act) {
-  const ok = act.response && act.response.success;
+  const http = act.response ? httpStatusOf(act.response.result) : null;
+  const ok = act.response && act.response.success && !(http !== null && http >= 400);
   return el(
     'li',
     { class: `tl-item tl-${ok ? 'success' : 'final'}`, 'data-testid': 'activation' },
@@ -589,7 +592,7 @@ function activationCard(act) {
       el('strong', {}, 'Activation '),
       el('span', { class: 'mono' }, act.annotations?.find((x) => x.key === 'path')?.value || act.name),
       ' ',
-      badge(act.response ? act.response.status : 'unknown'),
+      activationStatus(act.response ? act.response.status : 'unknown', http),
       el('span', { class: 'muted' }, ` ${fmtDuration(act.duration)}`),
       ' ',
       el('a', { class: 'mono small', href: `#/activations/${act.activationId}` }, short(act.activationId, 12)),

@@ -2,7 +2,7 @@
 // chart, start/stop log and recent deliveries (Debug Tracing).
 import { api } from './api.js';
 import { chart } from './chart.js';
-import { ask, badge, el, fmtAgo, fmtDuration, fmtFull, fmtTime, short, toast, toLocalInput } from './ui.js';
+import { ask, badge, breakable, el, fmtAgo, fmtDuration, fmtFull, fmtTime, short, toast, toLocalInput } from './ui.js';
 
 function stateCell(r, inline) {
   if (r.paused) {
@@ -85,7 +85,7 @@ function interests(r) {
     'div',
     { class: 'chips' },
     (r.events_of_interest || []).map((ei) =>
-      el('span', { class: 'chip', title: `${ei.event_label} (${ei.provider_label})` }, ei.event_code),
+      el('span', { class: 'chip', title: `${ei.event_label} (${ei.provider_label})` }, breakable(ei.event_code)),
     ),
   );
 }
@@ -93,6 +93,16 @@ function interests(r) {
 function target(r) {
   if (r.delivery_type === 'journal') return el('span', { class: 'mono' }, 'journal');
   return el('span', { class: 'mono target', title: r.target }, r.target);
+}
+
+/** one labelled count of the Deliveries cell ("3 delivered"), linking to those events */
+function countLink(href, testid, n, label) {
+  return el(
+    'div',
+    { class: `count ${label === 'failed' && n ? 'bad' : ''}` },
+    el('a', { href, 'data-testid': testid }, n),
+    ` ${label}`,
+  );
 }
 
 const stopped = (r) => r.paused || (!r.enabled && r.delivery_type !== 'journal');
@@ -152,10 +162,10 @@ export function integrationsView(ctx, params) {
           ),
           el('td', {}, target(r), el('div', { class: 'muted small' }, r.delivery_type)),
           el('td', {}, interests(r)),
-          el('td', {}, badge(r.health)),
           el(
             'td',
-            {},
+            { class: 'health-cell' },
+            badge(r.health),
             stateCell(r),
             r.endsAt
               ? el('div', { class: 'small', title: fmtFull(r.endsAt) }, `temporary: stops ${fmtAgo(r.endsAt)}`)
@@ -163,38 +173,21 @@ export function integrationsView(ctx, params) {
           ),
           el(
             'td',
-            { class: 'num' },
-            el(
-              'a',
-              { href: `#/events?registration=${r.registration_id}&status=delivered`, 'data-testid': 'count-delivered' },
+            { class: 'counts-cell' },
+            countLink(
+              `#/events?registration=${r.registration_id}&status=delivered`,
+              'count-delivered',
               c.delivered,
+              'delivered',
             ),
-          ),
-          el(
-            'td',
-            { class: 'num' },
-            el(
-              'a',
-              {
-                href: `#/events?registration=${r.registration_id}&status=pending,retrying`,
-                'data-testid': 'count-retrying',
-              },
+            countLink(
+              `#/events?registration=${r.registration_id}&status=pending,retrying`,
+              'count-retrying',
               c.retrying,
+              'retrying',
             ),
-          ),
-          el(
-            'td',
-            { class: `num ${c.failed ? 'bad' : ''}` },
-            el('a', { href: `#/rejected?registration=${r.registration_id}`, 'data-testid': 'count-failed' }, c.failed),
-          ),
-          el(
-            'td',
-            { class: 'num' },
-            el(
-              'a',
-              { href: `#/events?registration=${r.registration_id}&status=held`, 'data-testid': 'count-held' },
-              c.held,
-            ),
+            countLink(`#/rejected?registration=${r.registration_id}`, 'count-failed', c.failed, 'failed'),
+            countLink(`#/events?registration=${r.registration_id}&status=held`, 'count-held', c.held, 'held'),
           ),
           el(
             'td',
@@ -258,19 +251,9 @@ export function integrationsView(ctx, params) {
                 el(
                   'tr',
                   {},
-                  [
-                    'Registration',
-                    'Target',
-                    'Events of interest',
-                    'Health',
-                    'State',
-                    'Delivered',
-                    'Retrying',
-                    'Failed',
-                    'Held',
-                    'Last hour',
-                    '',
-                  ].map((t, i) => el('th', { class: i >= 5 && i <= 8 ? 'num' : '' }, t)),
+                  ['Registration', 'Target', 'Events of interest', 'Health / state', 'Deliveries', 'Last hour', ''].map(
+                    (t) => el('th', {}, t),
+                  ),
                 ),
               ),
               el('tbody', {}, rows),

@@ -75,6 +75,17 @@ export function fmtDuration(ms) {
   return `${(ms / 3_600_000).toFixed(1)} h`;
 }
 
+/** a long dotted code (`com.adobe.commerce.observer.catalog_product_save_commit_after`) that may wrap after its dots and underscores */
+export function breakable(text) {
+  const parts = String(text ?? '').split(/(?<=[._/])/);
+  const out = [];
+  parts.forEach((p, i) => {
+    if (i > 0) out.push(el('wbr', {}));
+    out.push(p);
+  });
+  return out;
+}
+
 export function short(id, n = 8) {
   if (!id) return '';
   return id.length > n + 1 ? `${id.slice(0, n)}…` : id;
@@ -110,6 +121,38 @@ export function badge(status, extra) {
     { class: `badge b-${key.replace(/[^a-zA-Z0-9]+/g, '-')}`, title: extra || null, 'data-status': key },
     STATUS_LABELS[key] || key,
   );
+}
+
+/** the HTTP status a web action answered: `statusCode` of its result (or of its error), else null */
+export function httpStatusOf(result) {
+  if (!result || typeof result !== 'object') return null;
+  if (typeof result.statusCode === 'number') return result.statusCode;
+  if (result.error && typeof result.error.statusCode === 'number') return result.error.statusCode;
+  return null;
+}
+
+/**
+ * An activation's status and the HTTP status its action answered, side by side (as the
+ * Developer Console's Debug Tracing shows a delivery): OpenWhisk says "success" whenever
+ * the action returned, even when what it returned is an HTTP 503.
+ */
+export function activationStatus(status, httpStatus) {
+  const http =
+    typeof httpStatus === 'number'
+      ? el(
+          'span',
+          {
+            class: `badge http ${httpStatus >= 400 ? 'b-http-bad' : 'b-http-ok'}`,
+            'data-testid': 'http-status',
+            title:
+              httpStatus >= 400
+                ? `the action ran to the end (activation ${status}) and answered HTTP ${httpStatus}`
+                : `the action answered HTTP ${httpStatus}`,
+          },
+          `HTTP ${httpStatus}`,
+        )
+      : null;
+  return el('span', { class: 'act-status', 'data-testid': 'activation-status' }, badge(status), http);
 }
 
 /** pretty JSON when the text is JSON, else the text */

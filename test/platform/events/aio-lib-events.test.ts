@@ -171,7 +171,12 @@ describe('@adobe/aio-lib-events against the local platform', () => {
     );
     expect(upd.label).toBe('Product removed');
     const withMeta = await client.getProvider(providerId, true);
-    expect(withMeta._embedded['rel:eventmetadata']).toHaveLength(2);
+    // Adobe's key is `eventmetadata`, as in the provider list with eventmetadata=true
+    expect(withMeta._embedded.eventmetadata).toHaveLength(2);
+    expect(withMeta._embedded['rel:eventmetadata']).toBeUndefined();
+    const listed = await client.getAllProviders(ORG, { fetchEventMetadata: true });
+    const mine = listed._embedded.providers.find((x: any) => x.id === providerId);
+    expect(mine._embedded.eventmetadata.map((x: any) => x.event_code)).toContain('be-observer.catalog_product_create');
   });
 
   let registrationId = '';
@@ -196,11 +201,14 @@ describe('@adobe/aio-lib-events against the local platform', () => {
       'events_of_interest',
       'enabled',
       'webhook_status',
-      'events_url',
       '_links',
     ]) {
       expect(r).toHaveProperty(f);
     }
+    expect(r).toMatchObject({ consumer_id: ORG, project_id: PROJ, workspace_id: WS });
+    // a webhook registration's journal cannot be read here, so it advertises none
+    expect(r.events_url).toBeUndefined();
+    expect(r._links['rel:events']).toBeUndefined();
     expect(r.enabled).toBe(true);
     expect(r.events_of_interest[0]).toMatchObject({
       provider_id: providerId,
@@ -296,6 +304,7 @@ describe('@adobe/aio-lib-events against the local platform', () => {
         data: { sku: `S${i}` },
       });
     }
+    expect(j.events_url).toBe(j._links['rel:events'].href);
     const first = await client.getEventsFromJournal(j.events_url, { limit: 3 });
     expect(first.events.map((e: any) => e.event.id)).toEqual(['del-0', 'del-1', 'del-2']);
     expect(first.link.next).toContain('since=');

@@ -87,6 +87,27 @@ describe('events CLI', () => {
     expect(bad.text).toContain('--reason');
   });
 
+  test('list shows whole ids, to copy into the next command', async () => {
+    const longId = `urn:commerce:event:${'0123456789abcdef'.repeat(3)}:end`;
+    const res = await fetch(`${h.base}/ingress`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer t', 'x-api-key': 'k', 'content-type': 'application/cloudevents+json' },
+      body: JSON.stringify({
+        specversion: '1.0',
+        id: longId,
+        source: `urn:uuid:${providerId}`,
+        type: 'be-observer.catalog_product_create',
+        data: { sku: 'CLI-SKU-WITH-A-RATHER-LONG-ENTITY-ID' },
+      }),
+    });
+    const eventId = res.headers.get('x-adobe-event-id') ?? '';
+    const list = await cli('list', '--entity', 'CLI-SKU-WITH-A-RATHER-LONG-ENTITY-ID');
+    expect(list.text).toContain(longId);
+    expect(list.text).toContain('CLI-SKU-WITH-A-RATHER-LONG-ENTITY-ID');
+    if (eventId) expect(list.text).toContain(eventId);
+    expect((await cli('show', longId)).text).toContain(longId);
+  });
+
   test('an event no registration wants is unrouted, stays so when a registration is created, and is routed when sent again', async () => {
     const { providers, registrations } = mod.handle();
     providers.createEventMetadata(providerId, { event_code: 'be-observer.customer_create', label: 'customer' });

@@ -1,0 +1,26 @@
+/**
+ * Adobe's production hosts that the platform answers for, and where on the platform each
+ * request lands. Only these names are ever intercepted (TLS ended with a certificate of the
+ * local CA); the proxy tunnels every other host untouched.
+ */
+export interface AdobeRoute {
+  host: string;
+  /** the platform path for a path requested of this host */
+  path(requested: string): string;
+}
+
+const same = (p: string): string => p;
+
+export const ADOBE_ROUTES: readonly AdobeRoute[] = [
+  // IMS: aio-lib-ims with `environment: prod`, OAuth server-to-server token requests
+  { host: 'ims-na1.adobelogin.com', path: same },
+  // I/O Events management API (and the rest of api.adobe.io the platform serves under the same paths)
+  { host: 'api.adobe.io', path: same },
+  // I/O Events publishing: `Events.init` without options posts CloudEvents to its root
+  { host: 'eventsingress.adobe.io', path: (p) => `/ingress${p === '/' ? '' : p}` },
+];
+
+export function routeFor(host: string): AdobeRoute | undefined {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  return ADOBE_ROUTES.find((r) => r.host === h);
+}
