@@ -8,6 +8,7 @@ import { loadAppConfig } from './core/app-config';
 import { HELP, parseArgs, type CliArgs } from './cli/args';
 import { runHook } from './cli/hook';
 import { summary } from './cli/summary';
+import { exposureWarning } from './cli/exposure';
 
 export { parseArgs } from './cli/args';
 export { runHook } from './cli/hook';
@@ -47,6 +48,8 @@ async function main(argv: string[]): Promise<void> {
     ...(args.timeScale !== undefined ? { timeScale: args.timeScale } : {}),
     watch: args.watch,
   });
+  const exposed = exposureWarning(p.config.host, p.config.port);
+  if (exposed) process.stderr.write(exposed + '\n');
   process.stdout.write(summary(p) + '\n');
   let stopping = false;
   const stop = (sig: string): void => {
