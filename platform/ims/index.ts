@@ -90,8 +90,8 @@ function issue(tokens: TokenStore, client: { clientId: string; orgId: string }, 
     };
   }
   const token = jwtShaped(tokenClaims(client.clientId, client.orgId, scope, now, ttlMs));
-  tokens.pruneTokens(now);
   tokens.insertToken({ token, ...client, scope, createdAt: now, expiresAt: now + ttlMs });
+  tokens.pruneTokens(now);
   return { access_token: token, token_type: 'bearer', expires_in: TOKEN_TTL_S };
 }
 
