@@ -5,7 +5,7 @@
  * are never trusted: a token with the same claims that the IMS did not issue is invalid.
  */
 import { startTestPlatform } from '../platform/helpers';
-import type { TestPlatform } from './support';
+import type { TestPlatform } from './credentials-support';
 
 const { Ims, getTokenData } = require('@adobe/aio-lib-ims') as {
   Ims: (new (env: string) => ImsClient) & { fromToken(token: string): Promise<{ ims: ImsClient }> };

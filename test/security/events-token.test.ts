@@ -4,7 +4,7 @@
  * the client secret cannot publish (so cannot pre-empt a future event id, which is
  * UUIDv5(code, uid)), copy events to their own URL, or delete registrations.
  */
-import { platformToken, type TestPlatform } from './support';
+import { platformToken, type TestPlatform } from './credentials-support';
 import { startTestPlatform } from '../platform/helpers';
 
 const WS = '/events/000000/local-project/local-workspace';

@@ -3,7 +3,7 @@
  * none is configured, the pair it generated): any other pair is refused, and a token
  * records the client and org it was issued to.
  */
-import type { TestPlatform } from './support';
+import type { TestPlatform } from './credentials-support';
 import { startTestPlatform } from '../platform/helpers';
 
 const tokenRequest = (p: TestPlatform, fields: Record<string, string>) =>

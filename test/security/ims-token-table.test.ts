@@ -3,7 +3,7 @@
  * its still-fresh token back, and the table is capped whatever the requests vary.
  */
 import { startTestPlatform } from '../platform/helpers';
-import type { TestPlatform } from './support';
+import type { TestPlatform } from './credentials-support';
 
 describe('IMS token table', () => {
   let p: TestPlatform;

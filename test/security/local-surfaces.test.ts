@@ -4,7 +4,14 @@
  * credentials; from any other address they need the namespace key (Basic auth) or a token
  * the platform's IMS issued. A bearer of any other value opens nothing.
  */
-import { basic, externalAddress, platformToken, request, startExposedPlatform, type TestPlatform } from './support';
+import {
+  basic,
+  externalAddress,
+  platformToken,
+  request,
+  startExposedPlatform,
+  type TestPlatform,
+} from './credentials-support';
 
 const address = externalAddress();
 const describeExposed = address ? describe : describe.skip;
