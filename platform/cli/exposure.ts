@@ -28,6 +28,7 @@ export function exposureWarning(host: string, port: number): string | undefined 
     '    controls: open to loopback callers only; from elsewhere the namespace key (Basic auth) or a token',
     '  - Commerce and back-office stand-ins /commerce/rest/..., /backoffice/... (their own credentials)',
     '  - lookup stand-in reads /query/..., /commercetools/..., the console page /console, /healthz: no credentials',
+    'Other machines must reach it by a name listed in PLATFORM_ALLOWED_HOSTS (any other Host: 403).',
     'Before binding to another host, read docs/security.md.',
     '',
   ].join('\n');
