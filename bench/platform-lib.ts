@@ -19,12 +19,15 @@ export async function startPlatformProcess(opts: {
   projectDir: string;
   env?: Record<string, string>;
   args?: string[];
+  /** flags for node itself, e.g. `--cpu-prof` */
+  nodeArgs?: string[];
 }): Promise<Started & { namespace: string; auth: string; dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-platform-'));
   const child = spawn(
     process.execPath,
     // as `npm start` does: one process (the tsx CLI would add a second), CommonJS hooks only
     [
+      ...(opts.nodeArgs ?? []),
       '--require',
       'tsx/cjs',
       path.join(ROOT, 'platform', 'cli.ts'),
