@@ -175,11 +175,16 @@ async function platform(kind: 'webhook' | 'action'): Promise<Result> {
       await fetch(`${p.url}/ims/token/v3`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'grant_type=client_credentials&client_id=a&client_secret=b',
+        // the one client pair the platform's IMS accepts (generated in the data dir)
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: p.config.env.OAUTH_CLIENT_ID ?? '',
+          client_secret: p.config.env.OAUTH_CLIENT_SECRET ?? '',
+        }),
       })
     ).json()) as { access_token: string }
   ).access_token;
-  const auth = { authorization: `Bearer ${tok}`, 'x-api-key': 'bench' };
+  const auth = { authorization: `Bearer ${tok}`, 'x-api-key': p.config.env.OAUTH_CLIENT_ID ?? '' };
   const ws = `${p.url}/events/000000/local-project/local-workspace`;
   const prov = (await (
     await fetch(`${ws}/providers`, {

@@ -8,6 +8,7 @@ import { loadAppConfig } from './core/app-config';
 import { HELP, parseArgs, type CliArgs } from './cli/args';
 import { runHook } from './cli/hook';
 import { summary } from './cli/summary';
+import { exposureWarning } from './cli/exposure';
 
 export { parseArgs } from './cli/args';
 export { runHook } from './cli/hook';
@@ -52,6 +53,8 @@ async function main(argv: string[]): Promise<void> {
     // not ready (no events accepted) until the hook has wired the app's events
     awaitReady: runsHook,
   });
+  const exposed = exposureWarning(p.config.host, p.config.port);
+  if (exposed) process.stderr.write(exposed + '\n');
   let stopping = false;
   const stop = (sig: string): void => {
     if (stopping) process.exit(1);

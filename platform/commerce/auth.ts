@@ -1,14 +1,18 @@
 /**
- * Who may call the Commerce stand-in: OAuth 1.0a (HMAC-SHA256 or HMAC-SHA1) with the
+ * Who may call the stand-ins. Commerce: OAuth 1.0a (HMAC-SHA256 or HMAC-SHA1) with the
  * consumer key/secret and access token/secret the app is configured with, or a bearer token
- * issued by the platform's IMS (any bearer when the IMS module is not loaded). Reads from
- * 127.0.0.1 need none, so `curl` shows what arrived.
+ * issued by the platform's IMS (any bearer when the IMS module is not loaded); reads from
+ * the loopback interface need none, so `curl` shows what arrived. Back office: `x-api-key`
+ * equal to BACKOFFICE_API_KEY; a GET without a key from the loopback interface is allowed.
+ * The failure switches (`/{system}/_control/fail`): loopback callers, or the namespace key
+ * or a platform token from elsewhere (platform/core/access.ts).
  */
 import crypto from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import OAuth from 'oauth-1.0a';
 import type { PlatformContext } from '../core/types';
-import { isLoopback } from '../core/http';
+import { requireOperator, safeEqual } from '../core/access';
+import { header, isLoopback } from '../core/http';
 import { commerceError } from './rest/route';
 
 const NOT_AUTHORIZED = "The consumer isn't authorized to access %resources.";
@@ -69,4 +73,27 @@ export function checkCommerceAuth(req: FastifyRequest, ctx: PlatformContext): vo
     throw commerceError(401, NOT_AUTHORIZED, { resources: 'OAuth 1.0a or bearer authorization required' });
   }
   checkOAuthSignature(req, o, ctx.config.env ?? {});
+}
+
+type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/** A failure switch, open to loopback callers and, from elsewhere, the namespace key or a platform token. */
+export function guardControl(ctx: PlatformContext, handler: Handler): Handler {
+  return async (req, reply) => {
+    requireOperator(req, ctx.config.auth, ctx.ims, 'the failure switch');
+    return handler(req, reply);
+  };
+}
+
+/**
+ * Throws Commerce's 401 unless `x-api-key` is BACKOFFICE_API_KEY (any non-empty key when
+ * it is not set); `readFromLoopback` lets a GET without a key from the loopback interface
+ * through (a given key must still be right).
+ */
+export function checkBackofficeKey(req: FastifyRequest, ctx: PlatformContext, readFromLoopback: boolean): void {
+  const key = header(req, 'x-api-key') ?? '';
+  if (!key && readFromLoopback && isLoopback(req.socket.remoteAddress)) return;
+  const expected = ctx.config.env.BACKOFFICE_API_KEY;
+  if (!key || (expected && !safeEqual(key, expected)))
+    throw commerceError(401, 'x-api-key header equal to BACKOFFICE_API_KEY is required', { fieldName: 'x-api-key' });
 }

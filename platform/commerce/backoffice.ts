@@ -1,15 +1,16 @@
 /**
  * The back-office API stand-in, `/backoffice/...`, for the Commerce → back-office direction:
- * any write is stored and answered like a REST API; an `x-api-key` header is required (the
- * value of BACKOFFICE_API_KEY when set); GET returns what was stored at that path, and
- * `GET /backoffice` (or `/backoffice/_log`) the latest writes.
+ * any write is stored and answered like a REST API; GET returns what was stored at that
+ * path, and `GET /backoffice` (or `/backoffice/_log`) the latest writes. Both need
+ * `x-api-key` equal to BACKOFFICE_API_KEY, except a GET without a key from the loopback
+ * interface (platform/commerce/auth.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PlatformContext } from '../core/types';
-import { header, isLoopback } from '../core/http';
 import type { CommerceStore } from './store';
 import type { StandIn } from './stand-in';
 import { commerceError } from './rest/route';
+import { checkBackofficeKey, guardControl } from './auth';
 
 const pathOf = (req: FastifyRequest): string => (req.url.split('?')[0] ?? '').replace(/^\/backoffice\/?/, '');
 
@@ -19,12 +20,9 @@ export function registerBackoffice(
   store: CommerceStore,
   standIn: StandIn,
 ): void {
-  scope.post('/backoffice/_control/fail', standIn.control('backoffice'));
+  scope.post('/backoffice/_control/fail', guardControl(ctx, standIn.control('backoffice')));
   const write = standIn.wrap('backoffice', true, (req) => {
-    const key = String(header(req, 'x-api-key') ?? '');
-    const expected = ctx.config.env.BACKOFFICE_API_KEY;
-    if (!key || (expected && key !== expected))
-      throw commerceError(401, 'x-api-key header is required (BACKOFFICE_API_KEY when set)');
+    checkBackofficeKey(req, ctx, false);
     const path = pathOf(req);
     const id = String(store.nextId('backoffice'));
     const body = (req.body ?? null) as unknown;
@@ -33,8 +31,7 @@ export function registerBackoffice(
     return req.method === 'DELETE' ? { success: true } : { success: true, id, path };
   });
   const read = standIn.wrap('backoffice', false, (req) => {
-    const key = String(header(req, 'x-api-key') ?? '');
-    if (!isLoopback(req.socket.remoteAddress) && !key) throw commerceError(401, 'x-api-key header is required');
+    checkBackofficeKey(req, ctx, true);
     const path = pathOf(req);
     if (path === '' || path === '_log') return { items: store.list('backoffice-log').reverse().slice(0, 200) };
     const rec = store.get('backoffice', path);

@@ -1,20 +1,13 @@
 /**
- * Who may use the console: the platform binds to 127.0.0.1 by default, and loopback
- * callers need no credentials; others need the namespace's Basic auth (the same rule as
- * the events module's own API).
+ * Who may use the console API: the platform binds to 127.0.0.1 by default, and loopback
+ * callers need no credentials; others need the namespace's Basic auth or a bearer token
+ * the platform's IMS issued (the same rule as the events module's own API,
+ * platform/core/access.ts).
  */
 import type { FastifyRequest } from 'fastify';
-import { PlatformError } from '../core/errors';
-import { isLoopback } from '../core/http';
+import { requireOperator } from '../core/access';
+import type { PlatformContext } from '../core/types';
 
-export function authorizeConsole(req: FastifyRequest, auth: string): void {
-  if (isLoopback(req.socket.remoteAddress)) return;
-  const given = req.headers.authorization ?? '';
-  if (given === `Basic ${Buffer.from(auth).toString('base64')}`) return;
-  throw new PlatformError(
-    401,
-    'unauthorized',
-    'the console answers loopback callers; others use the namespace key (Basic auth)',
-    { field: 'authorization' },
-  );
+export function authorizeConsole(req: FastifyRequest, ctx: PlatformContext): void {
+  requireOperator(req, ctx.config.auth, ctx.ims, 'the console API');
 }

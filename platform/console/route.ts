@@ -8,7 +8,7 @@ export type ConsoleHandler = (req: FastifyRequest, p: Record<string, string>) =>
 export function consoleRoute(ctx: PlatformContext) {
   return (fn: ConsoleHandler) =>
     async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-      authorizeConsole(req, ctx.config.auth);
+      authorizeConsole(req, ctx);
       const out = await fn(req, req.params as Record<string, string>);
       return reply.type('application/json').send(out);
     };

@@ -165,7 +165,16 @@ export interface PlatformContext {
 
 /** What the IMS module offers the other modules. */
 export interface ImsService {
+  /** issued here, not expired, and issued to the client and org the platform accepts now */
   isValid(token: string): boolean;
+  /** the client and org a valid token (as above) was issued to, or undefined */
+  tokenInfo(token: string): ImsTokenInfo | undefined;
+}
+
+export interface ImsTokenInfo {
+  clientId: string;
+  orgId: string;
+  expiresAt: number;
 }
 
 /** What the events module offers the other modules (the console). */

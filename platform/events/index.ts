@@ -94,19 +94,22 @@ const envNum = (env: Record<string, string>, name: string, dflt: number): number
 
 /**
  * Bearer tokens must come from the platform's IMS when that module is loaded (asked at
- * request time); without it any non-empty bearer is accepted. A token found valid is
- * remembered for a minute (the check is on every publish).
+ * request time), issued to the client it accepts; the answer is that client id, which
+ * `x-api-key` must equal. Without the IMS module (tests) any non-empty bearer is accepted.
+ * A token found valid is remembered for a minute (the check is on every publish).
  */
 function imsTokenCheck(ctx: PlatformContext): TokenCheck {
-  const valid = new Map<string, number>();
+  const valid = new Map<string, { clientId: string; until: number }>();
   return (t) => {
     if (!ctx.ims) return true;
     const now = Date.now();
-    if ((valid.get(t) ?? 0) > now) return true;
-    if (!ctx.ims.isValid(t)) return false;
+    const known = valid.get(t);
+    if (known && known.until > now) return known.clientId;
+    const info = ctx.ims.tokenInfo(t);
+    if (!info) return false;
     if (valid.size > 10_000) valid.clear();
-    valid.set(t, now + 60_000);
-    return true;
+    valid.set(t, { clientId: info.clientId, until: Math.min(now + 60_000, info.expiresAt) });
+    return info.clientId;
   };
 }
 
@@ -224,6 +227,7 @@ export function eventsModule(opts: EventsModuleOptions = {}): PlatformModule & {
         signer,
         bus: ctx.bus,
         auth: ctx.config.auth,
+        ims: () => ctx.ims,
         baseUrl: () => ctx.config.baseUrl,
         timeScale: ctx.config.timeScale,
         runtime: () => ctx.runtime,

@@ -11,9 +11,12 @@
  * The samples of the app's catalog are there from the start, so the catalog's sample events
  * flow end to end. Every answer carries `x-local-stand-in: lookup`; `GET /query/_stats`
  * (and `/commercetools/_stats`) counts the lookups per path, to watch the app's cache.
+ * Reads answer anyone; the controls (`PUT`, `DELETE`, `_stats`) answer loopback callers,
+ * and others with the namespace key or a platform token (platform/core/access.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PlatformContext, PlatformModule } from '../core/types';
+import { requireOperator } from '../core/access';
 import { lookupStore } from './store';
 
 const HEADER = 'x-local-stand-in';
@@ -28,7 +31,12 @@ export function lookupModule(): PlatformModule {
           `${root}/${decodeURIComponent((req.params as { '*': string })['*'] ?? '').replace(/^\/+|\/+$/g, '')}`;
         const send = (reply: FastifyReply, status: number, body: unknown) =>
           reply.code(status).header(HEADER, 'lookup').send(body);
-        app.get(`/${root}/_stats`, async (_req, reply) => send(reply, 200, { lookups: store.reads(root) }));
+        const control = (req: FastifyRequest) =>
+          requireOperator(req, ctx.config.auth, ctx.ims, `the ${root} stand-in's controls`);
+        app.get(`/${root}/_stats`, async (req, reply) => {
+          control(req);
+          return send(reply, 200, { lookups: store.reads(root) });
+        });
         app.get(`/${root}/*`, async (req, reply) => {
           const key = keyOf(req);
           store.countRead(key);
@@ -42,12 +50,14 @@ export function lookupModule(): PlatformModule {
           return reply.code(200).header(HEADER, 'lookup').type('application/json').send(body);
         });
         app.put(`/${root}/*`, async (req, reply) => {
+          control(req);
           const body = req.body;
           if (typeof body !== 'object' || body === null) return send(reply, 400, { message: 'PUT a JSON object' });
           store.put(keyOf(req), body);
           return send(reply, 200, body);
         });
         app.delete(`/${root}/*`, async (req, reply) => {
+          control(req);
           const deleted = store.delete(keyOf(req));
           return send(reply, deleted ? 200 : 404, { deleted });
         });

@@ -369,7 +369,11 @@ describe('removal and restarts', () => {
 
 describe('under /runtime (the deploy service path of CLI 11), with a token of the local IMS', () => {
   test('a bearer from the local IMS deploys; an unknown bearer is refused', async () => {
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'cli', client_secret: 's' });
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: p.config.env.OAUTH_CLIENT_ID!,
+      client_secret: p.config.env.OAUTH_CLIENT_SECRET!,
+    });
     const t = (await (await fetch(`${p.url}/ims/token/v3`, { method: 'POST', body: form })).json()) as {
       access_token: string;
     };

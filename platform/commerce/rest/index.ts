@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PlatformContext } from '../../core/types';
 import type { CommerceStore } from '../store';
 import type { StandIn } from '../stand-in';
-import { checkCommerceAuth } from '../auth';
+import { checkCommerceAuth, guardControl } from '../auth';
 import type { Route } from './route';
 import { registerProducts } from './products';
 import { registerCustomers } from './customers';
@@ -21,7 +21,7 @@ export function registerCommerceRest(
   store: CommerceStore,
   standIn: StandIn,
 ): void {
-  scope.post('/commerce/_control/fail', standIn.control('commerce'));
+  scope.post('/commerce/_control/fail', guardControl(ctx, standIn.control('commerce')));
   const C: Route = (method, path, fn) => {
     const handler = standIn.wrap('commerce', method !== 'GET', (req, p) => {
       checkCommerceAuth(req, ctx);

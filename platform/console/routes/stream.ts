@@ -21,7 +21,7 @@ function activationSummary(d: unknown) {
 
 export function registerStream(app: FastifyInstance, ctx: PlatformContext): void {
   app.get('/console/api/stream', async (req, reply) => {
-    authorizeConsole(req, ctx.config.auth);
+    authorizeConsole(req, ctx);
     streamEvents(
       req,
       reply,

@@ -1,6 +1,6 @@
 /** What the events routes are given by the module (../index.ts). */
 import type { EventEmitter } from 'node:events';
-import type { Runtime } from '../../core/types';
+import type { ImsService, Runtime } from '../../core/types';
 import type { DeliveryEngine } from '../engine';
 import type { Hal } from '../hal';
 import type { TokenCheck } from '../ims-auth';
@@ -22,6 +22,8 @@ export interface EventsRouteDeps {
   baseUrl: () => string;
   timeScale: number;
   runtime: () => Runtime | undefined;
+  /** the platform's IMS, when loaded (asked at request time) */
+  ims?: (() => ImsService | undefined) | undefined;
   /** whether a bearer token was issued by the platform's IMS */
   tokenCheck?: TokenCheck | undefined;
   /** verifies a webhook URL with Adobe's challenge; throws a PlatformError when it fails */

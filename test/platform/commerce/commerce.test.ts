@@ -72,7 +72,11 @@ describe('Commerce stand-in', () => {
       await fetch(`${p.url}/ims/token/v3`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'grant_type=client_credentials&client_id=a&client_secret=b',
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: p.config.env.OAUTH_CLIENT_ID!,
+          client_secret: p.config.env.OAUTH_CLIENT_SECRET!,
+        }),
       })
     ).json()) as { access_token: string };
     const ok = await fetch(`${p.url}/commerce/rest/default/V1/customerGroups`, {
@@ -203,10 +207,18 @@ describe('event → runtime action → Commerce stand-in, with a forced failure 
       await fetch(`${p.url}/ims/token/v3`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'grant_type=client_credentials&client_id=a&client_secret=b',
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: p.config.env.OAUTH_CLIENT_ID!,
+          client_secret: p.config.env.OAUTH_CLIENT_SECRET!,
+        }),
       })
     ).json()) as { access_token: string };
-    const auth = { authorization: `Bearer ${tok.access_token}`, 'x-api-key': 'k', 'content-type': 'application/json' };
+    const auth = {
+      authorization: `Bearer ${tok.access_token}`,
+      'x-api-key': p.config.env.OAUTH_CLIENT_ID!,
+      'content-type': 'application/json',
+    };
     const base = `${p.url}/events/000000/local-project/local-workspace`;
     const prov = (await (
       await fetch(`${base}/providers`, {

@@ -70,13 +70,13 @@ describe('@adobe/aio-lib-events against the local platform', () => {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({
           grant_type: 'client_credentials',
-          client_id: 'local',
-          client_secret: 'local',
+          client_id: p.config.env.OAUTH_CLIENT_ID!,
+          client_secret: p.config.env.OAUTH_CLIENT_SECRET!,
           scope: 'adobeio_api',
         }),
       })
     ).json()) as { access_token: string };
-    client = await sdk.init('LOCALORG@AdobeOrg', 'local-api-key', tok.access_token, {
+    client = await sdk.init('LOCALORG@AdobeOrg', p.config.env.OAUTH_CLIENT_ID!, tok.access_token, {
       eventsBaseURL: p.url,
       eventsIngressURL: `${p.url}/ingress`,
     });
@@ -84,7 +84,7 @@ describe('@adobe/aio-lib-events against the local platform', () => {
   afterAll(() => p.close());
 
   test('a token the platform did not issue is refused', async () => {
-    const other = await sdk.init('LOCALORG@AdobeOrg', 'local-api-key', 'not-issued', {
+    const other = await sdk.init('LOCALORG@AdobeOrg', p.config.env.OAUTH_CLIENT_ID!, 'not-issued', {
       eventsBaseURL: p.url,
       eventsIngressURL: `${p.url}/ingress`,
     });

@@ -123,16 +123,25 @@ describe('durability', () => {
     await waitFor(() => healthy(base), 30_000, 'the platform to start');
     if (process.env.DURABILITY_TRACE) console.log('started', Date.now() - T0, ids.length, accepted.size);
 
+    // the client pair the platform generated in its data dir (the only pair its IMS accepts)
+    const secrets = JSON.parse(fs.readFileSync(path.join(dataDir, 'local-secrets.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
     const tok = (
       (await (
         await fetch(`${base}/ims/token/v3`, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: 'grant_type=client_credentials&client_id=a&client_secret=b',
+          body: new URLSearchParams({
+            grant_type: 'client_credentials',
+            client_id: secrets.OAUTH_CLIENT_ID!,
+            client_secret: secrets.OAUTH_CLIENT_SECRET!,
+          }),
         })
       ).json()) as { access_token: string }
     ).access_token;
-    const auth = { authorization: `Bearer ${tok}`, 'x-api-key': 'k' };
+    const auth = { authorization: `Bearer ${tok}`, 'x-api-key': secrets.OAUTH_CLIENT_ID! };
     const providers = (await (await fetch(`${base}/events/000000/providers`, { headers: auth })).json()) as {
       _embedded: { providers: Array<{ id: string }> };
     };

@@ -103,14 +103,22 @@ export function providerIdByLabel(rp: RelPlatform, label: string): string {
   return p.id;
 }
 
-/** Publish one CloudEvent to the platform's ingress the way aio-lib-events does. */
+/** The client id a platform token was issued to (its `client_id` claim, as Adobe's clients read it). */
+function clientIdOf(token: string): string {
+  const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+    client_id?: string;
+  };
+  return claims.client_id ?? '';
+}
+
+/** Publish one CloudEvent to the platform's ingress the way aio-lib-events does (x-api-key: the client id). */
 export async function publish(url: string, token: string, ce: Record<string, unknown>): Promise<Response> {
   return fetch(`${url}/ingress`, {
     method: 'POST',
     headers: {
       'content-type': 'application/cloudevents+json',
       authorization: `Bearer ${token}`,
-      'x-api-key': 'reliability-suite',
+      'x-api-key': clientIdOf(token),
       'x-ims-org-id': 'LOCALORG@AdobeOrg',
     },
     body: JSON.stringify(ce),

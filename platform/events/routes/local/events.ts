@@ -48,7 +48,7 @@ function details(d: LocalDeps, e: EventRow) {
 }
 
 export function registerLocalEvents(app: FastifyInstance, d: LocalDeps): void {
-  const h = localRoute(d.auth);
+  const h = localRoute(d.auth, d.ims);
 
   app.get(
     '/events/_local/events',

@@ -41,7 +41,7 @@ function perMinute(rows: Array<{ started_at: number; duration_ms: number; outcom
 }
 
 export function registerLocalRegistrations(app: FastifyInstance, d: LocalDeps): void {
-  const h = localRoute(d.auth);
+  const h = localRoute(d.auth, d.ims);
   const { views, registrations } = d;
   const fresh = (r: RegistrationRow) => views.registration(registrations.getRegistration(r.id) as RegistrationRow);
 

@@ -8,7 +8,7 @@ import { asRecord } from '../../fields';
 import { localRoute, type LocalDeps } from './local-route';
 
 export function registerLocalReplay(app: FastifyInstance, d: LocalDeps): void {
-  const h = localRoute(d.auth);
+  const h = localRoute(d.auth, d.ims);
 
   app.post(
     '/events/_local/events/:id/replay',

@@ -4,9 +4,9 @@ import { streamEvents } from '../../../core/http';
 import { authorizeLocal } from '../../local-auth';
 import type { LocalDeps } from './local-route';
 
-export function registerLocalStream(app: FastifyInstance, d: Pick<LocalDeps, 'auth' | 'bus'>): void {
+export function registerLocalStream(app: FastifyInstance, d: Pick<LocalDeps, 'auth' | 'bus' | 'ims'>): void {
   app.get('/events/_local/stream', async (req, reply) => {
-    authorizeLocal(req, d.auth);
+    authorizeLocal(req, d.auth, d.ims);
     streamEvents(req, reply, d.bus, [{ name: 'event' }, { name: 'delivery' }, { name: 'registration' }]);
   });
 }
