@@ -154,6 +154,9 @@ test('a POSTed event appears live in the events list, without a reload', async (
 test('filtering by sku finds the event', async () => {
   await h.publish(PRODUCT_UPDATE, { sku: 'SKU-OTHER', name: 'Other' });
   await go('#/events');
+  // the live update that brings the event just published re-renders the list: let it land
+  // before typing, or the keystrokes may go to the form it replaces
+  await page.waitForSelector('main[data-ready] [data-testid=event-row][data-entity="SKU-OTHER"]');
   await page.waitForSelector('[data-testid=filter-entity]');
   await page.type('[data-testid=filter-entity]', 'SKU-LIVE-1');
   await click('[data-testid=filter-apply]');
