@@ -128,18 +128,19 @@ export function commerceEventing(ctx: PlatformContext, store: CommerceStore): Co
   };
 
   let running: Promise<void> | undefined;
+  const drain = async (): Promise<void> => {
+    const now = Date.now();
+    for (const [key, q] of store.entries(QUEUE)) {
+      if ((q as Queued).due > now) break;
+      if (!(await publishOne(key, q as Queued))) break; // keep the order: retry on the next tick
+    }
+  };
   const flush = (): Promise<void> => {
-    running ??= (async () => {
-      try {
-        const now = Date.now();
-        for (const [key, q] of store.entries(QUEUE)) {
-          if ((q as Queued).due > now) break;
-          if (!(await publishOne(key, q as Queued))) break; // keep the order: retry on the next tick
-        }
-      } finally {
+    if (!running) {
+      running = drain().finally(() => {
         running = undefined;
-      }
-    })();
+      });
+    }
     return running;
   };
 
