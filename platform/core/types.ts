@@ -183,6 +183,21 @@ export interface EventsService {
    * defines the event code.
    */
   publish(event: InternalEvent): Promise<{ eventId: string; providerId: string; duplicate: boolean }>;
+  /** the latest `limit` events whose entity id is `entity` (a sku, an email, ...), oldest first */
+  eventsOfEntity(entity: string, limit: number): EntityEvent[];
+}
+
+export interface EntityEvent {
+  eventId: string;
+  /** the CloudEvent id (what activations are recorded under) */
+  ceId: string;
+  type: string;
+  providerId: string;
+  /** the provider's label, and its kind (`dx_commerce_events` for Commerce's) */
+  provider: string | null;
+  providerMetadata: string | null;
+  status: string;
+  receivedAt: number;
 }
 
 /** An event published from inside the platform (see EventsService.publish). */

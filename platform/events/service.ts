@@ -1,7 +1,7 @@
 /** What the events module offers the other modules (`ctx.events`, see platform/core/types.ts). */
 import { randomUUID } from 'node:crypto';
 import { PlatformError } from '../core/errors';
-import type { EventsService, FailedReplayFilter, InternalEvent, LastAttempt } from '../core/types';
+import type { EntityEvent, EventsService, FailedReplayFilter, InternalEvent, LastAttempt } from '../core/types';
 import type { DeliveryEngine } from './engine';
 import type { Providers } from './providers';
 import type { EventsStore } from './store';
@@ -29,6 +29,23 @@ export function eventsService(
   orgId: () => string = () => '000000',
 ): EventsService {
   return {
+    eventsOfEntity(entity, limit) {
+      const rows = store.listEvents({ statuses: [], entity }, undefined, limit).slice(0, limit).reverse();
+      return rows.map((r): EntityEvent => {
+        const p = providers.getProvider(r.provider_id);
+        return {
+          eventId: r.event_id,
+          ceId: r.ce_id,
+          type: r.type,
+          providerId: r.provider_id,
+          provider: p?.label ?? null,
+          providerMetadata: p?.provider_metadata ?? null,
+          status: r.status,
+          receivedAt: r.received_at,
+        };
+      });
+    },
+
     async publish(e) {
       const providerId = providerFor(providers, orgId(), e);
       const stored = await engine.ingestCommitted(

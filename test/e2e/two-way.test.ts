@@ -212,8 +212,8 @@ test.each(backofficeChanges)(
 
 // ---------------------------------------------------------------- both sides at once
 
+const conflictSku = `BOTH-${Date.now()}`;
 describe('the same product changed on both sides within a second', () => {
-  const conflictSku = `BOTH-${Date.now()}`;
   const full = (name: string) => ({ sku: conflictSku, name, price: 10, description: 'shared' });
   const admin = (name: string) => commerce('PUT', `products/${conflictSku}`, { product: { sku: conflictSku, name } });
 
@@ -250,6 +250,42 @@ describe('the same product changed on both sides within a second', () => {
     expect(after.map((e) => e.status)).toEqual(after.map(() => 'delivered'));
     expect(after.length).toBeLessThanOrEqual(2);
   }, 60_000);
+});
+
+// ---------------------------------------------------------------- the console
+
+test("the console's entity timeline shows both directions, with the echo the loop breaker stopped and why", async () => {
+  const res = await fetch(`${p.url}/console/api/entity-timeline?entity=${sku}`);
+  expect(res.status).toBe(200);
+  const { items } = (await res.json()) as {
+    items: Array<{ direction: string; type: string; outcome: string; why: string | null; at: number }>;
+  };
+  const summary = items.map((i) => [i.direction, i.type.replace(/^.*observer\./, ''), i.outcome]);
+  expect(summary).toEqual(
+    expect.arrayContaining([
+      ['backoffice-to-commerce', 'catalog_product_create', 'applied'],
+      ['commerce-to-backoffice', 'catalog_product_save_commit_after', 'echo-stopped'],
+      ['backoffice-to-commerce', 'catalog_product_delete', 'applied'],
+      ['commerce-to-backoffice', 'catalog_product_delete_commit_after', 'echo-stopped'],
+    ]),
+  );
+  const echo = items.find((i) => i.outcome === 'echo-stopped');
+  expect(echo?.why).toMatch(/written by this integration \(loop breaker\)/);
+  expect(items.map((i) => i.at)).toEqual([...items.map((i) => i.at)].sort((x, y) => x - y));
+  // the admin's edit of another product: Commerce → back office, applied
+  const admin = (await (await fetch(`${p.url}/console/api/entity-timeline?entity=${conflictSku}`)).json()) as {
+    items: Array<{ direction: string; outcome: string; why: string | null }>;
+  };
+  expect(admin.items).toContainEqual(
+    expect.objectContaining({
+      direction: 'commerce-to-backoffice',
+      outcome: 'applied',
+      why: expect.stringMatching(/sent to the back office/),
+    }),
+  );
+  const bad = await fetch(`${p.url}/console/api/entity-timeline`);
+  expect(bad.status).toBe(400);
+  expect(await bad.json()).toMatchObject({ message: expect.stringMatching(/entity/) });
 });
 
 // ---------------------------------------------------------------- the kit's Commerce samples
