@@ -10,11 +10,14 @@
  *   sides end with the value Commerce committed last;
  * - the starter kit's 8 Commerce samples, published with @adobe/aio-lib-events, apply.
  */
+import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import OAuth from 'oauth-1.0a';
 import events from '@adobe/aio-lib-events';
 import type { RunningPlatform } from '../../platform/core/server';
+import { summary } from '../../platform/cli/summary';
 import { catalog, prefixedCode } from '../../src/catalog';
 import { runOnboarding } from '../../scripts/onboarding/onboard';
 import { runCommerceSubscribe } from '../../scripts/onboarding/commerce-subscribe';
@@ -118,7 +121,7 @@ async function quiet(): Promise<void> {
       since ||= Date.now();
       return Date.now() - since > 600;
     },
-    40_000,
+    60_000,
     'the platform to settle',
   ).catch((e: Error) => {
     const left = p.ctx.db
@@ -156,18 +159,37 @@ test('an admin edits a product in the Commerce stand-in: the back office receive
     product: { sku, name: 'Desk, oak', custom_attributes: [{ attribute_code: 'description', value: 'solid oak' }] },
   });
   await quiet();
+  // once per Commerce save (a delivery retried after a slow first attempt may repeat a write;
+  // a loop would add writes of its own)
   const writes = (await backofficeLog()).filter((l) => l.path === `products/${sku}`);
-  expect(writes.map((w) => [w.method, w.body.name])).toEqual([
-    ['PUT', 'Desk'],
-    ['PUT', 'Desk, oak'],
-  ]);
-  expect(writes[1]?.body).toMatchObject({ sku, price: 120, description: 'solid oak' });
+  expect([...new Set(writes.map((w) => `${w.method} ${w.body.name}`))]).toEqual(['PUT Desk', 'PUT Desk, oak']);
+  expect(writes.at(-1)?.body).toMatchObject({ sku, price: 120, description: 'solid oak' });
   const types = commerceEvents().slice(-2);
   expect(types.map((e) => [e.type, e.status])).toEqual([
     [`com.adobe.commerce.${PREFIX}.observer.catalog_product_save_commit_after`, 'delivered'],
     [`com.adobe.commerce.${PREFIX}.observer.catalog_product_save_commit_after`, 'delivered'],
   ]);
-}, 60_000);
+}, 90_000);
+
+test('the curl npm start prints (and the README shows) edits a product in Commerce; the back office gets it', async () => {
+  await webhook('be-observer.catalog_product_create', {
+    sku: 'SAMPLE-1',
+    name: 'Sample product',
+    price: 1,
+    description: 'A sample product',
+  });
+  await quiet();
+  const line = summary(p)
+    .split('\n')
+    .find((l) => l.trim().startsWith('curl -sS -X PUT')) as string;
+  const r = await promisify(execFile)('bash', ['-c', `${line.trim()} -o /dev/null -w '%{http_code}'`], {
+    encoding: 'utf8',
+  });
+  expect(r.stdout).toBe('200');
+  await quiet();
+  const writes = (await backofficeLog()).filter((l) => l.path === 'products/SAMPLE-1');
+  expect(writes.map((w) => w.body.name)).toEqual(['Renamed in Commerce']);
+}, 90_000);
 
 // ---------------------------------------------------------------- back office → Commerce → (stopped)
 
@@ -207,7 +229,7 @@ test.each(backofficeChanges)(
     }
     expect((await backofficeLog()).slice(logBefore)).toEqual([]);
   },
-  60_000,
+  90_000,
 );
 
 // ---------------------------------------------------------------- both sides at once
@@ -220,7 +242,7 @@ describe('the same product changed on both sides within a second', () => {
   beforeAll(async () => {
     await webhook('be-observer.catalog_product_create', full('Start'));
     await quiet();
-  }, 60_000);
+  }, 90_000);
 
   async function converged(): Promise<{ commerce: string; backoffice: string }> {
     await quiet();
@@ -238,7 +260,7 @@ describe('the same product changed on both sides within a second', () => {
     const after = commerceEvents().slice(before);
     expect(after.map((e) => e.status)).toEqual(after.map(() => 'delivered')); // nothing lost
     expect(after.length).toBeLessThanOrEqual(2); // nothing loops: one event per Commerce write
-  }, 60_000);
+  }, 90_000);
 
   test('the admin first, then the back office: the back-office write (committed last) wins on both sides', async () => {
     const before = commerceEvents().length;
@@ -249,7 +271,7 @@ describe('the same product changed on both sides within a second', () => {
     const after = commerceEvents().slice(before);
     expect(after.map((e) => e.status)).toEqual(after.map(() => 'delivered'));
     expect(after.length).toBeLessThanOrEqual(2);
-  }, 60_000);
+  }, 90_000);
 });
 
 // ---------------------------------------------------------------- the console
@@ -323,5 +345,16 @@ test("the starter kit's 8 Commerce samples, published to the Commerce provider, 
   expect(published.map((x) => [x.type, x.status])).toEqual(
     samples.map((e) => [prefixedCode(e.code, PREFIX), 'delivered']),
   );
-  expect((await backofficeLog()).length - logBefore).toBe(8);
-}, 60_000);
+  // at least once: a slow first attempt may be retried, so writes are counted by method and path
+  const writes = (await backofficeLog()).slice(logBefore).map((l) => `${l.method} ${l.path}`);
+  expect([...new Set(writes)].sort()).toEqual([
+    'DELETE customer-groups/18',
+    'DELETE customers/123',
+    'DELETE products/24-MB01',
+    'PUT customer-groups/18',
+    'PUT customers/123',
+    'PUT orders/12',
+    'PUT products/24-MB01',
+    'PUT stock/27',
+  ]);
+}, 90_000);

@@ -140,3 +140,14 @@ test("the kit's samples' entities are there on a first run; other unknown ids ar
   expect((await fetch(`${p.url}/commerce/rest/V1/customers/16`)).status).toBe(404);
   expect(await commerce('PUT', 'customerGroups/20', { group: { code: 'x' } })).toBe(404);
 });
+
+test("an admin's curl: the integration's access token as a bearer writes; another bearer does not", async () => {
+  const put = (bearer: string) =>
+    fetch(`${p.url}/commerce/rest/V1/products/EV-4`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({ product: { name: 'Bowl' } }),
+    });
+  expect((await put(p.config.env.COMMERCE_ACCESS_TOKEN!)).status).toBe(200);
+  expect((await put('not-a-token')).status).toBe(401);
+});
