@@ -19,6 +19,7 @@
  * Codes are written without EVENT_PREFIX.
  */
 import { RetryableError } from '../kernel/errors';
+import { jsonObjectInput } from '../kernel/inputs';
 
 export type FilterValue = string | number | boolean;
 
@@ -80,16 +81,8 @@ const ACTION_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@-]*\/[A-Za-z0-9_][A-Za-z0-9_.@-]*
 
 /** Parse ROUTES_OVERRIDE (a JSON string as inputs arrive, or an object); undefined/'' → {}. */
 export function parseRoutesOverride(raw: unknown): RoutesOverride {
-  if (raw === undefined || raw === null || raw === '' || raw === '$ROUTES_OVERRIDE') return {};
-  let value: unknown = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw) as unknown;
-    } catch {
-      throw misconfigured('ROUTES_OVERRIDE is not valid JSON');
-    }
-  }
-  if (!isRecord(value)) throw misconfigured('ROUTES_OVERRIDE must be a JSON object keyed by event code');
+  const value = jsonObjectInput(raw, 'ROUTES_OVERRIDE', 'event code', (m) => misconfigured(m));
+  if (!value) return {};
   const out: RoutesOverride = {};
   for (const [code, o] of Object.entries(value)) {
     if (o === null || o === false) {

@@ -60,3 +60,29 @@ export function targetTimeout(params: Params, fallback: number, now: number = Da
   if (!Number.isFinite(deadline) || deadline <= 0) return configured;
   return Math.max(500, Math.min(configured, deadline - now - 3_000));
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * An input holding a JSON object keyed by `keyedBy`: JSON text (as inputs arrive) or the
+ * object itself. Unset (undefined, null, '', or app.config.yaml's unexpanded `$NAME`) gives
+ * undefined; anything else that is not an object is `fail`'s error.
+ */
+export function jsonObjectInput(
+  raw: unknown,
+  name: string,
+  keyedBy: string,
+  fail: (message: string) => Error,
+): Record<string, unknown> | undefined {
+  if (raw === undefined || raw === null || raw === '' || raw === `$${name}`) return undefined;
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw) as unknown;
+    } catch {
+      throw fail(`${name} is not valid JSON`);
+    }
+  }
+  if (!isObject(value)) throw fail(`${name} must be a JSON object keyed by ${keyedBy}`);
+  return value;
+}

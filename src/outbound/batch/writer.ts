@@ -153,16 +153,7 @@ export class BatchWriter {
           await this.storage.truncateOpen(name, Buffer.byteLength(text.slice(0, end)));
           text = text.slice(0, end);
         }
-        const b: OpenBatch = {
-          name,
-          openedAt: openedAtOf(name, this.now()),
-          count: 0,
-          bytes: 0,
-          hash: createHash('sha256'),
-          first: Infinity,
-          last: -Infinity,
-          ids: new Set(),
-        };
+        const b = emptyBatch(name, openedAtOf(name, this.now()));
         for (const line of text.split('\n')) {
           if (line === '') continue;
           const full = `${line}\n`;
@@ -196,16 +187,7 @@ export class BatchWriter {
     const stamp = new Date(at).toISOString().replace(/[-:]/g, '').replace('.', '');
     this.seq = (this.seq + 1) % 1000;
     const name = `${this.prefix}-${stamp}-${String(this.seq).padStart(3, '0')}.ndjson`;
-    return {
-      name,
-      openedAt: at,
-      count: 0,
-      bytes: 0,
-      hash: createHash('sha256'),
-      first: Infinity,
-      last: -Infinity,
-      ids: new Set(),
-    };
+    return emptyBatch(name, at);
   }
 
   private async closeOpen(reason: CloseReason, as?: 'recovered'): Promise<void> {
@@ -243,4 +225,18 @@ function openedAtOf(name: string, fallback: number): number {
   const iso = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${t.slice(0, 2)}:${t.slice(2, 4)}:${t.slice(4, 6)}.${ms}Z`;
   const at = Date.parse(iso);
   return Number.isFinite(at) ? at : fallback;
+}
+
+/** A batch file with nothing in it yet. */
+function emptyBatch(name: string, openedAt: number): OpenBatch {
+  return {
+    name,
+    openedAt,
+    count: 0,
+    bytes: 0,
+    hash: createHash('sha256'),
+    first: Infinity,
+    last: -Infinity,
+    ids: new Set(),
+  };
 }

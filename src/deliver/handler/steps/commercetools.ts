@@ -18,6 +18,7 @@ import { optionalInput, type Params } from '../../../kernel/inputs';
 import type { CommerceCustomer, CommerceProduct } from '../../../clients/commerce';
 import type { TargetResponse } from '../../../kernel/call-target';
 import { defineSteps } from '../registry';
+import { writtenPrint } from './product';
 import { expandPath, lookupConfigFrom, lookupEntity, pathFor } from '../../../clients/lookup';
 import { compact, createdId } from './shared';
 
@@ -155,17 +156,7 @@ defineSteps('commercetools.connect.product.upsert', {
     return res;
   },
   describe: (ctx, p) => `commercetools product ${ctx.value.resource.id} saved in Commerce as ${p.sku}`,
-  written: (_ctx, p) => [
-    {
-      entity: 'product',
-      id: p.sku,
-      print: {
-        name: p.name,
-        price: p.price,
-        description: p.custom_attributes?.find((a) => a.attribute_code === 'description')?.value as string | undefined,
-      },
-    },
-  ],
+  written: (_ctx, p) => [{ entity: 'product', id: p.sku, print: writtenPrint(p) }],
 });
 
 defineSteps('commercetools.connect.product.delete', {

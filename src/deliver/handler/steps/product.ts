@@ -5,7 +5,7 @@ import { BackofficeWrite, compact, describeBackoffice, num, sendToBackoffice } f
 
 const ENTITY = 'product';
 
-interface ProductFields {
+export interface ProductFields {
   sku: string;
   name?: string;
   price?: number;
@@ -40,7 +40,8 @@ const print = (p: {
   description?: string | undefined;
 }) => ({ name: p.name, price: p.price, description: p.description });
 
-const writtenPrint = (p: CommerceProduct) => ({
+/** What the loop breaker remembers of a product written to Commerce (shared by every product step set). */
+export const writtenPrint = (p: CommerceProduct) => ({
   name: p.name,
   price: p.price,
   description: p.custom_attributes?.find((a) => a.attribute_code === 'description')?.value as string | undefined,

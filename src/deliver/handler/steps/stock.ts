@@ -4,6 +4,8 @@
  * kit's sample has only `product_id`; Commerce's eventing module can be configured to add it).
  */
 import type { CommerceSourceItem } from '../../../clients/commerce';
+import type { EventValue } from '../../../catalog';
+import type { LoopMark } from '../../../state/loop-breaker';
 import { defineSteps } from '../registry';
 import { BackofficeWrite, compact, describeBackoffice, flag, num, sendToBackoffice } from './shared';
 
@@ -24,6 +26,12 @@ defineSteps('be-observer.catalog_stock_update', {
 
 // ------------------------------------------------------------ Commerce → back office
 
+type StockItemEvent = EventValue<'com.adobe.commerce.observer.cataloginventory_stock_item_save_commit_after'>;
+
+/** The loop breaker's print of a Commerce stock item: none without a sku (see above). */
+const stockPrint = (v: StockItemEvent): LoopMark[] =>
+  v.sku === undefined ? [] : [{ entity: ENTITY, id: v.sku, print: { quantity: v.qty, in_stock: flag(v.is_in_stock) } }];
+
 defineSteps('com.adobe.commerce.observer.cataloginventory_stock_item_save_commit_after', {
   transform: (ctx): BackofficeWrite => {
     const v = ctx.value;
@@ -41,24 +49,7 @@ defineSteps('com.adobe.commerce.observer.cataloginventory_stock_item_save_commit
   },
   send: (ctx, w) => sendToBackoffice(ctx.backoffice(), w),
   describe: (_ctx, w) => describeBackoffice(w, 'stock of product'),
-  incoming: (ctx) =>
-    ctx.value.sku === undefined
-      ? []
-      : [
-          {
-            entity: ENTITY,
-            id: ctx.value.sku,
-            print: { quantity: ctx.value.qty, in_stock: flag(ctx.value.is_in_stock) },
-          },
-        ],
-  written: (ctx) =>
-    ctx.value.sku === undefined
-      ? []
-      : [
-          {
-            entity: ENTITY,
-            id: ctx.value.sku,
-            print: { quantity: ctx.value.qty, in_stock: flag(ctx.value.is_in_stock) },
-          },
-        ],
+  // what arrives from Commerce is what was written to the back office: one print serves both
+  incoming: (ctx) => stockPrint(ctx.value),
+  written: (ctx) => stockPrint(ctx.value),
 });

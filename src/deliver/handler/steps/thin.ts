@@ -8,18 +8,10 @@
 import { FinalError } from '../../../kernel/errors';
 import { defineSteps } from '../registry';
 import { lookupConfigFrom, lookupEntity, pathFor, expandPath } from '../../../clients/lookup';
-import { toCommerceProduct } from './product';
+import { toCommerceProduct, writtenPrint, type ProductFields } from './product';
 
 /** What the query API answers for a product (extra fields are ignored). */
-export interface QueryProduct {
-  sku: string;
-  name?: string;
-  price?: number;
-  description?: string;
-  status?: number;
-  visibility?: number;
-  weight?: number;
-}
+export type QueryProduct = Omit<ProductFields, 'typeId' | 'attributeSetId'>;
 
 const opt = <T>(v: unknown, type: 'string' | 'number'): T | undefined => (typeof v === type ? (v as T) : undefined);
 
@@ -60,15 +52,5 @@ defineSteps('thin.product.changed', {
   send: (ctx, product) => ctx.commerce().createProduct(product),
   describe: (ctx, p) =>
     `product ${p.sku} saved in Commerce from the query API (changed: ${[ctx.value.entityChanged ?? 'unspecified'].flat().join(', ')})`,
-  written: (_ctx, p) => [
-    {
-      entity: 'product',
-      id: p.sku,
-      print: {
-        name: p.name,
-        price: p.price,
-        description: p.custom_attributes?.find((a) => a.attribute_code === 'description')?.value as string | undefined,
-      },
-    },
-  ],
+  written: (_ctx, p) => [{ entity: 'product', id: p.sku, print: writtenPrint(p) }],
 });

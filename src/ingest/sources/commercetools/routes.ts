@@ -15,6 +15,7 @@
  */
 import { commercetoolsRoutes, type CommercetoolsRoute } from '../../../catalog/commercetools';
 import { RetryableError } from '../../../kernel/errors';
+import { jsonObjectInput } from '../../../kernel/inputs';
 
 export type { CommercetoolsRoute };
 
@@ -31,16 +32,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** Parse COMMERCETOOLS_ROUTES (JSON text as inputs arrive, or an object); unset → {}. */
 export function parseRoutesInput(raw: unknown): RoutesInput {
-  if (raw === undefined || raw === null || raw === '' || raw === '$COMMERCETOOLS_ROUTES') return {};
-  let value: unknown = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw) as unknown;
-    } catch {
-      throw misconfigured('COMMERCETOOLS_ROUTES is not valid JSON');
-    }
-  }
-  if (!isRecord(value)) throw misconfigured('COMMERCETOOLS_ROUTES must be a JSON object keyed by route (event code)');
+  const value = jsonObjectInput(raw, 'COMMERCETOOLS_ROUTES', 'route (event code)', (m) => misconfigured(m));
+  if (!value) return {};
   const out: RoutesInput = {};
   for (const [route, o] of Object.entries(value)) {
     if (o === null || o === false) {
