@@ -48,7 +48,9 @@ beforeAll(async () => {
   p = await startTestPlatform({
     projectDir: ROOT,
     timeScale: 0.05,
-    env: { EVENT_PREFIX: PREFIX, PLATFORM_EVENTS_CONFIG: 'none' },
+    // Commerce's eventing publishes a moment after the save (1 s by default); a little longer
+    // here, so that a loaded machine keeps the order of events that Commerce committed apart
+    env: { EVENT_PREFIX: PREFIX, PLATFORM_EVENTS_CONFIG: 'none', COMMERCE_EVENTS_DELAY_MS: '1500' },
   });
   env = { ...p.config.env, AIO_RUNTIME_NAMESPACE: p.config.namespace };
   const io = quietIo();
@@ -142,11 +144,13 @@ const commerceEvents = (): StoredEvent[] =>
     .prepare("SELECT event_id, type, status FROM ev_events WHERE type LIKE 'com.adobe.commerce.%' ORDER BY seq")
     .all() as StoredEvent[];
 
-/** what the handler of a Commerce event answered (the last handler activation) */
-function handlerBody(eventId: string): any {
+/** what the handlers of an event answered (a retried delivery runs the handler again) */
+function handlerCodes(eventId: string): unknown[] {
   const ce = p.ctx.db.prepare('SELECT ce_id FROM ev_events WHERE event_id = ?').get(eventId) as { ce_id: string };
-  const acts = p.ctx.runtime.activationsForEvent(ce.ce_id).filter((a) => a.name === 'handler');
-  return acts.at(-1)?.response.result.body;
+  return p.ctx.runtime
+    .activationsForEvent(ce.ce_id)
+    .filter((a) => a.name === 'handler')
+    .map((a) => (a.response.result.body as { code?: unknown } | undefined)?.code);
 }
 
 // ---------------------------------------------------------------- Commerce → back office
@@ -225,7 +229,10 @@ test.each(backofficeChanges)(
     for (const e of echoes) {
       expect(e.type.startsWith(`com.adobe.commerce.${PREFIX}.observer.`)).toBe(true);
       expect(e.status).toBe('delivered');
-      expect(handlerBody(e.event_id)).toMatchObject({ success: true, code: 'loop_skipped' });
+      // stopped by the loop breaker; a retry of a slow first attempt finds it already applied
+      const codes = handlerCodes(e.event_id);
+      expect(codes).toContain('loop_skipped');
+      expect(codes.filter((c) => c !== 'loop_skipped' && c !== 'already_applied')).toEqual([]);
     }
     expect((await backofficeLog()).slice(logBefore)).toEqual([]);
   },
@@ -254,7 +261,7 @@ describe('the same product changed on both sides within a second', () => {
   test('back office first, then the admin: the admin write (committed last in Commerce) wins on both sides', async () => {
     const before = commerceEvents().length;
     await webhook('be-observer.catalog_product_update', full('Back-office edit 1'));
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 700));
     await admin('Admin edit 1');
     expect(await converged()).toEqual({ commerce: 'Admin edit 1', backoffice: 'Admin edit 1' });
     const after = commerceEvents().slice(before);
@@ -265,7 +272,7 @@ describe('the same product changed on both sides within a second', () => {
   test('the admin first, then the back office: the back-office write (committed last) wins on both sides', async () => {
     const before = commerceEvents().length;
     await admin('Admin edit 2');
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 700));
     await webhook('be-observer.catalog_product_update', full('Back-office edit 2'));
     expect(await converged()).toEqual({ commerce: 'Back-office edit 2', backoffice: 'Back-office edit 2' });
     const after = commerceEvents().slice(before);
