@@ -32,6 +32,27 @@ export interface StandIn {
   ): (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
 
+/** An integer field of the failure switch within [min, max], or a 400 naming it. */
+function intField(b: Json, field: string, def: number, min: number, max: number): number {
+  const v = b[field] ?? def;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    throw commerceError(400, `"${field}" must be an integer from ${min} to ${max}.`, { fieldName: field });
+  return v;
+}
+
+/** The failure switch's body: `status` an HTTP status, `delayMs` up to 10 minutes, `reads` a boolean. */
+function failureOf(body: unknown): Failure {
+  const b = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Json;
+  if (b.reads !== undefined && typeof b.reads !== 'boolean')
+    throw commerceError(400, '"reads" must be true or false.', { fieldName: 'reads' });
+  return {
+    status: intField(b, 'status', 500, 100, 599),
+    delayMs: intField(b, 'delayMs', 0, 0, 600_000),
+    count: intField(b, 'count', 1, 0, 1_000_000),
+    reads: b.reads === true,
+  };
+}
+
 export function standIn(store: CommerceStore, log: Logger): StandIn {
   const failures: Record<string, Failure | undefined> = {};
 
@@ -49,13 +70,7 @@ export function standIn(store: CommerceStore, log: Logger): StandIn {
 
   return {
     control: (system) => async (req, reply) => {
-      const b = (req.body && typeof req.body === 'object' ? req.body : {}) as Json;
-      const f: Failure = {
-        status: Number(b.status ?? 500),
-        delayMs: Math.max(0, Number(b.delayMs ?? 0)),
-        count: Math.max(0, Number(b.count ?? 1)),
-        reads: b.reads === true,
-      };
+      const f = failureOf(req.body);
       failures[system] = f.count > 0 ? f : undefined;
       log.info(`${system} stand-in: failure switch set`, { ...f });
       return reply.header(STAND_IN_HEADER, system).send({ [system]: 'stand-in', failNext: f });

@@ -16,8 +16,38 @@ export function header(req: FastifyRequest, name: string): string | undefined {
 }
 
 /**
- * Replace the scope's JSON parser with one that answers bad JSON with `invalid` (a 400 in
- * the scope's dialect) and takes an empty body as no body (Adobe's clients send
+ * JSON nested deeper than this is refused: parsing copes, but what comes after (stringify,
+ * a structured clone to a worker, a schema walk) recurses and would throw a RangeError.
+ */
+export const MAX_JSON_DEPTH = 512;
+
+/** Whether `text` opens more than `max` arrays/objects at once (strings skipped). Linear, no allocation. */
+export function jsonTooDeep(text: string, max = MAX_JSON_DEPTH): boolean {
+  if (text.length <= max) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** JSON.parse that throws a SyntaxError for text nested deeper than MAX_JSON_DEPTH. */
+export function parseJson(text: string): unknown {
+  if (jsonTooDeep(text)) throw new SyntaxError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+  return JSON.parse(text) as unknown;
+}
+
+/**
+ * Replace the scope's JSON parser with one that answers bad JSON (or JSON nested too deep)
+ * with `invalid` (a 400 in the scope's dialect) and takes an empty body as no body (Adobe's clients send
  * `content-type: application/json` on DELETE with nothing after it).
  */
 export function useJsonParser(scope: FastifyInstance, invalid: () => PlatformError): void {
@@ -26,7 +56,7 @@ export function useJsonParser(scope: FastifyInstance, invalid: () => PlatformErr
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(text) as unknown);
+      done(null, parseJson(text));
     } catch {
       done(invalid(), undefined);
     }

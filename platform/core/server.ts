@@ -9,6 +9,7 @@ import { createLogger } from './logger';
 import { openDatabase } from '../store/db';
 import { isStoreFault, STORE_FAULT_RETRY_AFTER_S } from '../store/faults';
 import { DialectTable, PlatformError, requestId } from './errors';
+import { DEFAULT_BODY_LIMIT_BYTES, fromFastifyError, installRequestGuards, requestTimeouts } from './guards';
 
 export interface StartOptions extends ConfigOptions {
   modules?: PlatformModule[];
@@ -41,10 +42,13 @@ export async function assemblePlatform(opts: StartOptions, modules: PlatformModu
   const errors = new DialectTable();
   const ctx: PlatformContext = { config, db, log, runtime: NO_RUNTIME, bus, errors };
 
+  const { requestTimeout, ...httpTimeouts } = requestTimeouts(config.env);
   const app = Fastify({
     logger: false,
-    // the production 1 MB cap is checked by the modules (413 with a reason) when enabled
-    bodyLimit: 64 * 1024 * 1024,
+    // read while receiving (413 before buffering more); web actions have their own 1 MB cap
+    bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
+    requestTimeout,
+    http: httpTimeouts,
     // aio-lib-state joins AIO_STATE_ENDPOINT and '/containers' with a slash of its own
     routerOptions: { ignoreDuplicateSlashes: true },
     forceCloseConnections: true,
@@ -63,6 +67,7 @@ export async function assemblePlatform(opts: StartOptions, modules: PlatformModu
     done();
   });
   installErrorHandling(app, ctx);
+  installRequestGuards(app, config);
 
   const registered: PlatformModule[] = [];
   const closeAll = async (): Promise<void> => {
@@ -114,7 +119,8 @@ export function installErrorHandling(app: FastifyInstance, ctx: Pick<PlatformCon
       code: requestId(),
     });
   });
-  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+  app.setErrorHandler((thrown: Error & { statusCode?: number }, req, reply) => {
+    const err = fromFastifyError(thrown);
     if (isStoreFault(err)) {
       // the disk is full or read-only: the caller's request was fine and nothing was stored
       // by it; whatever route it reached, it may send again once the store writes again

@@ -1,6 +1,7 @@
 /** Reading a published CloudEvent 1.0 (JSON data only), with a 400 naming the attribute at fault. */
 import type { CloudEvent } from '../../src/contract';
 import { PlatformError } from '../core/errors';
+import { parseJson } from '../core/http';
 import { asRecord } from './fields';
 
 const bad = (code: string, message: string, field: string): PlatformError =>
@@ -10,7 +11,7 @@ export function parseCloudEvent(body: unknown): CloudEvent {
   let obj: unknown = body;
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
     try {
-      obj = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
+      obj = parseJson(typeof body === 'string' ? body : body.toString('utf8'));
     } catch {
       throw bad('invalid_body', 'the body is not valid JSON', 'body');
     }

@@ -26,3 +26,24 @@ export function timeOrNumber(v: unknown): number | undefined {
   const n = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
   return Number.isFinite(n) ? n : undefined;
 }
+
+const badQuery = (field: string, message: string): PlatformError =>
+  new PlatformError(400, 'invalid_field', message, { field });
+
+/** A time query parameter (epoch ms or an ISO date): undefined when absent, a 400 naming it when unreadable. */
+export function queryTime(q: Record<string, unknown>, field: string): number | undefined {
+  const v = q[field];
+  if (v === undefined || v === null || v === '') return undefined;
+  const n = timeOrNumber(v);
+  if (n === undefined || n < 0 || !/^(\d+|\d{4}-.*)$/.test(String(v)))
+    throw badQuery(field, `${field} must be epoch milliseconds or an ISO date (got ${String(v).slice(0, 40)})`);
+  return n;
+}
+
+/** A page size: the default when absent, at most `max`, a 400 naming it when not a positive integer. */
+export function queryLimit(q: Record<string, unknown>, field: string, def: number, max: number): number {
+  const v = q[field];
+  if (v === undefined || v === null || v === '') return def;
+  if (!/^\d+$/.test(String(v)) || Number(v) < 1) throw badQuery(field, `${field} must be a positive integer`);
+  return Math.min(max, Number(v));
+}

@@ -5,7 +5,7 @@
  * a registration by registration_id, id or name; a list filter from query parameters).
  */
 import { PlatformError } from '../core/errors';
-import { timeOrNumber } from './fields';
+import { queryTime } from './fields';
 import type { Hal } from './hal';
 import type { Registrations } from './registrations';
 import { EVENT_STATUSES, type AttemptRow, type EventListRow, type EventRow, type RegistrationRow } from './rows';
@@ -68,8 +68,8 @@ export class LocalViews {
       statuses,
       type: typeof q.type === 'string' && q.type !== '' ? q.type : undefined,
       entity: typeof entity === 'string' && entity !== '' ? entity : undefined,
-      since: timeOrNumber(q.since),
-      until: timeOrNumber(q.until),
+      since: queryTime(q, 'since'),
+      until: queryTime(q, 'until'),
     };
   }
 

@@ -1,6 +1,8 @@
 /**
- * Adobe I/O Runtime's production caps, opt in (`--production-limits`): 600 activations per
- * minute and 100 concurrent activations per namespace (429 beyond), 1 MB payloads (413).
+ * Adobe I/O Runtime's production caps. Always: 1 MB web-action requests (413, checked while
+ * reading, so that no caller can make the platform buffer more). Opt in
+ * (`--production-limits`): 600 activations per minute and 100 concurrent activations per
+ * namespace (429 beyond), and the 1 MB cap on REST invokes too.
  */
 import type { PlatformError } from '../core/errors';
 import { runtimeError } from './errors';

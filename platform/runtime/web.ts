@@ -5,8 +5,8 @@
  * get the body and query untouched, `__ow_*` names and final inputs cannot be overridden.
  */
 import type { WebRequest } from '../core/types';
-import { isTextContentType } from '../core/activation-http';
 import { runtimeError } from './errors';
+import { parseJson } from '../core/http';
 
 export { isTextContentType, renderHttpObject, renderWebResult, type HttpOut } from '../core/activation-http';
 
@@ -19,7 +19,8 @@ function queryObject(q: string | undefined): Record<string, string> {
 
 /**
  * Params of a web activation. `bodyBuf` is the raw body when it is binary (base64 for
- * `__ow_body`); `req.body` is its text otherwise.
+ * `__ow_body`), or, for a `raw-http` action, text that is not valid UTF-8 (its exact bytes
+ * rather than U+FFFD in their place); `req.body` is its text otherwise.
  */
 export function webParams(
   req: WebRequest,
@@ -32,7 +33,8 @@ export function webParams(
     __ow_headers: req.headers,
     __ow_path: req.path ?? '',
   };
-  const rawBody = (): string => (opts.bodyBuf && !isTextContentType(ct) ? opts.bodyBuf.toString('base64') : req.body);
+  // the caller gives the bytes only when they cannot be passed as text (binary, or not UTF-8)
+  const rawBody = (): string => (opts.bodyBuf ? opts.bodyBuf.toString('base64') : req.body);
   if (opts.rawHttp) {
     return { ...inputs, ...base, __ow_body: rawBody(), __ow_query: req.query ?? '' };
   }
@@ -43,7 +45,7 @@ export function webParams(
     if (type === 'application/json' || type.endsWith('+json') || type === '') {
       let parsed: unknown;
       try {
-        parsed = JSON.parse(req.body);
+        parsed = parseJson(req.body);
       } catch {
         if (type !== '') throw runtimeError(400, 'The request content was malformed: invalid JSON body.');
         parsed = undefined;

@@ -92,6 +92,17 @@ export interface IngestDeps {
 
 const bad = (message: string, code: string) => new FinalError(400, message, { code });
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The bytes as text; bytes that are not UTF-8 are refused, never replaced by U+FFFD. */
+function utf8(bytes: Buffer): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw bad('the body is not valid UTF-8', 'invalid_json');
+  }
+}
+
 /** Method, size, authentication and JSON: the checks every source shares. */
 export function admit(source: Pick<Source<unknown>, 'post' | 'plain'>, params: RawHttpParams): Admitted {
   const method = params.__ow_method;
@@ -110,7 +121,7 @@ export function admit(source: Pick<Source<unknown>, 'post' | 'plain'>, params: R
     });
   }
   authenticate(authConfigFrom(params), (params.__ow_headers ?? {}) as Headers, body);
-  const text = typeof body === 'string' ? body : body.toString('utf8');
+  const text = typeof body === 'string' ? body : utf8(body);
   if (plain) return { parsed: plain.parsed, text };
   try {
     return { parsed: JSON.parse(text) as unknown, text };

@@ -92,7 +92,7 @@ describe('production limits', () => {
     }
   }, 60_000);
 
-  test('without the option there is no cap', async () => {
+  test('without the option web actions keep the 1 MB cap (it bounds memory), REST invoke does not', async () => {
     const p = await startTestPlatform();
     try {
       const big = JSON.stringify({ data: 'x'.repeat(1024 * 1024 + 10) });
@@ -101,7 +101,13 @@ describe('production limits', () => {
         headers: { 'content-type': 'application/json' },
         body: big,
       });
-      expect(w.status).toBe(200);
+      expect(w.status).toBe(413);
+      const rest = await fetch(`${p.url}/api/v1/namespaces/_/actions/demo/counter?blocking=true`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: basicAuth(p.config.auth) },
+        body: big,
+      });
+      expect(rest.status).toBe(200);
     } finally {
       await p.close();
     }

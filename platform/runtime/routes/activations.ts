@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ActivationRecord } from '../../core/types';
 import type { LocalRuntime } from '../runtime';
 import { NOT_FOUND, runtimeError } from '../errors';
-import { num, type RestGuard } from './request';
+import { intQuery, type RestGuard } from './request';
 
 /** A list entry: the whole record with `docs=true`, else without response and logs. */
 function summary(r: ActivationRecord, docs: boolean): Record<string, unknown> {
@@ -23,16 +23,16 @@ export function registerActivationRoutes(app: FastifyInstance, rt: LocalRuntime,
     guard.authorize(req);
     guard.requireNamespace((req.params as { ns: string }).ns);
     const q = req.query as Record<string, string | undefined>;
-    const since = num(q.since);
-    const upto = num(q.upto);
+    const since = intQuery(q, 'since');
+    const upto = intQuery(q, 'upto');
     const base = {
       ...(q.name ? { name: q.name } : {}),
       ...(since !== undefined ? { since } : {}),
       ...(upto !== undefined ? { upto } : {}),
     };
     if (q.count === 'true') return { activations: rt.store.count(base) };
-    const limit = Math.min(Math.max(num(q.limit) ?? 30, 0) || 30, 200);
-    const list = rt.store.list({ ...base, limit, skip: num(q.skip) ?? 0 });
+    const limit = Math.min(intQuery(q, 'limit') || 30, 200);
+    const list = rt.store.list({ ...base, limit, skip: intQuery(q, 'skip') ?? 0 });
     return list.map((r) => summary(r, q.docs === 'true'));
   });
 

@@ -4,6 +4,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { PlatformConfig } from '../../core/types';
+import { parseJson } from '../../core/http';
 import { NOT_AUTHORIZED, runtimeError } from '../errors';
 import { MAX_PAYLOAD_BYTES, payloadTooLarge } from '../limits';
 
@@ -65,6 +66,14 @@ export function num(v: unknown): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+/** A non-negative integer query parameter: undefined when absent, a 400 naming it otherwise. */
+export function intQuery(q: Record<string, string | undefined>, name: string): number | undefined {
+  const v = q[name];
+  if (v === undefined || v === '') return undefined;
+  if (!/^\d{1,15}$/.test(v)) throw runtimeError(400, `The query parameter ${name} must be a non-negative integer.`);
+  return Number(v);
+}
+
 /** The raw body (the runtime scope keeps bodies as bytes), checked against the production cap. */
 export function rawBody(req: FastifyRequest, cfg: PlatformConfig, activationId?: string): Buffer {
   const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -72,11 +81,11 @@ export function rawBody(req: FastifyRequest, cfg: PlatformConfig, activationId?:
   return raw;
 }
 
-/** The body as a JSON object of parameters; empty is `{}`, anything else is undefined. */
+/** The body as a JSON object of parameters; empty is `{}`, anything else (too deep too) is undefined. */
 export function bodyJson(raw: Buffer): Record<string, unknown> | undefined {
   if (raw.length === 0) return {};
   try {
-    const v: unknown = JSON.parse(raw.toString('utf8'));
+    const v: unknown = parseJson(raw.toString('utf8'));
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

@@ -3,6 +3,7 @@
  * action's params, its result the response (platform/runtime/web.ts). Errors carry the
  * activation id as their `code`, as OpenWhisk's do.
  */
+import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ActivationRecord, PlatformConfig } from '../../core/types';
 import type { LocalRuntime } from '../runtime';
@@ -10,6 +11,9 @@ import { newActivationId } from '../runtime';
 import { forActivation, NOT_FOUND, runtimeError } from '../errors';
 import { isTextContentType, renderWebResult } from '../web';
 import { headersOf, queryString, rawBody, type RestGuard } from './request';
+import { MAX_PAYLOAD_BYTES } from '../limits';
+
+const ACTIVATION_HEADER = 'x-openwhisk-activation-id';
 
 const WEB_EXTENSIONS = ['json', 'http', 'html', 'text', 'svg'];
 
@@ -50,8 +54,7 @@ export function registerWebActionRoutes(
     const params = req.params as { ns: string; '*': string };
     const { fullName, ext, path } = parseWebPath(params['*'] ?? '');
     const spec = rt.spec(fullName);
-    const activationId = newActivationId();
-    reply.header('x-openwhisk-activation-id', activationId);
+    const activationId = String(reply.getHeader(ACTIVATION_HEADER));
     if (!guard.isOwnNamespace(params.ns) || !spec || !spec.web) throw runtimeError(404, NOT_FOUND, activationId);
     if (!spec.webCustomOptions) {
       reply.headers(CORS);
@@ -62,7 +65,8 @@ export function registerWebActionRoutes(
     if (spec.requireAdobeAuth && !/^Bearer\s+\S+/i.test(headers.authorization ?? '')) {
       throw runtimeError(401, 'cannot authorize request, reason: missing authorization header', activationId);
     }
-    const text = isTextContentType(headers['content-type']);
+    // raw-http promises the exact bytes: text that is not valid UTF-8 goes as base64, as binary does
+    const text = isTextContentType(headers['content-type']) && (!spec.rawHttp || isUtf8(raw));
     const webRequest = {
       method: req.method,
       headers,
@@ -83,5 +87,17 @@ export function registerWebActionRoutes(
     for (const [k, v] of Object.entries(out.headers)) reply.header(k, v);
     return reply.send(out.body);
   };
-  app.all('/api/v1/web/:ns/*', web);
+  // I/O Runtime's 1 MB request cap, enforced while reading: a larger body is never buffered.
+  // The activation id is assigned before the body is read, so that its 413 carries one too.
+  app.all(
+    '/api/v1/web/:ns/*',
+    {
+      bodyLimit: MAX_PAYLOAD_BYTES,
+      onRequest: (_req, reply, done) => {
+        reply.header(ACTIVATION_HEADER, newActivationId());
+        done();
+      },
+    },
+    web,
+  );
 }

@@ -4,7 +4,7 @@
  * activations it caused. The console and the events CLI use it.
  */
 import type { FastifyInstance } from 'fastify';
-import { timeOrNumber } from '../../fields';
+import { queryLimit, queryTime } from '../../fields';
 import type { EventRow } from '../../rows';
 import { localRoute, type LocalDeps } from './local-route';
 
@@ -54,8 +54,8 @@ export function registerLocalEvents(app: FastifyInstance, d: LocalDeps): void {
     '/events/_local/events',
     h((req) => {
       const q = (req.query ?? {}) as Record<string, unknown>;
-      const limit = Math.min(500, Math.max(1, Number(q.limit ?? 50) || 50));
-      const rows = d.store.listEvents(d.views.eventFilter(q), timeOrNumber(q.before), limit);
+      const limit = queryLimit(q, 'limit', 50, 500);
+      const rows = d.store.listEvents(d.views.eventFilter(q), queryTime(q, 'before'), limit);
       const more = rows.length > limit;
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PlatformError } from '../../../core/errors';
-import { asRecord, timeOrNumber } from '../../fields';
+import { asRecord, queryLimit, queryTime, timeOrNumber } from '../../fields';
 import type { RegistrationRow } from '../../rows';
 import { localRoute, type LocalDeps } from './local-route';
 
@@ -66,11 +66,11 @@ export function registerLocalRegistrations(app: FastifyInstance, d: LocalDeps): 
     h((req, _reply, p) => {
       const r = views.registrationOf(p.id ?? '');
       const q = (req.query ?? {}) as Record<string, unknown>;
-      const limit = Math.min(500, Math.max(1, Number(q.limit ?? 100) || 100));
+      const limit = queryLimit(q, 'limit', 100, 500);
       const rows = d.store.registrationAttempts(
         r.id,
         typeof q.outcome === 'string' ? q.outcome : undefined,
-        timeOrNumber(q.before),
+        queryTime(q, 'before'),
         limit,
       );
       const page = rows.slice(0, limit);
