@@ -74,6 +74,8 @@ export function commerceEventing(ctx: PlatformContext, store: CommerceStore): Co
     return Number.isFinite(v) && v >= 0 ? v : 1000;
   };
   const warned = new Set<string>();
+  // something may be queued (true at start: events queued before a restart are published)
+  let pending = true;
 
   const subscriptionsFor = (base: string): Subscription[] => {
     const recorded = store.list('subscription');
@@ -101,6 +103,7 @@ export function commerceEventing(ctx: PlatformContext, store: CommerceStore): Co
         ...(s.providerId ? { providerId: s.providerId } : {}),
       };
       store.put(QUEUE, String(store.nextId(QUEUE)).padStart(12, '0'), q);
+      pending = true;
     }
   };
 
@@ -130,10 +133,15 @@ export function commerceEventing(ctx: PlatformContext, store: CommerceStore): Co
   let running: Promise<void> | undefined;
   const drain = async (): Promise<void> => {
     const now = Date.now();
-    for (const [key, q] of store.entries(QUEUE)) {
+    const queued = store.entries(QUEUE);
+    let done = 0;
+    for (const [key, q] of queued) {
       if ((q as Queued).due > now) break;
       if (!(await publishOne(key, q as Queued))) break; // keep the order: retry on the next tick
+      done++;
     }
+    // nothing left: no reads until the next save queues an event
+    if (done === queued.length && store.entries(QUEUE).length === 0) pending = false;
   };
   const flush = (): Promise<void> => {
     if (!running) {
@@ -150,6 +158,7 @@ export function commerceEventing(ctx: PlatformContext, store: CommerceStore): Co
     flush,
     start() {
       timer = setInterval(() => {
+        if (!pending) return;
         flush().catch((e: unknown) =>
           ctx.log.warn('Commerce stand-in: publishing events failed', { error: String(e) }),
         );
