@@ -36,7 +36,8 @@ async function main(argv: string[]): Promise<void> {
   // the project's conventional events.config file is then not applied as well, or both
   // would create providers of their own. An explicit --events-config is always applied.
   const hook = loadAppConfig(path.resolve(args.projectDir ?? process.cwd())).hooks['post-app-deploy'];
-  if (hook && args.hooks && !process.env.PLATFORM_EVENTS_CONFIG) process.env.PLATFORM_EVENTS_CONFIG = 'none';
+  const runsHook = Boolean(hook && args.hooks);
+  if (runsHook && !process.env.PLATFORM_EVENTS_CONFIG) process.env.PLATFORM_EVENTS_CONFIG = 'none';
   const p = await startPlatform({
     ...(args.port !== undefined ? { port: args.port } : {}),
     ...(args.host !== undefined ? { host: args.host } : {}),
@@ -46,8 +47,9 @@ async function main(argv: string[]): Promise<void> {
     ...(args.productionLimits !== undefined ? { productionLimits: args.productionLimits } : {}),
     ...(args.timeScale !== undefined ? { timeScale: args.timeScale } : {}),
     watch: args.watch,
+    // not ready (no events accepted) until the hook has wired the app's events
+    awaitReady: runsHook,
   });
-  process.stdout.write(summary(p) + '\n');
   let stopping = false;
   const stop = (sig: string): void => {
     if (stopping) process.exit(1);
@@ -57,7 +59,13 @@ async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  if (hook && args.hooks) await runHook(p, hook);
+  if (hook && runsHook) {
+    process.stderr.write(`listening on ${p.url}; ${p.url}/readyz answers 503 until the post-app-deploy hook is done\n`);
+    await runHook(p, hook);
+  }
+  p.markReady();
+  // the URLs and the curl only now: an event sent earlier would find no registration
+  process.stdout.write(summary(p) + '\n');
 }
 
 if (require.main === module) {

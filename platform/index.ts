@@ -27,6 +27,8 @@ export interface StartPlatformOptions {
   quiet?: boolean;
   /** rebuild actions on change (only used with the default modules) */
   watch?: boolean;
+  /** accept events only after `markReady()` (see core/readiness.ts) */
+  awaitReady?: boolean;
 }
 
 export function startPlatform(opts: StartPlatformOptions = {}): Promise<RunningPlatform> {

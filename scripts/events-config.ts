@@ -7,12 +7,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { BACKOFFICE_PROVIDER, catalog, COMMERCE_PROVIDER, packages } from '../src/catalog';
+import { catalog } from '../src/catalog';
+import { desiredState } from './onboarding/config';
 
 export interface EventsConfig {
   providers: Array<{
     label: string;
     description: string;
+    provider_metadata?: string;
     event_metadata: Array<{ event_code: string; label: string; description: string }>;
   }>;
   registrations: Array<{
@@ -24,27 +26,34 @@ export interface EventsConfig {
   }>;
 }
 
+/**
+ * Onboarding's desired state (scripts/onboarding/config.ts) written as a config file: the same
+ * providers (the platform adds the namespace to their labels at start, as onboarding does),
+ * the same registration names and events, so that the file and the onboarding hook find each
+ * other's providers and registrations instead of creating a second set.
+ */
 export function buildEventsConfig(): EventsConfig {
-  const providerOf = (direction: string) => (direction === 'commerce' ? COMMERCE_PROVIDER : BACKOFFICE_PROVIDER);
+  const desired = desiredState(catalog);
+  const labelOf = new Map(desired.providers.map((p) => [p.key, p.label]));
   return {
-    providers: [BACKOFFICE_PROVIDER, COMMERCE_PROVIDER].map((p) => ({
+    providers: desired.providers.map((p) => ({
       label: p.label,
       description: p.description,
-      event_metadata: catalog
-        .filter((e) => providerOf(e.direction).key === p.key)
-        .map((e) => ({ event_code: e.code, label: e.label, description: e.description })),
+      ...(p.provider_metadata ? { provider_metadata: p.provider_metadata } : {}),
+      event_metadata: desired.metadata
+        .filter((m) => m.provider === p.key)
+        .map((m) => ({ event_code: m.event_code, label: m.label, description: m.description })),
     })),
-    registrations: packages.map((pkg) => {
-      const events = catalog.filter((e) => e.package === pkg);
-      const first = events[0];
-      return {
-        name: pkg,
-        description: `${pkg}: ${events.length} event(s) delivered to ${first?.consumer ?? `${pkg}/consumer`}`,
-        delivery_type: 'webhook' as const,
-        runtime_action: first?.consumer ?? `${pkg}/consumer`,
-        events_of_interest: events.map((e) => ({ provider_label: providerOf(e.direction).label, event_code: e.code })),
-      };
-    }),
+    registrations: desired.registrations.map((r) => ({
+      name: r.name,
+      description: r.description,
+      delivery_type: 'webhook' as const,
+      runtime_action: r.runtime_action,
+      events_of_interest: r.events.map((e) => ({
+        provider_label: labelOf.get(e.provider) ?? e.provider,
+        event_code: e.event_code,
+      })),
+    })),
   };
 }
 

@@ -46,8 +46,10 @@ export function summary(p: RunningPlatform): string {
     }
   }
   lines.push('');
+  // `aio` prints http URLs (aio app deploy, aio app get-url) only for a localhost API host
+  const aioHost = config.baseUrl.replace('//127.0.0.1:', '//localhost:');
   lines.push(
-    `  aio rt:  AIO_RUNTIME_APIHOST=${config.baseUrl} AIO_RUNTIME_NAMESPACE=${config.namespace} AIO_RUNTIME_AUTH=${config.auth} aio rt action list`,
+    `  aio rt:  AIO_RUNTIME_APIHOST=${aioHost} AIO_RUNTIME_NAMESPACE=${config.namespace} AIO_RUNTIME_AUTH=${config.auth} aio rt action list`,
   );
   const ingestion = actions.find((a) => a.web && /ingestion|webhook/i.test(a.fullName));
   if (ingestion?.webUrl) {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 import type { PlatformConfig } from './types';
 import { localDefaults } from './local-defaults';
+import { privateDir } from '../store/files';
 
 export interface ConfigOptions {
   projectDir?: string;
@@ -51,7 +52,7 @@ export function resolveCredentials(env: Record<string, string>, dataDir: string)
       // OpenWhisk keys are "uuid:64 characters"
       auth: stored.auth || `${crypto.randomUUID()}:${crypto.randomBytes(32).toString('hex')}`,
     };
-    fs.mkdirSync(dataDir, { recursive: true });
+    privateDir(dataDir);
     fs.writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
   }
   const namespace = env.AIO_RUNTIME_NAMESPACE || stored.namespace!;
@@ -93,6 +94,8 @@ export async function resolveConfig(opts: ConfigOptions): Promise<PlatformConfig
   if (port === 0) port = await findFreePort(host);
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const baseUrl = `http://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}:${port}`;
+  // the data dir holds event bodies and secrets: 0700 before anything is written to it
+  privateDir(dataDir);
   const { namespace, auth } = resolveCredentials(merged, dataDir);
   const defaults = localDefaults(baseUrl, dataDir);
   const env: Record<string, string> = { ...defaults };

@@ -6,20 +6,29 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { PlatformConfig, PlatformContext, PlatformModule, Runtime } from './types';
 import { resolveConfig, type ConfigOptions } from './config';
 import { createLogger } from './logger';
-import { openDatabase } from '../store/db';
+import { openStore } from '../store/open';
 import { isStoreFault, STORE_FAULT_RETRY_AFTER_S } from '../store/faults';
 import { DialectTable, PlatformError, requestId } from './errors';
+import { installReadiness, type Readiness } from './readiness';
 import { DEFAULT_BODY_LIMIT_BYTES, fromFastifyError, installRequestGuards, requestTimeouts } from './guards';
 
 export interface StartOptions extends ConfigOptions {
   modules?: PlatformModule[];
   quiet?: boolean;
+  /**
+   * Not ready (`/readyz` 503, the ingress and web actions 503 + retry-after) until
+   * `markReady()`: `platform start` sets it while the app's post-app-deploy hook runs.
+   * Default: ready as soon as the modules started.
+   */
+  awaitReady?: boolean;
 }
 
 export interface RunningPlatform {
   config: PlatformConfig;
   ctx: PlatformContext;
   url: string;
+  /** the app's wiring is in place: accept events (see ./readiness.ts) */
+  markReady(): void;
   close(): Promise<void>;
 }
 
@@ -36,7 +45,8 @@ const NO_RUNTIME: Runtime = {
 export async function assemblePlatform(opts: StartOptions, modules: PlatformModule[]): Promise<RunningPlatform> {
   const config = await resolveConfig(opts);
   const log = createLogger({ quiet: opts.quiet ?? false });
-  const db = openDatabase(config.dataDir);
+  // one platform per data dir: a second one stops here, naming the owner
+  const { db, lock } = openStore(config.dataDir, { port: config.port, url: config.baseUrl }, log);
   const bus = new EventEmitter();
   bus.setMaxListeners(100);
   const errors = new DialectTable();
@@ -54,10 +64,6 @@ export async function assemblePlatform(opts: StartOptions, modules: PlatformModu
     forceCloseConnections: true,
     keepAliveTimeout: 65_000,
   });
-  let ready = false;
-  app.get('/healthz', async (_req, reply) =>
-    ready ? reply.send({ status: 'ok', namespace: config.namespace }) : reply.code(503).send({ status: 'starting' }),
-  );
   app.addHook('onResponse', (req, reply, done) => {
     const act = reply.getHeader('x-openwhisk-activation-id');
     log.info(`${req.method} ${req.url.split('?')[0]} ${reply.statusCode}`, {
@@ -68,6 +74,9 @@ export async function assemblePlatform(opts: StartOptions, modules: PlatformModu
   });
   installErrorHandling(app, ctx);
   installRequestGuards(app, config);
+  // after the guards: a request they refuse is refused whether or not the platform is ready
+  const readiness: Readiness = { live: false, ready: false };
+  installReadiness(app, readiness, config.namespace);
 
   const registered: PlatformModule[] = [];
   const closeAll = async (): Promise<void> => {
@@ -84,6 +93,7 @@ export async function assemblePlatform(opts: StartOptions, modules: PlatformModu
     } catch {
       /* already closed */
     }
+    lock.release();
   };
   try {
     for (const m of modules) {
@@ -96,12 +106,16 @@ export async function assemblePlatform(opts: StartOptions, modules: PlatformModu
     await closeAll();
     throw e;
   }
-  ready = true;
+  readiness.live = true;
+  if (!opts.awaitReady) readiness.ready = true;
   let closing: Promise<void> | undefined;
   return {
     config,
     ctx,
     url: config.baseUrl,
+    markReady: () => {
+      readiness.ready = true;
+    },
     close: () => (closing ??= closeAll()),
   };
 }

@@ -16,7 +16,7 @@ Look at and act on the local platform's I/O Events: deliveries, traces, replays.
 
 Commands:
   list                     events, newest first
-      --status <s,...>     received|pending|held|retrying|delivered|rejected|dead|dropped
+      --status <s,...>     received|unrouted|pending|held|retrying|delivered|rejected|dead|dropped
       --type <code>        event code          --entity <id>   entity id (sku, email, order id...)
       --registration <r>   registration id or name
       --since <time>       ISO time or epoch ms --until <time>

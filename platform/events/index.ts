@@ -205,6 +205,8 @@ export function eventsModule(opts: EventsModuleOptions = {}): PlatformModule & {
           loadEventsConfig(configFile),
           localWorkspace(env),
           env.OAUTH_CLIENT_ID || 'local-client',
+          // the namespace the onboarding hook names providers after (cli/hook.ts passes it)
+          env.AIO_runtime_namespace || ctx.config.namespace,
         );
         ctx.log.info('events: applied the events config', {
           file: configFile,

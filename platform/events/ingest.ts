@@ -1,7 +1,9 @@
 /**
  * Storing an event durably with one delivery per interested push registration (held when
  * the registration is paused or disabled) or one journal entry per journal registration,
- * in one transaction; a repeated (source, id) is stored once.
+ * in one transaction; a repeated (source, id) is stored once. An event no registration is
+ * interested in is stored as `unrouted`, so that it shows as such instead of waiting; sent
+ * again once registrations want it, it is routed to them then.
  */
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
@@ -90,30 +92,45 @@ export class Ingest {
     const body = JSON.stringify(ce);
     const s = this.o.store.s;
     let pushed = 0;
+    const route = (seq: number): void => {
+      let held = 0;
+      for (const reg of subscribers) {
+        if (reg.delivery_type === 'journal') {
+          s.insertJournal.run(reg.id, seq);
+          continue;
+        }
+        const active = isDeliverable(reg);
+        if (!active) held++;
+        s.insertDelivery.run(seq, reg.id, active ? 'pending' : 'held', active ? now : null, now);
+        if (active) pushed++;
+      }
+      if (held > 0 && pushed === 0) s.setEventStatus.run('held', seq);
+    };
     const job: IngestJob = {
       result: undefined,
       write: () => {
-        const status = subscribers.some((r) => r.delivery_type !== 'journal') ? 'pending' : 'received';
+        // no registration at all: `unrouted`, final (as in I/O Events, a registration created
+        // later does not receive events published before it existed)
+        const status =
+          subscribers.length === 0
+            ? 'unrouted'
+            : subscribers.some((r) => r.delivery_type !== 'journal')
+              ? 'pending'
+              : 'received';
         const r = s.insertEvent.run(eventId, ce.id, ce.source, providerId, ce.type, entity, status, now, body);
         if (r.changes === 0) {
-          const existing = s.eventBySource.get(ce.source, ce.id) as { event_id: string; seq: number };
-          job.result = { duplicate: true, eventId: existing.event_id, seq: existing.seq };
+          const existing = s.eventBySource.get(ce.source, ce.id) as { event_id: string; seq: number; status: string };
+          // sent again after it found no registration: routed now to the registrations there are
+          const reroute = existing.status === 'unrouted' && subscribers.length > 0;
+          if (reroute) {
+            s.setEventStatus.run(status, existing.seq);
+            route(existing.seq);
+          }
+          job.result = { duplicate: !reroute, eventId: existing.event_id, seq: existing.seq };
           return;
         }
-        const seq = Number(r.lastInsertRowid);
-        let held = 0;
-        for (const reg of subscribers) {
-          if (reg.delivery_type === 'journal') {
-            s.insertJournal.run(reg.id, seq);
-            continue;
-          }
-          const active = isDeliverable(reg);
-          if (!active) held++;
-          s.insertDelivery.run(seq, reg.id, active ? 'pending' : 'held', active ? now : null, now);
-          if (active) pushed++;
-        }
-        if (held > 0 && pushed === 0) s.setEventStatus.run('held', seq);
-        job.result = { duplicate: false, eventId, seq };
+        route(Number(r.lastInsertRowid));
+        job.result = { duplicate: false, eventId, seq: Number(r.lastInsertRowid) };
       },
       after: () => {
         const result = job.result;

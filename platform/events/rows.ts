@@ -127,6 +127,7 @@ export type DeliveryStatus =
 
 export const EVENT_STATUSES = [
   'received',
+  'unrouted',
   'pending',
   'held',
   'retrying',

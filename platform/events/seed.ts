@@ -1,8 +1,15 @@
 /**
  * Providers, event metadata and registrations read from a config file at start
  * (`--events-config file.json|yaml`), so that `npm start` wires consumers to their events
- * with no manual step. Idempotent: providers are found by label, registrations by name;
- * what exists is updated in place.
+ * with no manual step. Idempotent: what exists is updated in place.
+ *
+ * The same rules as the app's onboarding (scripts/onboarding), so that a start with the
+ * config file after a start with the onboarding hook (or the other way round) finds what the
+ * other created instead of creating a second set:
+ * - a provider is created under its label, then ` - ` and the runtime namespace without its
+ *   first segment (`Backoffice Provider - 918-localapp`; the starter kit's rule, src/catalog's
+ *   `providerLabel`), and found by that label or by the plain label;
+ * - a registration is found by its name, else by its runtime action.
  */
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
@@ -48,6 +55,12 @@ export function loadEventsConfig(file: string): EventsConfigFile {
   return obj as EventsConfigFile;
 }
 
+/** The starter kit's provider label rule (kept equal to src/catalog's `providerLabel` by a test). */
+export function namespacedLabel(label: string, runtimeNamespace: string | undefined): string {
+  if (!runtimeNamespace) return label;
+  return `${label} - ${runtimeNamespace.slice(runtimeNamespace.indexOf('-') + 1)}`;
+}
+
 export interface SeedSummary {
   providers: Record<string, string>;
   created: string[];
@@ -60,14 +73,21 @@ export function applyEventsConfig(
   cfg: EventsConfigFile,
   ws: Workspace,
   clientId: string,
+  runtimeNamespace?: string,
 ): SeedSummary {
   const summary: SeedSummary = { providers: {}, created: [], updated: [] };
+  const byLabel = (label: string) => {
+    const all = providers.listProviders(ws.orgId, {});
+    const full = namespacedLabel(label, runtimeNamespace);
+    return all.find((x) => x.label === full) ?? all.find((x) => x.label === label);
+  };
   for (const p of cfg.providers ?? []) {
     if (!p.label) throw new Error('events config: every provider needs a label');
-    let row = providers.listProviders(ws.orgId, {}).find((x) => x.label === p.label);
+    let row = byLabel(p.label);
     if (!row) {
-      row = providers.createProvider(ws, p);
-      summary.created.push(`provider ${p.label}`);
+      const label = namespacedLabel(p.label, runtimeNamespace);
+      row = providers.createProvider(ws, { ...p, label });
+      summary.created.push(`provider ${label}`);
     }
     summary.providers[p.label] = row.id;
     for (const m of p.event_metadata ?? []) {
@@ -79,14 +99,13 @@ export function applyEventsConfig(
       }
     }
   }
+  const claimed = new Set<number>();
   for (const r of cfg.registrations ?? []) {
     if (!r.name) throw new Error('events config: every registration needs a name');
     const interests: InterestRef[] = (r.events_of_interest ?? []).map((ei, i) => {
       let providerId = ei.provider_id;
       if (!providerId && ei.provider_label) {
-        providerId =
-          summary.providers[ei.provider_label] ??
-          providers.listProviders(ws.orgId, {}).find((x) => x.label === ei.provider_label)?.id;
+        providerId = summary.providers[ei.provider_label] ?? byLabel(ei.provider_label)?.id;
       }
       if (!providerId)
         throw new Error(`events config: registration ${r.name} events_of_interest[${i}] names no known provider`);
@@ -102,7 +121,8 @@ export function applyEventsConfig(
       enabled: r.enabled,
       events_of_interest: interests,
     };
-    const existing = registrations.listRegistrations(ws).find((x) => x.name === r.name);
+    const existing = findRegistration(registrations.listRegistrations(ws), r, cfg, claimed);
+    if (existing) claimed.add(existing.id);
     try {
       if (existing) {
         registrations.updateRegistration(existing, input);
@@ -118,4 +138,21 @@ export function applyEventsConfig(
     }
   }
   return summary;
+}
+
+/**
+ * The registration a config entry stands for: the one of its name, else one delivering to
+ * its runtime action that no other entry names (as onboarding finds its registrations).
+ */
+function findRegistration<T extends { id: number; name: string; runtime_action?: string | null }>(
+  existing: readonly T[],
+  r: { name: string; runtime_action?: string | undefined },
+  cfg: EventsConfigFile,
+  claimed: ReadonlySet<number>,
+): T | undefined {
+  const free = existing.filter((x) => !claimed.has(x.id));
+  const named = free.find((x) => x.name === r.name);
+  if (named || !r.runtime_action) return named;
+  const names = new Set((cfg.registrations ?? []).map((x) => x.name));
+  return free.find((x) => x.runtime_action === r.runtime_action && !names.has(x.name));
 }

@@ -177,8 +177,8 @@ function statements(db: Db) {
       `INSERT OR IGNORE INTO ev_events (event_id, ce_id, source, provider_id, type, entity_id, status, received_at, body)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    eventBySource: q<[string, string], { event_id: string; seq: number }>(
-      'SELECT event_id, seq FROM ev_events WHERE source = ? AND ce_id = ?',
+    eventBySource: q<[string, string], { event_id: string; seq: number; status: string }>(
+      'SELECT event_id, seq, status FROM ev_events WHERE source = ? AND ce_id = ?',
     ),
     eventBySeq: q<[number], EventRow>('SELECT * FROM ev_events WHERE seq = ?'),
     eventByEventId: q<[string], EventRow>('SELECT * FROM ev_events WHERE event_id = ?'),
@@ -263,7 +263,7 @@ function statements(db: Db) {
     deleteAttemptsBefore: q<[number]>('DELETE FROM ev_attempts WHERE started_at < ?'),
     // events whose deliveries are all settled, past their age
     settledEventsBefore: q<[number], { seq: number }>(
-      `SELECT seq FROM ev_events WHERE received_at < ? AND status IN ('delivered','rejected','dead','dropped','received')
+      `SELECT seq FROM ev_events WHERE received_at < ? AND status IN ('delivered','rejected','dead','dropped','received','unrouted')
        ORDER BY received_at LIMIT 10000`,
     ),
     deleteDeliveriesOfEvent: q<[number]>('DELETE FROM ev_deliveries WHERE event_seq = ?'),

@@ -14,8 +14,10 @@ const CODES: Record<number, string> = {
   403: 'forbidden',
   404: 'not_found',
   405: 'method_not_allowed',
+  409: 'conflict',
   413: 'payload_too_large',
   429: 'too_many_requests',
+  501: 'not_implemented',
 };
 
 /** An OpenWhisk error reply; with `activationId`, that id is its `code`. */

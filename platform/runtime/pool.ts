@@ -31,6 +31,10 @@ export interface PoolOptions {
   concurrency: number;
   maxWorkers: number;
   idleMs: number;
+  /** the exported function to call (`exec.main`; default main) */
+  main?: string;
+  /** the per-activation log limit (`limits.logs` in bytes; default 10 MB, as OpenWhisk's) */
+  logLimitBytes?: number;
 }
 
 interface Pending {
@@ -103,7 +107,13 @@ class Container {
     private readonly onGone: (c: Container) => void,
   ) {
     this.worker = new Worker(WORKER_ENTRY, {
-      workerData: { bundle: opts.bundle, name: opts.name, concurrency: opts.concurrency },
+      workerData: {
+        bundle: opts.bundle,
+        name: opts.name,
+        concurrency: opts.concurrency,
+        main: opts.main,
+        logLimitBytes: opts.logLimitBytes,
+      },
       env: { ...containerEnv(), ...opts.env },
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: Math.max(16, opts.memoryMb) },

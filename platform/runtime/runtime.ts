@@ -18,12 +18,14 @@ import type {
 } from '../core/types';
 import { resolveInputs, type ActionSpec } from '../core/app-config';
 import { ActionBuilder } from './build';
-import { ActionPool, type RunOutcome } from './pool';
+import { ActionPool, type PoolOptions, type RunOutcome } from './pool';
 import { ActivationStore } from './activations';
 import { NamespaceLimits, MAX_PAYLOAD_BYTES } from './limits';
 import { renderWebResult, webParams } from './web';
 import { PlatformError } from '../core/errors';
 import { runtimeError } from './errors';
+import { DeployedActions, type DeployedEntry } from './deployed';
+import type { DeployedAction } from './deployments';
 
 const STATUS = {
   ok: { status: 'success', statusCode: 0 },
@@ -55,6 +57,7 @@ export interface RuntimeOptions {
 
 export class LocalRuntime implements Runtime {
   readonly store: ActivationStore;
+  readonly deployed: DeployedActions;
   private specs = new Map<string, ActionSpec>();
   private inputs = new Map<string, Record<string, unknown>>();
   private pools = new Map<string, ActionPool>();
@@ -69,6 +72,7 @@ export class LocalRuntime implements Runtime {
     private readonly opts: RuntimeOptions,
   ) {
     this.store = new ActivationStore(ctx.db);
+    this.deployed = new DeployedActions(ctx.db, ctx.config.dataDir, ctx.log);
     for (const s of specs) {
       this.specs.set(s.fullName, s);
       this.inputs.set(s.fullName, resolveInputs(s.inputs, ctx.config.env));
@@ -86,25 +90,67 @@ export class LocalRuntime implements Runtime {
     await this.builder.buildAll([...this.specs.values()], this.opts.watch);
   }
 
+  /** The action of that name: a deployed one first (it shadows app.config.yaml's), else app.config.yaml's. */
   spec(fullName: string): ActionSpec | undefined {
-    return this.specs.get(fullName);
+    return this.deployed.get(fullName)?.spec ?? this.specs.get(fullName);
   }
 
   specList(): ActionSpec[] {
-    return [...this.specs.values()];
+    const out = [...this.specs.values()].filter((s) => !this.deployed.get(s.fullName));
+    return [...out, ...this.deployed.list().map((d) => d.spec)].sort((a, b) => a.fullName.localeCompare(b.fullName));
   }
 
-  /** when the action's bundle was last built (epoch ms), 0 if never */
+  /** true when the action comes from app.config.yaml (and no deployed action shadows it) */
+  isFromSource(fullName: string): boolean {
+    return !this.deployed.get(fullName) && this.specs.has(fullName);
+  }
+
+  /** when the action's bundle was last built or deployed (epoch ms), 0 if never */
   builtAt(fullName: string): number {
-    return this.builder.built.get(fullName)?.builtAt ?? 0;
+    return this.deployed.get(fullName)?.action.updated ?? this.builder.built.get(fullName)?.builtAt ?? 0;
   }
 
   buildError(fullName: string): string | undefined {
-    return this.builder.built.get(fullName)?.error;
+    const d = this.deployed.get(fullName);
+    return d ? d.error : this.builder.built.get(fullName)?.error;
+  }
+
+  /** the module the action's workers require */
+  bundleOf(fullName: string): string {
+    return this.deployed.get(fullName)?.bundle ?? this.builder.built.get(fullName)?.bundle ?? '';
   }
 
   resolvedInputs(fullName: string): Record<string, unknown> {
-    return this.inputs.get(fullName) ?? {};
+    return this.deployed.get(fullName)?.spec.inputs ?? this.inputs.get(fullName) ?? {};
+  }
+
+  /** Store a deployed action and serve it: running activations end on the old code. */
+  deployAction(a: DeployedAction): DeployedEntry {
+    const entry = this.deployed.put(a);
+    this.pools.get(entry.spec.fullName)?.recycle(this.poolOptions(entry.spec));
+    return entry;
+  }
+
+  /** Remove a deployed action; an app.config.yaml action of the same name is served again. */
+  async undeployAction(fullName: string): Promise<void> {
+    this.deployed.delete(fullName);
+    const pool = this.pools.get(fullName);
+    this.pools.delete(fullName);
+    await pool?.close();
+  }
+
+  private poolOptions(
+    spec: ActionSpec,
+  ): Pick<PoolOptions, 'bundle' | 'memoryMb' | 'concurrency' | 'main' | 'logLimitBytes'> {
+    const d = this.deployed.get(spec.fullName);
+    const logsMb = d ? d.action.limits.logs : ((spec.limits as { logs?: number }).logs ?? 10);
+    return {
+      bundle: this.bundleOf(spec.fullName),
+      memoryMb: spec.limits.memory,
+      concurrency: spec.limits.concurrency,
+      logLimitBytes: logsMb * 1024 * 1024,
+      ...(d?.action.exec.main ? { main: d.action.exec.main } : {}),
+    };
   }
 
   webUrl(spec: ActionSpec): string {
@@ -128,7 +174,7 @@ export class LocalRuntime implements Runtime {
       const c = this.ctx.config;
       p = new ActionPool({
         name: spec.fullName,
-        bundle: this.builder.built.get(spec.fullName)?.bundle ?? '',
+        ...this.poolOptions(spec),
         env: {
           // read at module load by aio-lib-state and the openwhisk client
           AIO_STATE_ENDPOINT: c.baseUrl,
@@ -136,8 +182,6 @@ export class LocalRuntime implements Runtime {
           __OW_API_KEY: c.auth,
           __OW_NAMESPACE: c.namespace,
         },
-        memoryMb: spec.limits.memory,
-        concurrency: spec.limits.concurrency,
         maxWorkers: this.maxWorkers,
         idleMs: this.idleMs,
       });
@@ -152,7 +196,7 @@ export class LocalRuntime implements Runtime {
     params: Record<string, unknown>,
     opts: InvokeOptions & { activationId?: string; merged?: boolean } = {},
   ): Promise<ActivationRecord> {
-    const spec = this.specs.get(fullName);
+    const spec = this.spec(fullName);
     if (!spec) throw runtimeError(404, `The requested resource does not exist: action ${fullName}.`);
     const c = this.ctx.config;
     if (c.productionLimits) this.limits.acquire();
@@ -162,7 +206,7 @@ export class LocalRuntime implements Runtime {
     const eventId = opts.eventId ?? cloudEventId(params);
     let outcome: RunOutcome;
     try {
-      const buildError = this.builder.built.get(fullName)?.error;
+      const buildError = this.buildError(fullName);
       if (buildError) {
         outcome = {
           kind: 'init',
@@ -206,12 +250,12 @@ export class LocalRuntime implements Runtime {
     }
     const annotations: Array<{ key: string; value: unknown }> = [
       { key: 'path', value: `${c.namespace}/${fullName}` },
-      { key: 'kind', value: spec.runtime },
-      { key: 'limits', value: spec.limits },
       { key: 'waitTime', value: 0 },
+      { key: 'kind', value: spec.runtime },
+      { key: 'timeout', value: outcome.kind === 'timeout' },
+      { key: 'limits', value: { ...spec.limits, logs: (this.poolOptions(spec).logLimitBytes ?? 0) / 1048576 } },
     ];
     if (outcome.initTime !== undefined) annotations.push({ key: 'initTime', value: outcome.initTime });
-    if (outcome.kind === 'timeout') annotations.push({ key: 'timeout', value: true });
     if (eventId) annotations.push({ key: 'eventId', value: eventId });
     const rec: ActivationRecord = {
       activationId,
@@ -247,7 +291,7 @@ export class LocalRuntime implements Runtime {
   }
 
   async invokeWeb(fullName: string, req: WebRequest, opts?: InvokeOptions): Promise<WebResponse> {
-    const spec = this.specs.get(fullName);
+    const spec = this.spec(fullName);
     const activationId = newActivationId();
     const json = (statusCode: number, error: string): WebResponse => ({
       statusCode,

@@ -8,16 +8,20 @@
  * (fsync on every commit) for those who want the power-loss guarantee at some throughput
  * cost.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
+import { narrowExisting, privateDir, privateFile } from './files';
 
 export type SyncMode = 'normal' | 'full';
 
 export function openDatabase(dataDir: string, opts: { sync?: SyncMode; file?: string } = {}): BetterSqlite3.Database {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, opts.file ?? 'platform.sqlite'));
+  privateDir(dataDir);
+  const file = path.join(dataDir, opts.file ?? 'platform.sqlite');
+  // 0600 before SQLite creates it: its -wal and -shm files take the database file's mode
+  privateFile(file);
+  narrowExisting([`${file}-wal`, `${file}-shm`]);
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
   const sync = opts.sync ?? (process.env.PLATFORM_SYNC === 'full' ? 'full' : 'normal');
   db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);

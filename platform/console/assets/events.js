@@ -26,6 +26,7 @@ const STATUS_OPTIONS = [
   { value: 'rejected,dead', label: 'rejected or dead-lettered' },
   { value: 'held', label: 'held (paused)' },
   { value: 'received', label: 'received (journal only)' },
+  { value: 'unrouted', label: 'unrouted (no registration)' },
 ];
 
 const FAILED_OPTIONS = [

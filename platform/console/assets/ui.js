@@ -83,6 +83,7 @@ export function short(id, n = 8) {
 /** the words the console uses for statuses (the API's `dead` is the dead letter) */
 export const STATUS_LABELS = {
   received: 'received',
+  unrouted: 'unrouted (no registration)',
   pending: 'pending',
   in_flight: 'in flight',
   held: 'held (paused)',

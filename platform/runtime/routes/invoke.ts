@@ -1,6 +1,7 @@
 /**
  * `/api/v1/namespaces/{ns}/actions/{pkg}/{action}`: GET describes the action, POST invokes
- * it (blocking or not); other methods are refused, as actions come from app.config.yaml.
+ * it (blocking or not), PUT and DELETE deploy and remove it (routes/deploy.ts);
+ * `/api/v1/namespaces/{ns}/actions/{pkg}/` lists a package's actions.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ActivationRecord, PlatformContext } from '../../core/types';
@@ -9,9 +10,11 @@ import type { LocalRuntime } from '../runtime';
 import { newActivationId } from '../runtime';
 import { forActivation, NOT_FOUND, runtimeError } from '../errors';
 import { bodyJson, rawBody, type RestGuard } from './request';
-import type { EntityViews } from './entities';
+import { page, type EntityViews } from './entities';
+import { deleteAction, putAction } from './deploy';
 
 const BLOCKING_WAIT_MS = 60_000;
+const DEPLOY_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
 const MIN_BLOCKING_WAIT_MS = 1000;
 
 /** The activation, or 'timeout' when it outlasts the blocking wait (it then goes on running). */
@@ -67,27 +70,32 @@ export function registerInvokeRoutes(
     const ok = rec.response.statusCode === 0;
     const status = ok ? 200 : rec.response.statusCode === 3 ? 500 : 502;
     if (q.result === 'true') return reply.code(status).send(rec.response.result);
-    return reply.code(status).send(rec);
+    return reply.code(status).send({ ...rec, publish: false });
   };
 
   const actionRoute = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     guard.authorize(req);
     const { ns, '*': rest } = req.params as { ns: string; '*': string };
     guard.requireNamespace(ns);
-    const fullName = rest.includes('/') ? rest : `default/${rest}`;
-    if (!rt.spec(fullName)) throw runtimeError(404, NOT_FOUND);
-    if (req.method === 'GET') return views.action(fullName, true);
-    if (req.method !== 'POST') {
-      throw runtimeError(
-        405,
-        `Actions come from app.config.yaml on the local platform; ${req.method} is not supported (edit the file: actions are rebuilt on change).`,
-      );
+    // `.../actions/{package}/`: that package's actions (`aio rt action list {package}`)
+    if (req.method === 'GET' && rest.endsWith('/') && !rest.slice(0, -1).includes('/')) {
+      const pkg = rest.slice(0, -1);
+      if (!views.packages().some((p) => p.name === pkg)) throw runtimeError(404, NOT_FOUND);
+      return page(views.actionsOf(pkg), req.query as Record<string, string | undefined>);
     }
+    const fullName = rest.includes('/') ? rest : `default/${rest}`;
+    if (req.method === 'PUT') return putAction(rt, views, req, fullName);
+    if (!rt.spec(fullName)) throw runtimeError(404, NOT_FOUND);
+    if (req.method === 'DELETE') return deleteAction(rt, views, fullName);
+    if (req.method === 'GET') return views.action(fullName, true, (req.query as { code?: string }).code !== 'false');
     return invoke(req, reply, fullName);
   };
+  app.route({ method: ['GET', 'POST', 'DELETE'], url: '/api/v1/namespaces/:ns/actions/*', handler: actionRoute });
+  // a deploy carries the action's code: up to OpenWhisk's 48 MB, base64 on the wire
   app.route({
-    method: ['GET', 'POST', 'PUT', 'DELETE'],
+    method: 'PUT',
     url: '/api/v1/namespaces/:ns/actions/*',
     handler: actionRoute,
+    bodyLimit: DEPLOY_BODY_LIMIT_BYTES,
   });
 }

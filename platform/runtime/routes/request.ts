@@ -17,13 +17,19 @@ export interface RestGuard {
   requireNamespace(ns: string): void;
 }
 
-export function restGuard(cfg: PlatformConfig): RestGuard {
+/**
+ * `bearer`: also accept `Authorization: Bearer <token>` when it holds a token of the local IMS
+ * (what CLI 11 sends to the deploy service's `/runtime/api/v1`).
+ */
+export function restGuard(cfg: PlatformConfig, bearer?: (token: string) => boolean): RestGuard {
   const expectedAuth = `Basic ${Buffer.from(cfg.auth).toString('base64')}`;
   const isOwnNamespace = (ns: string): boolean => ns === '_' || ns === cfg.namespace;
   return {
     authorize(req) {
       const h = req.headers.authorization;
       if (h === expectedAuth) return;
+      const token = bearer && h && /^bearer\s+(\S+)$/i.exec(h)?.[1];
+      if (token && bearer(token)) return;
       // tolerate other spellings of the same credentials
       if (h && /^basic\s+/i.test(h)) {
         try {

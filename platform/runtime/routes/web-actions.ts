@@ -44,6 +44,38 @@ function parseWebPath(rest: string): { fullName: string; ext: string; path: stri
   return { fullName: `${pkg}/${action}`, ext, path: restPath.length ? '/' + restPath.join('/') : '' };
 }
 
+/**
+ * OpenWhisk's `require-whisk-auth` annotation of a web action: `true` asks for the namespace
+ * key (Basic auth), a string or number for that value in `X-Require-Whisk-Auth`.
+ */
+function requireWhiskAuth(
+  value: unknown,
+  req: FastifyRequest,
+  headers: Record<string, string>,
+  guard: RestGuard,
+  activationId: string,
+): void {
+  if (value === undefined || value === false || value === 'false') return;
+  let ok: boolean;
+  if (value === true || value === 'true') {
+    try {
+      guard.authorize(req);
+      ok = true;
+    } catch {
+      ok = false;
+    }
+  } else {
+    ok = headers['x-require-whisk-auth'] === String(value);
+  }
+  if (!ok) {
+    throw runtimeError(
+      401,
+      'The resource requires authentication, which was not supplied with the request',
+      activationId,
+    );
+  }
+}
+
 export function registerWebActionRoutes(
   app: FastifyInstance,
   cfg: PlatformConfig,
@@ -62,6 +94,7 @@ export function registerWebActionRoutes(
     }
     const raw = rawBody(req, cfg, activationId);
     const headers = headersOf(req);
+    requireWhiskAuth(spec.annotations['require-whisk-auth'], req, headers, guard, activationId);
     if (spec.requireAdobeAuth && !/^Bearer\s+\S+/i.test(headers.authorization ?? '')) {
       throw runtimeError(401, 'cannot authorize request, reason: missing authorization header', activationId);
     }

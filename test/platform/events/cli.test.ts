@@ -86,4 +86,43 @@ describe('events CLI', () => {
     const bad = await cli('pause', 'products').catch((e: Error) => ({ code: 1, text: e.message }));
     expect(bad.text).toContain('--reason');
   });
+
+  test('an event no registration wants is unrouted, stays so when a registration is created, and is routed when sent again', async () => {
+    const { providers, registrations } = mod.handle();
+    providers.createEventMetadata(providerId, { event_code: 'be-observer.customer_create', label: 'customer' });
+    const send = () =>
+      fetch(`${h.base}/ingress`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer t', 'x-api-key': 'k', 'content-type': 'application/cloudevents+json' },
+        body: JSON.stringify({
+          specversion: '1.0',
+          id: 'cli-unrouted-1',
+          source: `urn:uuid:${providerId}`,
+          type: 'be-observer.customer_create',
+          data: { id: 'CLI-CUSTOMER' },
+        }),
+      });
+    expect((await send()).status).toBe(200);
+    expect((await cli('list', '--status', 'unrouted')).text).toMatch(
+      /unrouted\s+be-observer\.customer_create\s+CLI-CUSTOMER\s+cli-unrouted-1/,
+    );
+    // as in I/O Events, a registration does not receive events published before it existed
+    registrations.createRegistration(WS, {
+      client_id: 'c',
+      name: 'customers',
+      delivery_type: 'webhook',
+      webhook_url: rx.url,
+      events_of_interest: [{ provider_id: providerId, event_code: 'be-observer.customer_create' }],
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await cli('list', '--entity', 'CLI-CUSTOMER')).text).toMatch(/unrouted\s+be-observer\.customer_create/);
+    // sent again (same id), it goes to the registration there is now
+    status = 200;
+    expect((await send()).status).toBe(200);
+    await waitFor(
+      async () => /delivered\s+be-observer\.customer_create/.test((await cli('list', '--entity', 'CLI-CUSTOMER')).text),
+      5000,
+      'the resent event delivered',
+    );
+  });
 });

@@ -23,6 +23,8 @@ export interface PlatformChild {
   exited: Promise<number | null>;
   /** the last lines it wrote to stderr */
   stderr(): string;
+  /** the last lines it wrote to stdout */
+  stdout(): string;
 }
 
 export function startPlatformChild(opts: {
@@ -32,6 +34,9 @@ export function startPlatformChild(opts: {
   envFile: string;
   eventsConfig?: string;
   timeScale?: number;
+  /** run the project's post-app-deploy hook (default: --no-hooks) */
+  hooks?: boolean;
+  env?: Record<string, string>;
 }): PlatformChild {
   const args = [
     '--require',
@@ -49,23 +54,28 @@ export function startPlatformChild(opts: {
     ...(opts.eventsConfig ? ['--events-config', opts.eventsConfig] : []),
     ...(opts.timeScale !== undefined ? ['--time-scale', String(opts.timeScale)] : []),
     '--no-watch',
-    '--no-hooks',
+    ...(opts.hooks ? [] : ['--no-hooks']),
   ];
   const proc = spawn(process.execPath, args, {
     cwd: REPO,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
       LOG_LEVEL: 'error',
       ...(opts.eventsConfig ? { PLATFORM_EVENTS_CONFIG: opts.eventsConfig } : {}),
+      ...opts.env,
     },
   });
   let err = '';
+  let out = '';
   proc.stderr?.on('data', (c: Buffer) => {
     err = (err + c.toString()).slice(-4000);
   });
+  proc.stdout?.on('data', (c: Buffer) => {
+    out = (out + c.toString()).slice(-200_000);
+  });
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  return { proc, exited, stderr: () => err };
+  return { proc, exited, stderr: () => err, stdout: () => out };
 }
 
 export async function healthy(base: string): Promise<boolean> {

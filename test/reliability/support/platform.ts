@@ -10,7 +10,7 @@ import path from 'node:path';
 import { defaultModules, startPlatform, type RunningPlatform } from '../../../platform';
 import type { PlatformModule } from '../../../platform/core/types';
 import { eventsModule, localWorkspace, type EventsHandle } from '../../../platform/events';
-import type { EventsConfigFile } from '../../../platform/events/seed';
+import { namespacedLabel, type EventsConfigFile } from '../../../platform/events/seed';
 import { eventsOf } from '../../../src/catalog';
 import { BACKOFFICE_PROVIDER, COMMERCE_PROVIDER } from '../../../src/catalog/providers';
 
@@ -96,7 +96,9 @@ export async function imsToken(url: string, env: Record<string, string>): Promis
 
 export function providerIdByLabel(rp: RelPlatform, label: string): string {
   const ws = localWorkspace(rp.p.config.env);
-  const p = rp.events.providers.listProviders(ws.orgId, {}).find((x) => x.label === label);
+  // the seed labels providers as onboarding does: `<label> - <namespace without its first segment>`
+  const full = namespacedLabel(label, rp.p.config.namespace);
+  const p = rp.events.providers.listProviders(ws.orgId, {}).find((x) => x.label === full || x.label === label);
   if (!p) throw new Error(`no provider labelled ${label}`);
   return p.id;
 }
