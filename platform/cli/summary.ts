@@ -68,6 +68,16 @@ export function summary(p: RunningPlatform): string {
       `  curl -sS -X POST '${ingestion.webUrl}' -H 'content-type: application/json'${key ? ` -H 'x-api-key: ${key}'` : ''}${data}`,
     );
   }
+  const token = config.env.COMMERCE_ACCESS_TOKEN;
+  // the product the sample event creates, edited on the Commerce side (the other direction)
+  if (ingestion?.webUrl && token && config.env.COMMERCE_BASE_URL === `${config.baseUrl}/commerce/rest/`) {
+    lines.push('');
+    lines.push('  Edit a product in the Commerce stand-in, as an admin (it reaches the back office):');
+    lines.push(
+      `  curl -sS -X PUT '${config.baseUrl}/commerce/rest/V1/products/SAMPLE-1' -H 'content-type: application/json' -H 'authorization: Bearer ${token}' --data '{"product":{"name":"Renamed in Commerce"}}'`,
+    );
+    lines.push(`  then: ${config.baseUrl}/console/#/entity?entity=SAMPLE-1`);
+  }
   lines.push('');
   return lines.join('\n');
 }

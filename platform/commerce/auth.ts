@@ -1,11 +1,14 @@
 /**
  * Who may call the stand-ins. Commerce: OAuth 1.0a (HMAC-SHA256 or HMAC-SHA1) with the
- * consumer key/secret and access token/secret the app is configured with, or a bearer token
- * issued by the platform's IMS (any bearer when the IMS module is not loaded); reads from
- * the loopback interface need none, so `curl` shows what arrived. Back office: `x-api-key`
- * equal to BACKOFFICE_API_KEY; a GET without a key from the loopback interface is allowed.
- * The failure switches (`/{system}/_control/fail`): loopback callers, or the namespace key
- * or a platform token from elsewhere (platform/core/access.ts).
+ * consumer key/secret and access token/secret the app is configured with; the integration's
+ * access token (COMMERCE_ACCESS_TOKEN) as a bearer token, as Commerce allows when its
+ * "use OAuth access tokens as standalone bearer tokens" setting is on (so a `curl` can write,
+ * as an admin would); or a bearer token issued by the platform's IMS (any bearer when the
+ * IMS module is not loaded); reads from the loopback interface need none, so `curl` shows
+ * what arrived. Back office: `x-api-key` equal to BACKOFFICE_API_KEY; a GET without a key
+ * from the loopback interface is allowed. The failure switches (`/{system}/_control/fail`):
+ * loopback callers, or the namespace key or a platform token from elsewhere
+ * (platform/core/access.ts).
  */
 import crypto from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -62,6 +65,8 @@ export function checkCommerceAuth(req: FastifyRequest, ctx: PlatformContext): vo
   const auth = String(req.headers.authorization ?? '');
   const bearer = /^Bearer\s+(\S+)$/i.exec(auth);
   if (bearer?.[1]) {
+    const accessToken = ctx.config.env?.COMMERCE_ACCESS_TOKEN;
+    if (accessToken && safeEqual(bearer[1], accessToken)) return;
     // asked at request time: the IMS module may register after this one
     const ims = ctx.ims;
     if (!ims || ims.isValid(bearer[1])) return;

@@ -15,6 +15,9 @@
  *   writes (and reads with `reads: true`) answer `status` after `delayMs` (status 0 = only
  *   the delay), so users can watch retries (platform/commerce/stand-in.ts).
  *
+ * - A save or delete queues the matching Commerce event and publishes it to the local I/O
+ *   Events shortly after, as Commerce's eventing module does (platform/commerce/eventing.ts).
+ *
  * `/backoffice/...` is the same idea for the Commerce → back-office direction
  * (platform/commerce/backoffice.ts). Both answer errors as Commerce does, `{message, parameters?}`.
  */
@@ -27,6 +30,7 @@ import { standIn } from './stand-in';
 import { commerceError } from './rest/route';
 import { registerCommerceRest } from './rest';
 import { registerBackoffice } from './backoffice';
+import { commerceEventing, type CommerceEventing } from './eventing';
 
 export interface CommerceModuleOptions {
   /** serve even when the app points COMMERCE_BASE_URL elsewhere (tests) */
@@ -57,6 +61,7 @@ export function pointsAtStandIn(url: string | undefined, config: PlatformContext
 }
 
 export function commerceModule(opts: CommerceModuleOptions = {}): PlatformModule {
+  let eventing: CommerceEventing | undefined;
   return {
     name: 'commerce',
     async register(app: FastifyInstance, ctx: PlatformContext) {
@@ -73,11 +78,18 @@ export function commerceModule(opts: CommerceModuleOptions = {}): PlatformModule
       await app.register(async (scope) => {
         useJsonParser(scope, () => commerceError(400, 'Decoding error: the request body is not valid JSON'));
         if (serveCommerce) {
-          registerCommerceRest(scope, ctx, store, standIns);
+          eventing = commerceEventing(ctx, store);
+          registerCommerceRest(scope, ctx, store, standIns, eventing.emit);
           ctx.log.info('Commerce stand-in (not Adobe Commerce) serving /commerce/rest/V1/...');
         }
         if (serveBackoffice) registerBackoffice(scope, ctx, store, standIns);
       });
+    },
+    start() {
+      eventing?.start();
+    },
+    async close() {
+      await eventing?.close();
     },
   };
 }

@@ -10,6 +10,8 @@
  *   `GET /console/api/activations/:id`: activations filtered by action and status;
  * - `GET /console/api/last-attempts?eventIds=` and `POST /console/api/replay-failed`:
  *   why events failed, and a replay of only what failed;
+ * - `GET /console/api/entity-timeline?entity=`: one entity's events of both directions on one
+ *   timeline, with what the handler did (applied, or stopped as an echo by the loop breaker);
  * - `GET /console/api/stream`: one server-sent-events feed of the platform's bus.
  *
  * The console owns no table: it asks the runtime (`ctx.runtime`) and the events module
@@ -18,6 +20,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { PlatformContext } from '../core/types';
 import { registerActivations } from './routes/activations';
+import { registerEntityTimeline } from './routes/entity-timeline';
 import { registerEventsHelpers } from './routes/events';
 import { registerOverview } from './routes/overview';
 import { registerStream } from './routes/stream';
@@ -26,5 +29,6 @@ export function registerConsoleApi(app: FastifyInstance, ctx: PlatformContext): 
   registerOverview(app, ctx);
   registerActivations(app, ctx);
   registerEventsHelpers(app, ctx);
+  registerEntityTimeline(app, ctx);
   registerStream(app, ctx);
 }

@@ -190,6 +190,41 @@ export interface EventsService {
    * ones; throws a 404 PlatformError for an unknown registration.
    */
   replayFailed(filter: FailedReplayFilter): { events: number; deliveries: number };
+  /**
+   * Publish an event from a system the platform stands in for (the Commerce stand-in's
+   * eventing) as the ingress would: stored durably with its deliveries (the promise resolves
+   * once committed), a repeated id stored once. Throws a 400 PlatformError when no provider
+   * defines the event code.
+   */
+  publish(event: InternalEvent): Promise<{ eventId: string; providerId: string; duplicate: boolean }>;
+  /** the latest `limit` events whose entity id is `entity` (a sku, an email, ...), oldest first */
+  eventsOfEntity(entity: string, limit: number): EntityEvent[];
+}
+
+export interface EntityEvent {
+  eventId: string;
+  /** the CloudEvent id (what activations are recorded under) */
+  ceId: string;
+  type: string;
+  providerId: string;
+  /** the provider's label, and its kind (`dx_commerce_events` for Commerce's) */
+  provider: string | null;
+  providerMetadata: string | null;
+  status: string;
+  receivedAt: number;
+}
+
+/** An event published from inside the platform (see EventsService.publish). */
+export interface InternalEvent {
+  /** the event code, e.g. com.adobe.commerce.observer.catalog_product_save_commit_after */
+  type: string;
+  data: unknown;
+  /** the CloudEvent id; a new uuid when absent */
+  id?: string | undefined;
+  /** the provider to publish as, when it exists and defines the code */
+  providerId?: string | undefined;
+  /** else the first provider of this kind (e.g. dx_commerce_events) that defines the code, else any that does */
+  providerMetadata?: string | undefined;
 }
 
 export interface LastAttempt {

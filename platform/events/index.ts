@@ -196,7 +196,7 @@ export function eventsModule(opts: EventsModuleOptions = {}): PlatformModule & {
       const engine = createEngine(ctx, opts, { store, providers, registrations, signer });
       const hal = new Hal(providers, registrations, () => ctx.config.baseUrl);
       handle = { providers, registrations, engine, signer };
-      ctx.events = eventsService(store, providers, engine);
+      ctx.events = eventsService(store, providers, engine, () => localWorkspace(env).orgId);
       ctx.errors.register('/events', DIALECTS.ioEvents);
       ctx.errors.register('/ingress', DIALECTS.ioEvents);
 

@@ -1,12 +1,68 @@
 /** What the events module offers the other modules (`ctx.events`, see platform/core/types.ts). */
+import { randomUUID } from 'node:crypto';
 import { PlatformError } from '../core/errors';
-import type { EventsService, FailedReplayFilter, LastAttempt } from '../core/types';
+import type { EntityEvent, EventsService, FailedReplayFilter, InternalEvent, LastAttempt } from '../core/types';
 import type { DeliveryEngine } from './engine';
 import type { Providers } from './providers';
 import type { EventsStore } from './store';
 
-export function eventsService(store: EventsStore, providers: Providers, engine: DeliveryEngine): EventsService {
+/**
+ * The provider an internal event is published as: the one asked for when it defines the code,
+ * else the first of the asked kind (provider_metadata) that does, else any that does.
+ */
+function providerFor(providers: Providers, orgId: string, e: InternalEvent): string {
+  const defines = (id: string) => providers.getEventMetadata(id, e.type) !== undefined;
+  if (e.providerId && providers.getProvider(e.providerId) && defines(e.providerId)) return e.providerId;
+  const all = providers.listProviders(orgId, {}).filter((p) => defines(p.id));
+  const found = all.find((p) => p.provider_metadata === e.providerMetadata) ?? all[0];
+  if (!found)
+    throw new PlatformError(400, 'unknown_event_code', `no provider defines the event code ${e.type}`, {
+      field: 'type',
+    });
+  return found.id;
+}
+
+export function eventsService(
+  store: EventsStore,
+  providers: Providers,
+  engine: DeliveryEngine,
+  orgId: () => string = () => '000000',
+): EventsService {
   return {
+    eventsOfEntity(entity, limit) {
+      const rows = store.listEvents({ statuses: [], entity }, undefined, limit).slice(0, limit).reverse();
+      return rows.map((r): EntityEvent => {
+        const p = providers.getProvider(r.provider_id);
+        return {
+          eventId: r.event_id,
+          ceId: r.ce_id,
+          type: r.type,
+          providerId: r.provider_id,
+          provider: p?.label ?? null,
+          providerMetadata: p?.provider_metadata ?? null,
+          status: r.status,
+          receivedAt: r.received_at,
+        };
+      });
+    },
+
+    async publish(e) {
+      const providerId = providerFor(providers, orgId(), e);
+      const stored = await engine.ingestCommitted(
+        {
+          specversion: '1.0',
+          id: e.id ?? randomUUID(),
+          source: `urn:uuid:${providerId}`,
+          type: e.type,
+          datacontenttype: 'application/json',
+          time: new Date().toISOString(),
+          data: e.data,
+        },
+        providerId,
+      );
+      return { eventId: stored.eventId, providerId, duplicate: stored.duplicate };
+    },
+
     eventCodes: () => providers.eventCodes(),
 
     registrations: () =>

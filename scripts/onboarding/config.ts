@@ -169,7 +169,7 @@ export const PRODUCTION_DEFAULTS = {
   IO_MANAGEMENT_BASE_URL: 'https://api.adobe.io/events/',
 } as const;
 
-const REQUIRED = [
+export const REQUIRED = [
   'OAUTH_CLIENT_ID',
   'OAUTH_CLIENT_SECRET',
   'OAUTH_ORG_ID',

@@ -61,29 +61,49 @@ function fieldHashes(print: Record<string, PrintValue>): Record<string, string> 
   return out;
 }
 
-/** After a successful write to `system`: remember what was written. */
+/** When a mark was stored (ms); not a field name, so it never meets an event's field. */
+const AT = '@at';
+
+/** After a successful write to `system`: remember what was written, and when. */
 export async function rememberWrite(
   store: StateStore,
   system: LoopSystem,
   mark: LoopMark,
   ttlSeconds: number,
 ): Promise<void> {
-  await store.put(loopKey(system, mark.entity, mark.id), JSON.stringify(fieldHashes(mark.print)), ttlSeconds);
+  const stored = { ...fieldHashes(mark.print), [AT]: Date.now() };
+  await store.put(loopKey(system, mark.entity, mark.id), JSON.stringify(stored), ttlSeconds);
 }
 
-/** For an event from `system`: true when we wrote this entity there and every field the event carries is one we wrote, unchanged. */
-export async function isEcho(store: StateStore, system: LoopSystem, mark: LoopMark): Promise<boolean> {
-  const raw = await store.get(loopKey(system, mark.entity, mark.id));
-  if (raw === undefined) return false;
-  let stored: Record<string, unknown>;
+async function readMark(store: StateStore, key: string): Promise<Record<string, unknown> | undefined> {
+  const raw = await store.get(key);
+  if (raw === undefined) return undefined;
   try {
-    stored = JSON.parse(raw) as Record<string, unknown>;
+    const v = JSON.parse(raw) as unknown;
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+const other = (s: LoopSystem): LoopSystem => (s === 'commerce' ? 'backoffice' : 'commerce');
+
+/**
+ * For an event from `system`: true when we wrote this entity there and every field the event
+ * carries is one we wrote, unchanged; and the other system has not been sent something else
+ * for it since. That last case is both sides changing the entity at once: the other side got
+ * `system`'s older value after our write, so this event (the value `system` committed last)
+ * must reach it too, or the two would stay apart.
+ */
+export async function isEcho(store: StateStore, system: LoopSystem, mark: LoopMark): Promise<boolean> {
+  const stored = await readMark(store, loopKey(system, mark.entity, mark.id));
+  if (!stored) return false;
   const incoming = fieldHashes(mark.print);
   const fields = Object.keys(incoming);
   // every field the event carries must be one we wrote, with the same value: a field we did
   // not write (e.g. a price the back office adds) is news, never an echo
-  return fields.length > 0 && fields.every((k) => stored[k] === incoming[k]);
+  if (fields.length === 0 || !fields.every((k) => stored[k] === incoming[k])) return false;
+  const since = await readMark(store, loopKey(other(system), mark.entity, mark.id));
+  const later = since !== undefined && Number(since[AT]) > Number(stored[AT]);
+  return !(later && !fields.every((k) => since[k] === incoming[k]));
 }

@@ -1,8 +1,13 @@
 /** `/V1/customers`: create (unique email), update, get, delete. */
-import type { CommerceStore } from '../store';
+import type { Emit } from '../eventing';
+import type { CommerceStore, Json } from '../store';
 import { commerceError, NO_SUCH_ENTITY, now, obj, type Route } from './route';
 
-export function registerCustomers(C: Route, store: CommerceStore): void {
+export function registerCustomers(C: Route, store: CommerceStore, emit: Emit): void {
+  const saved = (c: Json): Json => {
+    emit('observer.customer_save_commit_after', c);
+    return c;
+  };
   const notFound = (id: string | undefined) =>
     commerceError(404, NO_SUCH_ENTITY, { fieldName: 'customerId', fieldValue: id });
   C('POST', '/customers', (req) => {
@@ -13,21 +18,23 @@ export function registerCustomers(C: Route, store: CommerceStore): void {
       throw commerceError(400, 'A customer with the same email address already exists in an associated website.');
     }
     const id = store.nextId('customer');
-    return store.put('customer', String(id), {
-      id,
-      group_id: 1,
-      website_id: 1,
-      store_id: 1,
-      created_at: now(),
-      ...input,
-      updated_at: now(),
-    });
+    return saved(
+      store.put('customer', String(id), {
+        id,
+        group_id: 1,
+        website_id: 1,
+        store_id: 1,
+        created_at: now(),
+        ...input,
+        updated_at: now(),
+      }),
+    );
   });
   C('PUT', '/customers/:id', (req, p) => {
     const existing = store.get('customer', p.id ?? '');
     if (!existing) throw notFound(p.id);
     const input = obj(obj(req.body, 'customer').customer, 'customer');
-    return store.put('customer', p.id ?? '', { ...existing, ...input, id: existing.id, updated_at: now() });
+    return saved(store.put('customer', p.id ?? '', { ...existing, ...input, id: existing.id, updated_at: now() }));
   });
   C('GET', '/customers/:id', (_req, p) => {
     const c = store.get('customer', p.id ?? '');
@@ -35,7 +42,9 @@ export function registerCustomers(C: Route, store: CommerceStore): void {
     return c;
   });
   C('DELETE', '/customers/:id', (_req, p) => {
-    if (!store.delete('customer', p.id ?? '')) throw notFound(p.id);
+    const c = store.get('customer', p.id ?? '');
+    if (!c || !store.delete('customer', p.id ?? '')) throw notFound(p.id);
+    emit('observer.customer_delete_commit_after', c);
     return true;
   });
 }

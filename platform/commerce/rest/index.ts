@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PlatformContext } from '../../core/types';
 import type { CommerceStore } from '../store';
 import type { StandIn } from '../stand-in';
+import type { Emit } from '../eventing';
 import { checkCommerceAuth, guardControl } from '../auth';
 import type { Route } from './route';
 import { registerProducts } from './products';
@@ -20,6 +21,7 @@ export function registerCommerceRest(
   ctx: PlatformContext,
   store: CommerceStore,
   standIn: StandIn,
+  emit: Emit,
 ): void {
   scope.post('/commerce/_control/fail', guardControl(ctx, standIn.control('commerce')));
   const C: Route = (method, path, fn) => {
@@ -31,10 +33,10 @@ export function registerCommerceRest(
     for (const prefix of ['/commerce/rest/V1', '/commerce/rest/:storeCode/V1'])
       scope.route({ method, url: `${prefix}${path}`, handler });
   };
-  registerProducts(C, store);
-  registerCustomers(C, store);
-  registerCustomerGroups(C, store);
-  registerOrders(C, store);
-  registerStock(C, store);
+  registerProducts(C, store, emit);
+  registerCustomers(C, store, emit);
+  registerCustomerGroups(C, store, emit);
+  registerOrders(C, store, emit);
+  registerStock(C, store, emit);
   registerEventing(C, store);
 }

@@ -1,8 +1,20 @@
-/** `/V1/orders/{id}/comments`, `/V1/orders/{id}`, `/V1/order/{id}/ship`, `/V1/shipment`. */
+/** `/V1/orders` (save), `/V1/orders/{id}/comments`, `/V1/orders/{id}`, `/V1/order/{id}/ship`, `/V1/shipment`. */
+import type { Emit } from '../eventing';
 import type { CommerceStore, Json } from '../store';
 import { commerceError, ENTITY_NOT_FOUND, now, obj, type Route } from './route';
 
-export function registerOrders(C: Route, store: CommerceStore): void {
+/** an order as Commerce's eventing sends it: the sales_order row, `id` its entity id */
+export function orderEventData(o: Json): Json {
+  const { status_histories: _h, items: _i, ...rest } = o;
+  return { ...rest, id: o.entity_id };
+}
+
+export function registerOrders(C: Route, store: CommerceStore, emit: Emit): void {
+  const save = (id: string, o: Json): Json => {
+    store.put('order', id, o);
+    emit('observer.sales_order_save_commit_after', orderEventData(o));
+    return o;
+  };
   // an order the stand-in never saw is taken as pending, so comments and shipments apply to any id
   const order = (id: string): Json =>
     store.get('order', id) ?? {
@@ -16,13 +28,20 @@ export function registerOrders(C: Route, store: CommerceStore): void {
     const history = obj(obj(req.body, 'statusHistory').statusHistory, 'statusHistory');
     const o = order(p.id ?? '');
     const histories = Array.isArray(o.status_histories) ? (o.status_histories as Json[]) : [];
-    store.put('order', p.id ?? '', {
+    save(p.id ?? '', {
       ...o,
       status: typeof history.status === 'string' ? history.status : o.status,
       status_histories: [...histories, { ...history, parent_id: o.entity_id, created_at: now() }],
       updated_at: now(),
     });
     return true;
+  });
+  // an order saved through the API (what an admin or the storefront does to an order)
+  C('POST', '/orders', (req) => {
+    const entity = obj(obj(req.body, 'entity').entity, 'entity');
+    const id = entity.entity_id !== undefined ? String(entity.entity_id) : String(store.nextId('order'));
+    const o = { ...order(id), ...entity, entity_id: Number(id) || id, updated_at: now() };
+    return save(id, o);
   });
   C('GET', '/orders/:id', (_req, p) => {
     const o = store.get('order', p.id ?? '');
@@ -40,7 +59,7 @@ export function registerOrders(C: Route, store: CommerceStore): void {
       comments: b.comment ? [b.comment] : [],
       created_at: now(),
     });
-    store.put('order', p.id ?? '', { ...order(p.id ?? ''), status: 'complete', updated_at: now() });
+    save(p.id ?? '', { ...order(p.id ?? ''), state: 'complete', status: 'complete', updated_at: now() });
     return String(id);
   });
   C('POST', '/shipment', (req) => {

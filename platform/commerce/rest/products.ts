@@ -1,10 +1,20 @@
 /** `/V1/products`: create or update by SKU, get, delete, list. */
+import type { Emit } from '../eventing';
 import type { CommerceStore, Json } from '../store';
 import { commerceError, now, obj, type Route } from './route';
 
 const NOT_FOUND = "The product that was requested doesn't exist. Verify the product and try again.";
 
-export function registerProducts(C: Route, store: CommerceStore): void {
+/** a product as Commerce's eventing sends it: custom attributes are top-level fields of the model's data */
+export function productEventData(p: Json): Json {
+  const { custom_attributes: custom, extension_attributes: _ext, ...rest } = p;
+  const out: Json = { ...rest };
+  if (Array.isArray(custom))
+    for (const a of custom as Json[]) if (typeof a.attribute_code === 'string') out[a.attribute_code] = a.value;
+  return out;
+}
+
+export function registerProducts(C: Route, store: CommerceStore, emit: Emit): void {
   const saveProduct = (input: Json, skuFromPath?: string): Json => {
     const sku = skuFromPath ?? (typeof input.sku === 'string' ? input.sku : undefined);
     if (!sku)
@@ -26,7 +36,9 @@ export function registerProducts(C: Route, store: CommerceStore): void {
       sku,
       updated_at: now(),
     };
-    return store.put('product', sku, product);
+    store.put('product', sku, product);
+    emit('observer.catalog_product_save_commit_after', productEventData(product));
+    return product;
   };
   C('POST', '/products', (req) => saveProduct(obj(obj(req.body, 'product').product, 'product')));
   C('PUT', '/products/:sku', (req, p) => saveProduct(obj(obj(req.body, 'product').product, 'product'), p.sku));
@@ -36,7 +48,9 @@ export function registerProducts(C: Route, store: CommerceStore): void {
     return prod;
   });
   C('DELETE', '/products/:sku', (_req, p) => {
-    if (!store.delete('product', p.sku ?? '')) throw commerceError(404, NOT_FOUND);
+    const prod = store.get('product', p.sku ?? '');
+    if (!prod || !store.delete('product', p.sku ?? '')) throw commerceError(404, NOT_FOUND);
+    emit('observer.catalog_product_delete_commit_after', productEventData(prod));
     return true;
   });
   C('GET', '/products', () => {

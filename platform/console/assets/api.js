@@ -57,4 +57,5 @@ export const api = {
   lastAttempts: (eventIds) => call('GET', `/console/api/last-attempts${qs({ eventIds: eventIds.join(',') })}`),
   activations: (q) => call('GET', `/console/api/activations${qs(q)}`),
   activation: (id) => call('GET', `/console/api/activations/${encodeURIComponent(id)}`),
+  entityTimeline: (entity) => call('GET', `/console/api/entity-timeline${qs({ entity })}`),
 };

@@ -2,6 +2,7 @@
 // server-sent events (every view says which kinds of news make it re-render).
 import { api } from './api.js';
 import { activationView, activationsView } from './activations.js';
+import { entityView } from './entity.js';
 import { eventView, eventsView, rejectedView } from './events.js';
 import { integrationView, integrationsView } from './integrations.js';
 import { el } from './ui.js';
@@ -40,6 +41,8 @@ function viewFor(parts, params) {
       return rejectedView(ctx, params);
     case 'activations':
       return id ? activationView(ctx, id) : activationsView(ctx, params);
+    case 'entity':
+      return entityView(ctx, params);
     case 'integrations':
     default:
       return id ? integrationView(ctx, id) : integrationsView(ctx, params);

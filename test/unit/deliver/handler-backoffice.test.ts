@@ -323,6 +323,6 @@ describe('infinite-loop breaker', () => {
     expect(put?.ttl).toBe('300');
     const stored = env.state.data.get('loop.commerce.product.LOOP-6')?.value ?? '';
     expect(stored).not.toContain('Loop product');
-    expect(Object.keys(JSON.parse(stored) as object).sort()).toEqual(['description', 'name', 'price']);
+    expect(Object.keys(JSON.parse(stored) as object).sort()).toEqual(['@at', 'description', 'name', 'price']);
   });
 });

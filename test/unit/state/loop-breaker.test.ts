@@ -43,4 +43,19 @@ describe('State keys and fingerprints', () => {
     now += 61_000;
     expect(await isEcho(store, 'commerce', { entity: 'product', id: 'S', print: { name: 'n' } })).toBe(false);
   });
+
+  test('both sides changed at once: an echo is sent on when the other side got another value after our write', async () => {
+    const store = memoryStateStore(() => 1_000_000);
+    const mark = (name: string) => ({ entity: 'product', id: 'S', print: { name } });
+    await rememberWrite(store, 'commerce', mark('from back office'), 60);
+    expect(await isEcho(store, 'commerce', mark('from back office'))).toBe(true);
+    await new Promise((r) => setTimeout(r, 5));
+    // a Commerce admin's edit reached the back office after our write to Commerce
+    await rememberWrite(store, 'backoffice', mark('from admin'), 60);
+    expect(await isEcho(store, 'commerce', mark('from back office'))).toBe(false);
+    // the same value sent on: nothing new for the back office, an echo again
+    await new Promise((r) => setTimeout(r, 5));
+    await rememberWrite(store, 'backoffice', mark('from back office'), 60);
+    expect(await isEcho(store, 'commerce', mark('from back office'))).toBe(true);
+  });
 });
