@@ -10,13 +10,12 @@
  *   npx tsx bench/cold-start.ts [--runs 9]
  * Goal: webhook ≤ 1/5 of the @adobe/aio-sdk time, ≤ 60 MB peak RSS.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildActions } from '../scripts/build-actions';
 import { FakeIoEvents } from '../test/support/io-events-server';
-import { aioSdkDir, fmt, median, root } from './lib';
+import { aioSdkDir, fmt, median, root, runNode } from './lib';
 
 interface Sample {
   ms: number;
@@ -29,25 +28,12 @@ interface Sample {
 
 const REPORT_RSS = 'process.stdout.write("\\nRSS " + process.resourceUsage().maxRSS)';
 
-function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Sample> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, {
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const m = /RSS (\d+)/.exec(out);
-      if (code !== 0 || !m) return reject(new Error(`${args.join(' ')} exited ${code}: ${err || out}`));
-      const t = /BOOT ([\d.]+) LOAD ([\d.]+) REQ ([\d.]+)/.exec(out);
-      resolve({ ms, rssKb: Number(m[1]), ...(t ? { boot: Number(t[1]), load: Number(t[2]), req: Number(t[3]) } : {}) });
-    });
-  });
+async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Sample> {
+  const { ms, out } = await runNode(args, env);
+  const m = /RSS (\d+)/.exec(out);
+  if (!m) throw new Error(`${args.join(' ')} printed no RSS: ${out}`);
+  const t = /BOOT ([\d.]+) LOAD ([\d.]+) REQ ([\d.]+)/.exec(out);
+  return { ms, rssKb: Number(m[1]), ...(t ? { boot: Number(t[1]), load: Number(t[2]), req: Number(t[3]) } : {}) };
 }
 
 async function main(): Promise<void> {

@@ -20,7 +20,7 @@
  * Goals: webhook cold start ≤ 0.12× require("@adobe/aio-sdk"), peak RSS ≤ 50 MiB; warm webhook
  * ≥ 0.67× its floor's rate; warm handler CPU ≤ 2× its floor; zip ≤ 150 KB per action.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,7 +30,7 @@ import { startDeliverEnv } from '../test/support/deliver-env';
 import { FakeIoEvents } from '../test/support/io-events-server';
 import { startOpenWhiskServer } from '../test/support/openwhisk-server';
 import { RUNNER, type Job, type Recorded } from './deployed-lib';
-import { aioSdkDir, fmt, median, root } from './lib';
+import { aioSdkDir, fmt, median, root, runNode } from './lib';
 import { reportBench } from './report';
 
 const arg = (name: string, dflt: number): number => {
@@ -54,24 +54,11 @@ interface Result {
 }
 
 let runnerFile = '';
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, {
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => {
-      const wall = Number(process.hrtime.bigint() - started) / 1e6;
-      const m = /RESULT (.*)/.exec(out);
-      if (code !== 0 || !m) return reject(new Error(`${args.join(' ')} exited ${code}: ${err || out.slice(-2000)}`));
-      resolve({ ...(JSON.parse(m[1] as string) as Omit<Result, 'wall'>), wall });
-    });
-  });
+async function run(args: string[], env: NodeJS.ProcessEnv): Promise<Result> {
+  const { ms: wall, out } = await runNode(args, env);
+  const m = /RESULT (.*)/.exec(out);
+  if (!m) throw new Error(`${args.join(' ')} printed no RESULT: ${out.slice(-2000)}`);
+  return { ...(JSON.parse(m[1] as string) as Omit<Result, 'wall'>), wall };
 }
 const profileAt = process.argv.indexOf('--profile');
 const PROFILE = profileAt > 0 ? path.resolve(process.argv[profileAt + 1] as string) : undefined;

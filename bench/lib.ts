@@ -1,5 +1,5 @@
 /** Small helpers shared by the benchmarks. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -39,4 +39,24 @@ export function aioSdkDir(log: (l: string) => void): string {
     if (r.status !== 0) throw new Error('could not install @adobe/aio-sdk for the comparison');
   }
   return path.join(dir, 'node_modules');
+}
+
+/** A node child with only PATH (and `env`) in its environment: its wall time and output; rejects on a non-zero exit. */
+export function runNode(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ ms: number; out: string }> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (code !== 0) return reject(new Error(`${args.join(' ')} exited ${code}: ${err || out.slice(-2000)}`));
+      resolve({ ms, out });
+    });
+  });
 }
