@@ -8,6 +8,7 @@
 #
 # Usage: scripts/check-aio-cli.sh [project-dir]   (default: test/fixtures/basic-app)
 set -euo pipefail
+. "$(dirname "$0")/lib/start-platform.sh"
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PROJECT_DIR="${1:-$ROOT/test/fixtures/basic-app}"
@@ -28,17 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-node --require tsx/cjs "$ROOT/platform/cli.ts" start --port 0 --project-dir "$PROJECT_DIR" \
-  --data-dir "$WORK/data" --no-watch --no-hooks >"$WORK/out.txt" 2>"$WORK/err.txt" &
-PID=$!
-for _ in $(seq 1 300); do
-  grep -q 'aio rt:' "$WORK/out.txt" 2>/dev/null && break
-  sleep 0.1
-done
-URL="$(grep -o 'platform on http://[^ ]*' "$WORK/out.txt" | awk '{print $3}')"
-NS="$(awk '$1 == "namespace" {print $2}' "$WORK/out.txt")"
-AUTH="$(awk '$1 == "auth" {print $2}' "$WORK/out.txt")"
-[ -n "$URL" ] || { echo "platform did not start:"; cat "$WORK/out.txt" "$WORK/err.txt"; exit 1; }
+start_platform "$ROOT" "$PROJECT_DIR" "$WORK" 300 || exit 1
 echo "platform: $URL namespace $NS"
 
 # the aio CLI reads these; an empty config dir keeps the user's own aio config out of the way

@@ -18,6 +18,7 @@
 #
 # Ends with "N passed, N failed"; exits 1 on any failure.
 set -uo pipefail
+. "$(dirname "$0")/lib/start-platform.sh"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 AIO_CLI_VERSION="${AIO_CLI_VERSION:-10}"
@@ -48,17 +49,7 @@ trap cleanup EXIT
 mkdir -p "$WORK/empty"
 
 step "starting the platform (empty project, fresh data dir)"
-node --require tsx/cjs "$ROOT/platform/cli.ts" start --port 0 --project-dir "$WORK/empty" \
-  --data-dir "$WORK/data" --no-watch --no-hooks >"$WORK/out.txt" 2>"$WORK/err.txt" &
-PID=$!
-for _ in $(seq 1 600); do
-  grep -q 'aio rt:' "$WORK/out.txt" 2>/dev/null && break
-  sleep 0.1
-done
-URL="$(grep -o 'platform on http://[^ ]*' "$WORK/out.txt" | awk '{print $3}')"
-NS="$(awk '$1 == "namespace" {print $2}' "$WORK/out.txt")"
-AUTH="$(awk '$1 == "auth" {print $2}' "$WORK/out.txt")"
-[ -n "$URL" ] || { echo "the platform did not start:"; cat "$WORK/out.txt" "$WORK/err.txt"; exit 1; }
+start_platform "$ROOT" "$WORK/empty" "$WORK" 600 || exit 1
 PORT="${URL##*:}"
 echo "platform: $URL namespace $NS"
 
