@@ -24,6 +24,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { StateStore } from '../src/state';
+import { freePort } from '../test/reliability/support/child';
 
 const ROOT = path.join(__dirname, '..');
 export const QUEUE = 'commerce-events';
@@ -46,17 +47,6 @@ function redisClient(url: string, opts: Record<string, unknown> = {}): RedisLike
   const mod = require(ioredisPath()) as RedisCtor & { default?: RedisCtor };
   const Redis = mod.default ?? mod;
   return new Redis(url, { maxRetriesPerRequest: null, ...opts });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export interface RedisServer {

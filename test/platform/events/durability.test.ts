@@ -5,23 +5,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../../reliability/support/child';
 import { tempDir } from '../helpers';
 import { startReceiver, waitFor, type Receiver } from './harness';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const EVENTS_APP = path.join(ROOT, 'test', 'fixtures', 'events-app');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function startChild(port: number, dataDir: string, configFile: string): ChildProcess {
   fs.writeFileSync(path.join(dataDir, 'none.env'), '');
