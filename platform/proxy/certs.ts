@@ -45,8 +45,12 @@ async function keyPair(): Promise<KeyPair> {
 }
 
 function serial(): string {
-  // positive: the first hex digit below 8
-  return `0${crypto.randomBytes(15).toString('hex')}`;
+  // DER wants the shortest positive integer: a first byte from 0x01 to 0x7f (a high bit would
+  // make it negative, a zero byte is padding X.509 parsers refuse); an odd number of hex
+  // digits let forge write such a zero byte
+  const bytes = crypto.randomBytes(16);
+  bytes[0] = (bytes[0]! & 0x7f) || 0x01;
+  return bytes.toString('hex');
 }
 
 function build(subjectCn: string, publicPem: string, days: number, extensions: object[]): forge.pki.Certificate {
