@@ -49,7 +49,7 @@ function serial(): string {
   // make it negative, a zero byte is padding X.509 parsers refuse); an odd number of hex
   // digits let forge write such a zero byte
   const bytes = crypto.randomBytes(16);
-  bytes[0] = (bytes[0]! & 0x7f) || 0x01;
+  bytes[0] = bytes[0]! & 0x7f || 0x01;
   return bytes.toString('hex');
 }
 
