@@ -1,10 +1,10 @@
 /**
  * One delivery attempt: the request Adobe sends (the CloudEvent plus `event_id` and
  * `recipient_client_id`, one event or a `webhook_batch` array; Adobe's headers and both
- * signatures), sent through the registration's transport, and what came of it.
+ * signatures where the target can verify them, see ./transports/transport.ts), sent
+ * through the registration's transport, and what came of it.
  */
 import { randomUUID } from 'node:crypto';
-import type { CloudEvent } from '../../src/contract';
 import type { Runtime } from '../core/types';
 import { classifyOutcome, type AttemptResult, type Outcome } from './policy';
 import { CUSTOM_EVENTS_METADATA, type Providers } from './providers';
@@ -38,6 +38,20 @@ export interface AttemptOptions {
   actionTimeoutMs: number;
 }
 
+/**
+ * The stored CloudEvent (`JSON.stringify` of an object) with `event_id` and
+ * `recipient_client_id` added, as `JSON.stringify({ ...ce, event_id, recipient_client_id })`
+ * would write it, without parsing the body again: the two members are appended. A body that
+ * already has either member (keys are replaced in place by the spread) takes the slow path.
+ */
+export function deliveredJson(body: string, eventId: string, clientId: string): string {
+  const extra = `"event_id":${JSON.stringify(eventId)},"recipient_client_id":${JSON.stringify(clientId)}}`;
+  if (body.length > 2 && body.endsWith('}') && !body.includes('"event_id"') && !body.includes('"recipient_client_id"'))
+    return `${body.slice(0, -1)},${extra}`;
+  const ce = JSON.parse(body) as Record<string, unknown>;
+  return JSON.stringify({ ...ce, event_id: eventId, recipient_client_id: clientId });
+}
+
 export class Attempts {
   private readonly providerMeta = new Map<string, string>();
 
@@ -55,9 +69,8 @@ export class Attempts {
   }
 
   /** the JSON Adobe delivers: the CloudEvent plus `event_id` and `recipient_client_id` */
-  private payload(ev: EventRow, reg: RegistrationRow): Record<string, unknown> {
-    const ce = JSON.parse(ev.body) as Record<string, unknown>;
-    return { ...ce, event_id: ev.event_id, recipient_client_id: reg.client_id };
+  private payload(ev: EventRow, reg: RegistrationRow): string {
+    return deliveredJson(ev.body, ev.event_id, reg.client_id);
   }
 
   private transport(reg: RegistrationRow): Transport {
@@ -70,9 +83,8 @@ export class Attempts {
   async run(reg: RegistrationRow, events: EventRow[], retryCount: number): Promise<AttemptReport> {
     const first = events[0] as EventRow;
     const batch = reg.delivery_type === 'webhook_batch';
-    const body = batch
-      ? JSON.stringify(events.map((ev) => this.payload(ev, reg)))
-      : JSON.stringify(this.payload(first, reg));
+    const body = batch ? `[${events.map((ev) => this.payload(ev, reg)).join(',')}]` : this.payload(first, reg);
+    const transport = this.transport(reg);
     const deliveryUuid = randomUUID();
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -82,10 +94,9 @@ export class Attempts {
       'x-adobe-delivery-id': deliveryUuid,
       'x-adobe-retry-count': String(retryCount),
       'x-adobe-provider': this.providerMetadata(first.provider_id),
-      ...(await this.o.signer.headers(body)),
+      ...(transport.signed ? await this.o.signer.headers(body) : {}),
     };
-    const transport = this.transport(reg);
-    const eventId = String((JSON.parse(first.body) as CloudEvent).id);
+    const eventId = first.ce_id;
     const started = Date.now();
     const report = { started, deliveryUuid, target: transport.target, requestHeaders: headers, requestBody: body };
     let result: AttemptResult;

@@ -1,11 +1,16 @@
 /**
  * A runtime action target ("package/action"), with Adobe's timeout (60 s). A web action
- * gets the delivery as an HTTP request; a non-web action (the app's consumers) is wrapped
- * the way Adobe wraps it in a web sequence (signature check, then the action): its params
- * are what a web action would get and its result, rendered as HTTP, decides the status.
+ * gets the delivery as an HTTP request, signed like a webhook's (it can verify the
+ * signatures itself). A non-web action (the app's consumers) is wrapped the way Adobe wraps
+ * it in a web sequence (signature check, then the action): its params are what a web action
+ * would get and its result, rendered as HTTP, decides the status. Here the platform itself
+ * plays that sequence, so there is no signature to check: such a delivery is not signed,
+ * and its params carry the other `x-adobe-*` headers (event id, code, delivery id, retry
+ * count, provider), which is what consumers read (neither the app's nor the starter kit's
+ * read a signature header).
  */
 import { renderWebResult } from '../../core/activation-http';
-import type { Runtime } from '../../core/types';
+import type { ActionInfo, Runtime } from '../../core/types';
 import { DeliveryFailed, type DeliveryRequest, type TargetResponse, type Transport } from './transport';
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -36,8 +41,12 @@ function asFailure(e: unknown): DeliveryFailed {
   return new DeliveryFailed({ kind: 'no-response', reason: err.cause?.code ?? err.message });
 }
 
-async function invoke(rt: Runtime, action: string, req: DeliveryRequest): Promise<TargetResponse> {
-  const info = rt.actions().find((a) => a.fullName === action);
+async function invoke(
+  rt: Runtime,
+  action: string,
+  info: ActionInfo | undefined,
+  req: DeliveryRequest,
+): Promise<TargetResponse> {
   if (info && !info.web) {
     const params = {
       ...(JSON.parse(req.body) as Record<string, unknown>),
@@ -67,13 +76,15 @@ export function runtimeActionTransport(
   runtime: () => Runtime | undefined,
   timeoutMs: number,
 ): Transport {
+  const rt = runtime();
+  const info = rt?.actions().find((a) => a.fullName === action);
   return {
     target: `action:${action}`,
+    signed: info?.web !== false,
     async send(req: DeliveryRequest): Promise<TargetResponse> {
-      const rt = runtime();
       if (!rt) throw new DeliveryFailed({ kind: 'no-response', reason: 'the runtime is not available' });
       try {
-        return await withTimeout(invoke(rt, action, req), timeoutMs);
+        return await withTimeout(invoke(rt, action, info, req), timeoutMs);
       } catch (e) {
         throw asFailure(e);
       }

@@ -40,5 +40,10 @@ export class DeliveryFailed extends Error {
 export interface Transport {
   /** what traces show as the target: the URL, or `action:pkg/name` */
   readonly target: string;
+  /**
+   * whether the delivery carries Adobe's signatures: a target that receives the request can
+   * verify them; a non-web action cannot (Adobe checks them in the web sequence in front of it)
+   */
+  readonly signed: boolean;
   send(req: DeliveryRequest): Promise<TargetResponse>;
 }

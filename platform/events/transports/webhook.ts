@@ -4,6 +4,7 @@ import { DeliveryFailed, type DeliveryRequest, type TargetResponse, type Transpo
 export function webhookTransport(url: string, timeoutMs: number): Transport {
   return {
     target: url,
+    signed: true,
     async send(req: DeliveryRequest): Promise<TargetResponse> {
       let res: Response;
       try {
