@@ -2,8 +2,10 @@
  * The durable delivery engine: ingest (./ingest.ts), the scheduler (./scheduler.ts), one
  * attempt through its transport (./attempt.ts), outcomes on Adobe's retry schedule
  * (./outcomes.ts) and registration health (./health.ts), put together; plus the state
- * changes the APIs ask for (hold, release, replay). On start, every delivery leased by a
- * previous process is made due at once (one process owns the file).
+ * changes the APIs ask for (hold, release, replay). A delivery stored while the scheduler
+ * has a free slot is attempted right after its commit; the others when picked. On start,
+ * every delivery leased by a previous process is made due at once (one process owns the
+ * file).
  */
 import type { EventEmitter } from 'node:events';
 import type { CloudEvent } from '../../src/contract';
@@ -56,9 +58,11 @@ export class DeliveryEngine {
 
   constructor(private readonly o: EngineOptions) {
     this.attempts = new Attempts(o);
+    // how long a delivery stays leased: past the longest timeout of an attempt
+    const leaseMs = Math.max(o.webhookTimeoutMs, o.actionTimeoutMs) + 60_000;
     this.scheduler = new Scheduler({
       ...o,
-      leaseMs: Math.max(o.webhookTimeoutMs, o.actionTimeoutMs) + 60_000,
+      leaseMs,
       attempt: (reg, rows) => this.attempt(reg, rows),
     });
     this.health = new HealthTracker({
@@ -70,8 +74,18 @@ export class DeliveryEngine {
       ...o,
       closed: () => this.scheduler.closed,
       settled: (reg, ok, now) => this.health.settled(reg, ok, now),
+      due: (at) => this.scheduler.due(at),
     });
-    this.ingestion = new Ingest({ ...o, kick: () => this.kick() });
+    this.ingestion = new Ingest({
+      ...o,
+      slots: {
+        reserve: () => this.scheduler.reserve(),
+        unreserve: () => this.scheduler.unreserve(),
+        leaseExpiry: (now) => now + leaseMs,
+      },
+      due: (at) => this.scheduler.due(at),
+      start: (reg, row, ev) => this.scheduler.startReserved(this.deliver(reg, [{ row, ev }])),
+    });
   }
 
   /** Store an event durably (with its deliveries); a repeated (source, id) is stored once. */
@@ -94,9 +108,9 @@ export class DeliveryEngine {
     this.outcomes.flush();
   }
 
-  /** schedule a pump on the next tick (coalesced) */
+  /** something may be due now: pump on the next tick (coalesced) */
   kick(): void {
-    this.scheduler.kick();
+    this.scheduler.due(Date.now());
   }
 
   /** pick due deliveries (indexed, LIMIT n) and lease them */
@@ -109,6 +123,7 @@ export class DeliveryEngine {
     this.outcomes.flush();
   }
 
+  /** attempt picked deliveries (their events read from the store) */
   private async attempt(reg: RegistrationRow, rows: PickedRow[]): Promise<void> {
     const live: Delivered[] = [];
     for (const row of rows) {
@@ -116,7 +131,10 @@ export class DeliveryEngine {
       if (ev) live.push({ row, ev });
       else this.o.store.s.drop.run(row.id);
     }
-    if (live.length === 0) return;
+    if (live.length > 0) await this.deliver(reg, live);
+  }
+
+  private async deliver(reg: RegistrationRow, live: Delivered[]): Promise<void> {
     const retryCount = Math.max(...live.map(({ row }) => row.failures));
     const report = await this.attempts.run(
       reg,
@@ -151,9 +169,10 @@ export class DeliveryEngine {
   /** deliver every held delivery of a registration now (resume, re-enable) */
   releaseAll(registrationPk: number): void {
     this.health.forget(registrationPk);
-    for (const { event_seq } of this.o.store.s.releaseRegistration.all(Date.now(), registrationPk))
+    const now = Date.now();
+    for (const { event_seq } of this.o.store.s.releaseRegistration.all(now, registrationPk))
       refreshEventStatus(this.o.store, event_seq);
-    this.kick();
+    this.scheduler.due(now);
   }
 
   /** make deliveries of an event due again (a new series: the retry count restarts) */
@@ -163,7 +182,7 @@ export class DeliveryEngine {
     const r =
       registrationPk === undefined ? s.replayEvent.run(now, seq) : s.replayDelivery.run(now, seq, registrationPk);
     refreshEventStatus(this.o.store, seq);
-    this.kick();
+    this.scheduler.due(now);
     return r.changes;
   }
 }

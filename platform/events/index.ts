@@ -85,6 +85,7 @@ export interface EventsHandle {
   registrations: Registrations;
   engine: DeliveryEngine;
   signer: Signer;
+  store: EventsStore;
 }
 
 const envNum = (env: Record<string, string>, name: string, dflt: number): number => {
@@ -195,7 +196,7 @@ export function eventsModule(opts: EventsModuleOptions = {}): PlatformModule & {
       const signer = new Signer(store);
       const engine = createEngine(ctx, opts, { store, providers, registrations, signer });
       const hal = new Hal(providers, registrations, () => ctx.config.baseUrl);
-      handle = { providers, registrations, engine, signer };
+      handle = { providers, registrations, engine, signer, store };
       ctx.events = eventsService(store, providers, engine, () => localWorkspace(env).orgId);
       ctx.errors.register('/events', DIALECTS.ioEvents);
       ctx.errors.register('/ingress', DIALECTS.ioEvents);

@@ -24,6 +24,8 @@ export interface OutcomesOptions {
   closed: () => boolean;
   /** after the outcome is written: feeds the registration's health */
   settled: (reg: RegistrationRow, ok: boolean, now: number) => void;
+  /** after the outcome is written: a retry is due at `at` */
+  due: (at: number) => void;
 }
 
 export interface Delivered {
@@ -49,7 +51,12 @@ export class Outcomes {
     return { status: next === null ? 'dead' : 'retrying', failures, next };
   }
 
-  private write(reg: RegistrationRow, row: PickedRow, a: AttemptReport, now: number): DeliveryStatus {
+  private write(
+    reg: RegistrationRow,
+    row: PickedRow,
+    a: AttemptReport,
+    now: number,
+  ): { status: DeliveryStatus; next: number | null } {
     const { status, failures, next } = this.nextState(row, a, now);
     const s = this.o.store.s;
     s.finish.run({ id: row.id, status, failures, next, started: a.started, last_status: a.resStatus });
@@ -72,7 +79,7 @@ export class Outcomes {
       activation_id: a.activationId,
     });
     refreshEventStatus(this.o.store, row.event_seq);
-    return status;
+    return { status, next };
   }
 
   private announce(
@@ -109,14 +116,22 @@ export class Outcomes {
   record(reg: RegistrationRow, live: Delivered[], a: AttemptReport): void {
     const finals: Array<{ ev: EventRow; status: DeliveryStatus; attempt: number }> = [];
     let now = 0;
+    let next = Infinity;
     const write = () => {
+      // (written again after a store fault: what the failed transaction noted is void)
+      finals.length = 0;
+      next = Infinity;
       now = Date.now();
-      for (const { row, ev } of live)
-        finals.push({ ev, status: this.write(reg, row, a, now), attempt: row.attempts + 1 });
+      for (const { row, ev } of live) {
+        const w = this.write(reg, row, a, now);
+        finals.push({ ev, status: w.status, attempt: row.attempts + 1 });
+        if (w.next !== null) next = Math.min(next, w.next);
+      }
     };
     const after = () => {
       this.announce(reg, live, a, finals);
       this.o.settled(reg, a.outcome === 'success', now);
+      if (next !== Infinity) this.o.due(next);
     };
     this.queue.push({ write, after });
     if (!this.flushQueued) {

@@ -1,10 +1,16 @@
 /**
  * Picking due deliveries and running them, at most `maxInFlight` at once.
  *
- * Due deliveries are picked through the partial index on `next_attempt_at` (ORDER BY +
- * LIMIT, never a scan). Picking sets `next_attempt_at` to a lease expiry: if the process
- * dies mid-attempt, the row is due again after restart (at least once). One timer wakes the
- * scheduler at the earliest due time; ingest and completions pump it.
+ * A delivery stored while there is room starts at once: ingest stores it already leased
+ * (`in_flight`, due again at the lease expiry) and hands it here after the commit
+ * (`reserve`, then `start`), so an idle engine attempts it within the turn of the commit,
+ * with no pick query and no second write. Deliveries due later (retries, those stored while
+ * every slot was busy, released, replayed) are picked through the partial index on
+ * `next_attempt_at` (ORDER BY + LIMIT, never a scan). Picking sets `next_attempt_at` to a
+ * lease expiry: if the process dies mid-attempt, the row is due again after restart (at
+ * least once). The scheduler remembers the earliest time something may be due (`dueAt`),
+ * so a completion pumps the store only when something may be waiting; one timer wakes it
+ * at the earliest due time (a lease expiry included) as the store says.
  */
 import type { Logger } from '../core/types';
 import { isStoreFault } from '../store/faults';
@@ -36,6 +42,8 @@ export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private inFlight = 0;
+  /** the earliest time a delivery not in flight may be due (-Infinity: ask the store) */
+  private dueAt = -Infinity;
   private pumpQueued = false;
   private stopped = true;
   private readonly running = new Set<Promise<void>>();
@@ -48,6 +56,7 @@ export class Scheduler {
 
   start(): void {
     this.stopped = false;
+    this.dueAt = -Infinity;
     // one process owns the file: anything leased by a previous process is due again now
     const n = this.o.store.s.reclaim.run(Date.now()).changes;
     if (n > 0) this.o.log.info('events: re-queued deliveries that were in flight at the last stop', { count: n });
@@ -71,6 +80,34 @@ export class Scheduler {
     if (grace) clearTimeout(grace);
   }
 
+  /** a delivery may be due at `at` (stored pending, retrying, released, replayed) */
+  due(at: number): void {
+    if (at < this.dueAt) this.dueAt = at;
+    if (at <= Date.now()) this.kick();
+    else this.armAt(at);
+  }
+
+  /**
+   * Take a slot for a delivery about to be stored leased (ingest, inside its transaction):
+   * false when every slot is busy (then it is stored pending and picked later).
+   */
+  reserve(): boolean {
+    if (this.stopped || this.inFlight >= this.o.maxInFlight) return false;
+    this.inFlight++;
+    return true;
+  }
+
+  /** give back a slot reserved for a delivery that was not stored (rolled back, a duplicate) */
+  unreserve(): void {
+    this.inFlight--;
+    this.kick();
+  }
+
+  /** run the attempt of a delivery stored leased in a slot taken by `reserve` */
+  startReserved(attempt: Promise<void>): void {
+    this.track(attempt, false);
+  }
+
   /** schedule a pump on the next tick (coalesced) */
   kick(): void {
     if (this.stopped || this.pumpQueued) return;
@@ -90,11 +127,19 @@ export class Scheduler {
     if (this.stopped) return;
     try {
       const free = this.o.maxInFlight - this.inFlight;
-      if (free > 0) {
-        const rows = this.pickDue(Date.now(), free);
-        if (rows.length > 0) this.dispatch(rows);
+      const now = Date.now();
+      // every slot busy: the next completion pumps again
+      if (free <= 0) return;
+      if (this.dueAt > now) {
+        this.armAt(this.dueAt);
+        return;
       }
-      this.arm();
+      const rows = this.pickDue(now, free);
+      // fewer than asked: nothing else is due now; the store says when something next is
+      // (a retry, or the lease expiry of an attempt in flight)
+      if (rows.length < free) this.dueAt = Infinity;
+      if (rows.length > 0) this.dispatch(rows);
+      if (rows.length < free) this.arm();
     } catch (e) {
       // the store cannot write (disk full, read-only): nothing was picked; try again shortly
       if (!isStoreFault(e)) throw e;
@@ -110,6 +155,13 @@ export class Scheduler {
     if (this.stopped) return;
     const at = this.o.store.s.minDue.get()?.t ?? null;
     if (at === null) return;
+    if (at < this.dueAt) this.dueAt = at;
+    this.armAt(at);
+  }
+
+  /** wake at `at` (unless a timer wakes earlier) */
+  private armAt(at: number): void {
+    if (this.stopped || at === Infinity) return;
     if (this.timer && at >= this.timerAt) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = at;
@@ -117,6 +169,7 @@ export class Scheduler {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.timerAt = Infinity;
+      this.dueAt = -Infinity;
       this.pump();
     }, delay);
   }
@@ -162,13 +215,13 @@ export class Scheduler {
     if (chunk.length > 0) this.track(this.o.attempt(reg, chunk));
   }
 
-  private track(attempt: Promise<void>): void {
+  private track(attempt: Promise<void>, take = true): void {
     // an attempt that fails in an unexpected way must not become an unhandled rejection (which
     // ends the process): its delivery stays leased and is attempted again after the lease
     const p = attempt.catch((e: unknown) =>
       this.o.log.error('events: delivery attempt failed', { error: e instanceof Error ? e.message : String(e) }),
     );
-    this.inFlight++;
+    if (take) this.inFlight++;
     this.running.add(p);
     void p.finally(() => {
       this.running.delete(p);
