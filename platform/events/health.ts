@@ -4,7 +4,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { Logger } from '../core/types';
-import { registrationHealth, type Health } from './policy';
+import { healthOf, type Health } from './policy';
 import type { Registrations } from './registrations';
 import type { RegistrationRow } from './rows';
 
@@ -18,27 +18,52 @@ export interface HealthOptions {
   holdAll: (registrationPk: number) => void;
 }
 
+/** the last attempts of one registration within the window (at most 1000), oldest first */
+class Recent {
+  private readonly at: number[] = [];
+  private readonly ok: boolean[] = [];
+  private head = 0;
+  failures = 0;
+
+  get size(): number {
+    return this.at.length - this.head;
+  }
+
+  add(at: number, ok: boolean, since: number): void {
+    while (this.size > 0 && ((this.at[this.head] as number) <= since || this.size >= 1000)) {
+      if (!this.ok[this.head]) this.failures--;
+      this.head++;
+    }
+    if (this.head > 1024) {
+      this.at.splice(0, this.head);
+      this.ok.splice(0, this.head);
+      this.head = 0;
+    }
+    this.at.push(at);
+    this.ok.push(ok);
+    if (!ok) this.failures++;
+  }
+}
+
 export class HealthTracker {
-  private readonly recent = new Map<number, Array<{ at: number; ok: boolean }>>();
+  private readonly recent = new Map<number, Recent>();
 
   constructor(private readonly o: HealthOptions) {}
 
   /** an attempt of `reg` ended (ok: a success) */
   settled(reg: RegistrationRow, ok: boolean, now: number): void {
     const window = Math.max(1, this.o.windowMs);
-    const list = (this.recent.get(reg.id) ?? []).filter((x) => x.at > now - window);
-    list.push({ at: now, ok });
-    if (list.length > 1000) list.splice(0, list.length - 1000);
-    this.recent.set(reg.id, list);
+    let r = this.recent.get(reg.id);
+    if (!r) {
+      r = new Recent();
+      this.recent.set(reg.id, r);
+    }
+    r.add(now, ok, now - window);
     const current = this.o.registrations.cached(reg.id);
     if (!current || current.health === 'DISABLED') return;
-    const health: Health = registrationHealth(list.map((x) => x.ok));
+    const health: Health = healthOf(r.size, r.failures, ok);
     if (health === current.health) return;
-    this.set(
-      current,
-      health,
-      health === 'DISABLED' ? `${list.filter((x) => !x.ok).length} of the last ${list.length} attempts failed` : null,
-    );
+    this.set(current, health, health === 'DISABLED' ? `${r.failures} of the last ${r.size} attempts failed` : null);
   }
 
   set(reg: RegistrationRow, health: Health, reason: string | null): void {

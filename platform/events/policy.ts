@@ -84,10 +84,14 @@ export const ADOBE_HEALTH_RULE: HealthRule = { minAttempts: 10, disableRatio: 0.
  */
 export function registrationHealth(recent: readonly boolean[], rule: HealthRule = ADOBE_HEALTH_RULE): Health {
   const attempts = recent.length;
+  return healthOf(attempts, recent.filter((ok) => !ok).length, recent[attempts - 1] !== false, rule);
+}
+
+/** The same rule from counts: attempts in the window, failures among them, whether the latest succeeded. */
+export function healthOf(attempts: number, failures: number, latestOk: boolean, rule = ADOBE_HEALTH_RULE): Health {
   if (attempts === 0) return 'ACTIVE';
-  const failures = recent.filter((ok) => !ok).length;
   if (attempts >= rule.minAttempts && failures / attempts >= rule.disableRatio) return 'DISABLED';
-  if (recent[attempts - 1] === false) return 'UNSTABLE';
+  if (!latestOk) return 'UNSTABLE';
   return 'ACTIVE';
 }
 
