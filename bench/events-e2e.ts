@@ -5,6 +5,8 @@
  *   baseline   sender → bare http server (INSERT into SQLite WAL, answer) → HTTP POST → target
  *   webhook    sender → POST /ingress (event + delivery committed) → delivery engine → target
  *   action     sender → POST /ingress → delivery engine → runtime action (isolated worker) → 200
+ *   non-web    the same action declared `web: 'no'`, as the app's consumers are (invoked as
+ *              Adobe's web sequence invokes it: no signatures, nobody could check them)
  *
  * Latency: from the sender's POST to the target receiving the event (for `action`, to the
  * delivery's completion). `npx tsx bench/events-e2e.ts [seconds=5] [senders=10]`
@@ -32,6 +34,8 @@ interface Result {
   p50: number;
   p99: number;
   n: number;
+  /** CPU (user + sys, every thread of this process: senders, platform, containers, target) per event, ms */
+  cpu: number;
 }
 
 /** a target that records when each event id arrives */
@@ -97,13 +101,16 @@ async function drive(
   await new Promise((r) => setTimeout(r, 1000)); // warm-up
   measuring = true;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   const elapsed = (performance.now() - t0) / 1000;
+  const cpu1 = process.cpuUsage(cpu0);
   measuring = false;
   stop = true;
   await Promise.all(workers);
   await Promise.race([Promise.all([...pending]), new Promise((r) => setTimeout(r, 10_000))]);
-  return { name, rate: completed / elapsed, p50: pct(lat, 50), p99: pct(lat, 99), n: lat.length };
+  const cpu = (cpu1.user + cpu1.system) / 1000 / Math.max(1, completed);
+  return { name, rate: completed / elapsed, p50: pct(lat, 50), p99: pct(lat, 99), n: lat.length, cpu };
 }
 
 async function baseline(): Promise<Result> {
@@ -163,11 +170,22 @@ async function baseline(): Promise<Result> {
   return r;
 }
 
-async function platform(kind: 'webhook' | 'action'): Promise<Result> {
+/** the fixture app with its consumer declared non-web (a copy; its imports resolve through a link) */
+function nonWebProject(dir: string): string {
+  const project = path.join(dir, 'project');
+  fs.cpSync(FIXTURE, project, { recursive: true });
+  fs.symlinkSync(path.join(__dirname, '..', 'node_modules'), path.join(project, 'node_modules'));
+  const config = path.join(project, 'app.config.yaml');
+  fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace("web: 'yes'", "web: 'no'"));
+  return project;
+}
+
+async function platform(kind: 'webhook' | 'action' | 'non-web'): Promise<Result> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-events-'));
   const envFile = path.join(dataDir, 'none.env');
   fs.writeFileSync(envFile, '');
-  const p = await startPlatform({ projectDir: FIXTURE, port: 0, quiet: true, dataDir, envFile });
+  const projectDir = kind === 'non-web' ? nonWebProject(dataDir) : FIXTURE;
+  const p = await startPlatform({ projectDir, port: 0, quiet: true, dataDir, envFile });
   const waits = new Map<string, (t: number) => void>();
   const tgt = await target((id) => waits.get(id)?.(performance.now()));
   const tok = (
@@ -210,7 +228,7 @@ async function platform(kind: 'webhook' | 'action'): Promise<Result> {
     }),
   });
   if (reg.status !== 201) throw new Error(`registration: ${reg.status} ${await reg.text()}`);
-  if (kind === 'action') {
+  if (kind !== 'webhook') {
     p.ctx.bus.on('delivery', (d: { outcome: string; eventId: string }) => {
       if (d.outcome !== 'success') return;
       const row = p.ctx.db.prepare('SELECT ce_id FROM ev_events WHERE event_id = ?').get(d.eventId) as
@@ -250,13 +268,14 @@ async function platform(kind: 'webhook' | 'action'): Promise<Result> {
   results.push(await baseline());
   results.push(await platform('webhook'));
   results.push(await platform('action'));
+  results.push(await platform('non-web'));
   const base = results[0] as Result;
   console.log(
     `${SENDERS} concurrent senders, ${SECONDS} s each, ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(1)}`,
   );
   for (const r of results) {
     console.log(
-      `${r.name.padEnd(9)} ${r.rate.toFixed(0).padStart(6)} events/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  (${r.n} events)  ${r === base ? '' : `${((r.rate / base.rate) * 100).toFixed(0)}% of baseline`}`,
+      `${r.name.padEnd(9)} ${r.rate.toFixed(0).padStart(6)} events/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  CPU ${r.cpu.toFixed(2)} ms/event  (${r.n} events)  ${r === base ? '' : `${((r.rate / base.rate) * 100).toFixed(0)}% of baseline`}`,
     );
     if (r !== base)
       console.log(
