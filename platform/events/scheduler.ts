@@ -89,10 +89,11 @@ export class Scheduler {
 
   /**
    * Take a slot for a delivery about to be stored leased (ingest, inside its transaction):
-   * false when every slot is busy (then it is stored pending and picked later).
+   * false when every slot is busy, or when deliveries stored earlier may be waiting (then it
+   * is stored pending and picked after them, oldest due first).
    */
   reserve(): boolean {
-    if (this.stopped || this.inFlight >= this.o.maxInFlight) return false;
+    if (this.stopped || this.inFlight >= this.o.maxInFlight || this.dueAt <= Date.now()) return false;
     this.inFlight++;
     return true;
   }
