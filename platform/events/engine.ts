@@ -11,6 +11,7 @@ import type { EventEmitter } from 'node:events';
 import type { CloudEvent } from '../../src/contract';
 import type { Logger, Runtime } from '../core/types';
 import { Attempts } from './attempt';
+import { GroupCommit } from './commit';
 import { refreshEventStatus } from './event-status';
 import { HealthTracker } from './health';
 import { Ingest, type IngestResult } from './ingest';
@@ -55,13 +56,16 @@ export class DeliveryEngine {
   private readonly attempts: Attempts;
   private readonly outcomes: Outcomes;
   private readonly health: HealthTracker;
+  private readonly commit: GroupCommit;
 
   constructor(private readonly o: EngineOptions) {
+    this.commit = new GroupCommit(o.store);
     this.attempts = new Attempts(o);
     // how long a delivery stays leased: past the longest timeout of an attempt
     const leaseMs = Math.max(o.webhookTimeoutMs, o.actionTimeoutMs) + 60_000;
     this.scheduler = new Scheduler({
       ...o,
+      commit: this.commit,
       leaseMs,
       attempt: (reg, rows) => this.attempt(reg, rows),
     });
@@ -72,12 +76,14 @@ export class DeliveryEngine {
     });
     this.outcomes = new Outcomes({
       ...o,
+      commit: this.commit,
       closed: () => this.scheduler.closed,
       settled: (reg, ok, now) => this.health.settled(reg, ok, now),
       due: (at) => this.scheduler.due(at),
     });
     this.ingestion = new Ingest({
       ...o,
+      commit: this.commit,
       slots: {
         reserve: () => this.scheduler.reserve(),
         unreserve: () => this.scheduler.unreserve(),
@@ -104,8 +110,7 @@ export class DeliveryEngine {
 
   async close(): Promise<void> {
     await this.scheduler.stop();
-    this.ingestion.flush();
-    this.outcomes.flush();
+    this.commit.flush();
   }
 
   /** something may be due now: pump on the next tick (coalesced) */
@@ -118,9 +123,9 @@ export class DeliveryEngine {
     return this.scheduler.pickDue(now, n);
   }
 
-  /** write the outcomes of finished attempts now */
+  /** write what waits for the next group commit (ingested events, outcomes) now */
   flush(): void {
-    this.outcomes.flush();
+    this.commit.flush();
   }
 
   /** attempt picked deliveries (their events read from the store) */

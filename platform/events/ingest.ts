@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { CloudEvent } from '../../src/contract';
+import type { GroupCommit } from './commit';
 import { extractEntityId } from './entity';
 import { isDeliverable, type Registrations } from './registrations';
 import type { EventRow, PickedRow, RegistrationRow } from './rows';
@@ -24,6 +25,7 @@ export interface IngestOptions {
   registrations: Registrations;
   bus: EventEmitter;
   entityFields?: readonly string[] | undefined;
+  commit: GroupCommit;
   /** the scheduler's slots: a delivery stored leased takes one before it is written */
   slots: {
     reserve(): boolean;
@@ -51,10 +53,6 @@ interface Leased {
 }
 
 export class Ingest {
-  private readonly queue: Array<{ job: IngestJob; resolve: (r: IngestResult) => void; reject: (e: Error) => void }> =
-    [];
-  private queued = false;
-
   constructor(private readonly o: IngestOptions) {}
 
   /** Store an event durably (with its deliveries); a repeated (source, id) is stored once. */
@@ -71,42 +69,27 @@ export class Ingest {
   }
 
   /**
-   * The same, with group commit: the events that arrive in one turn of the event loop are
-   * written in one transaction, and each promise resolves once that transaction committed
-   * (so the ingress still answers 200 only for a stored event).
+   * The same, with group commit (./commit.ts): the events that arrive in one turn of the
+   * event loop are written in one transaction, and each promise resolves once that
+   * transaction committed (so the ingress still answers 200 only for a stored event); a
+   * store fault rejects it with the SqliteError as it is (its code, SQLITE_FULL..., is what
+   * the ingress turns into a 503).
    */
   committed(ce: CloudEvent, providerId: string): Promise<IngestResult> {
     return new Promise<IngestResult>((resolve, reject) => {
-      this.queue.push({ job: this.prepare(ce, providerId), resolve, reject });
-      if (!this.queued) {
-        this.queued = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  flush(): void {
-    this.queued = false;
-    const batch = this.queue.splice(0);
-    if (batch.length === 0) return;
-    try {
-      this.o.store.batch(() => {
-        for (const b of batch) b.job.write();
+      const job = this.prepare(ce, providerId);
+      this.o.commit.add({
+        write: job.write,
+        done: () => {
+          job.after();
+          resolve(job.result as IngestResult);
+        },
+        failed: (err) => {
+          job.abort();
+          reject(err);
+        },
       });
-    } catch (e) {
-      // pass the error on as it is: a SqliteError keeps its code (SQLITE_FULL...), which the
-      // ingress turns into a 503; `instanceof Error` is not reliable across realms (test VMs)
-      const err = typeof e === 'object' && e !== null ? (e as Error) : new Error(String(e));
-      for (const b of batch) {
-        b.job.abort();
-        b.reject(err);
-      }
-      return;
-    }
-    for (const b of batch) {
-      b.job.after();
-      b.resolve(b.job.result as IngestResult);
-    }
+    });
   }
 
   /**

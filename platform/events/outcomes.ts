@@ -2,22 +2,25 @@
  * Recording what attempts came to: each delivery's new state (delivered, rejected, retrying
  * on Adobe's schedule, dead when the schedule is exhausted) and its trace, then the
  * notifications. Outcomes that finish in one turn of the event loop are written in one
- * transaction (group commit); a crash before the write leaves those deliveries leased, so
- * they are delivered again after restart (at least once, as before).
+ * transaction (group commit, ./commit.ts, with what else the engine writes in that turn); a
+ * crash before the write leaves those deliveries leased, so they are delivered again after
+ * restart (at least once, as before).
  */
 import type { EventEmitter } from 'node:events';
 import type { Logger } from '../core/types';
 import { isStoreFault } from '../store/faults';
 import type { AttemptReport } from './attempt';
+import type { GroupCommit } from './commit';
 import { refreshEventStatus } from './event-status';
 import { nextAttemptAt } from './policy';
 import type { DeliveryStatus, EventRow, PickedRow, RegistrationRow } from './rows';
-import { retryAfterStoreFault } from './store-fault';
+import { retryAfterStoreFault, STORE_RETRY_MS } from './store-fault';
 import type { EventsStore } from './store';
 import { redactHeaders, trimBody } from './trace';
 
 export interface OutcomesOptions {
   store: EventsStore;
+  commit: GroupCommit;
   log: Logger;
   bus: EventEmitter;
   timeScale: number;
@@ -34,8 +37,8 @@ export interface Delivered {
 }
 
 export class Outcomes {
-  private readonly queue: Array<{ write: () => void; after: () => void }> = [];
-  private flushQueued = false;
+  /** when a store fault was last reported (one warning per retry period, not one per outcome) */
+  private faultWarnedAt = 0;
 
   constructor(private readonly o: OutcomesOptions) {}
 
@@ -133,34 +136,30 @@ export class Outcomes {
       this.o.settled(reg, a.outcome === 'success', now);
       if (next !== Infinity) this.o.due(next);
     };
-    this.queue.push({ write, after });
-    if (!this.flushQueued) {
-      this.flushQueued = true;
-      setImmediate(() => this.flush());
-    }
+    this.o.commit.add({ write, done: after, failed: (err) => this.failed(err, write, after) });
   }
 
-  /** write the queued outcomes in one transaction */
-  flush(): void {
-    this.flushQueued = false;
-    const jobs = this.queue.splice(0);
-    if (jobs.length === 0 || !this.o.store.open) return;
-    try {
-      this.o.store.batch(() => {
-        for (const j of jobs) j.write();
-      });
-    } catch (e) {
-      // the attempts happened but their outcomes cannot be written yet (disk full, read-only):
-      // keep them in memory and write them once the store accepts writes again; the deliveries
-      // stay leased meanwhile, so a crash before that only means one more delivery (at least once)
-      if (!isStoreFault(e)) throw e;
-      this.o.log.warn('events: cannot record delivery outcomes, the store cannot write; retrying', {
-        error: e.message,
-      });
-      this.queue.unshift(...jobs);
-      retryAfterStoreFault(() => this.flush(), this.o.closed);
+  private failed(err: Error, write: () => void, after: () => void): void {
+    // stopping: the deliveries stay leased and are delivered again after a restart
+    if (this.o.closed()) return;
+    if (!isStoreFault(err)) {
+      // a bug, not the disk: the deliveries stay leased and are attempted again at the lease expiry
+      this.o.log.error('events: cannot record a delivery outcome', { error: err.message });
       return;
     }
-    for (const j of jobs) j.after();
+    // the attempts happened but their outcomes cannot be written yet (disk full, read-only):
+    // keep them in memory and write them once the store accepts writes again; the deliveries
+    // stay leased meanwhile, so a crash before that only means one more delivery (at least once)
+    const now = Date.now();
+    if (now - this.faultWarnedAt >= STORE_RETRY_MS) {
+      this.faultWarnedAt = now;
+      this.o.log.warn('events: cannot record delivery outcomes, the store cannot write; retrying', {
+        error: err.message,
+      });
+    }
+    retryAfterStoreFault(
+      () => this.o.commit.add({ write, done: after, failed: (e) => this.failed(e, write, after) }),
+      this.o.closed,
+    );
   }
 }

@@ -14,6 +14,7 @@
  */
 import type { Logger } from '../core/types';
 import { isStoreFault } from '../store/faults';
+import type { GroupCommit } from './commit';
 import { refreshEventStatus } from './event-status';
 import { isDeliverable, type Registrations } from './registrations';
 import type { EventRow, PickedRow, RegistrationRow } from './rows';
@@ -25,6 +26,7 @@ const CLOSE_GRACE_MS = 3000;
 
 export interface SchedulerOptions {
   store: EventsStore;
+  commit: GroupCommit;
   registrations: Registrations;
   log: Logger;
   /** attempts running at once, across registrations */
@@ -109,13 +111,46 @@ export class Scheduler {
     this.track(attempt, false);
   }
 
-  /** schedule a pump on the next tick (coalesced) */
+  /**
+   * Pick what is due for the free slots, with the next group commit (coalesced): when
+   * nothing may be due, only make sure the timer wakes the scheduler in time.
+   */
   kick(): void {
     if (this.stopped || this.pumpQueued) return;
+    if (this.dueAt > Date.now()) {
+      this.armAt(this.dueAt);
+      return;
+    }
     this.pumpQueued = true;
-    setImmediate(() => {
-      this.pumpQueued = false;
-      this.pump();
+    let rows: PickedRow[] = [];
+    this.o.commit.add({
+      write: () => {
+        this.pumpQueued = false;
+        rows = this.pickFree();
+        // the picked rows hold their slots until they are dispatched after the commit
+        this.inFlight += rows.length;
+      },
+      done: () => {
+        this.inFlight -= rows.length;
+        if (rows.length > 0) this.dispatch(rows);
+      },
+      failed: (err) => {
+        this.pumpQueued = false;
+        this.inFlight -= rows.length;
+        rows = [];
+        this.dueAt = -Infinity;
+        if (this.stopped) return;
+        // the store cannot write (disk full, read-only): nothing was picked; try again shortly
+        if (!isStoreFault(err)) this.o.log.error('events: cannot pick due deliveries', { error: err.message });
+        else
+          this.o.log.warn('events: cannot pick due deliveries, the store cannot write; retrying', {
+            error: err.message,
+          });
+        retryAfterStoreFault(
+          () => this.kick(),
+          () => this.stopped,
+        );
+      },
     });
   }
 
@@ -124,32 +159,24 @@ export class Scheduler {
     return this.o.store.s.pick.all({ now, lease: now + this.o.leaseMs, n });
   }
 
-  private pump(): void {
-    if (this.stopped) return;
-    try {
-      const free = this.o.maxInFlight - this.inFlight;
-      const now = Date.now();
-      // every slot busy: the next completion pumps again
-      if (free <= 0) return;
-      if (this.dueAt > now) {
-        this.armAt(this.dueAt);
-        return;
-      }
-      const rows = this.pickDue(now, free);
+  /** lease what is due, at most one per free slot (inside the group commit) */
+  private pickFree(): PickedRow[] {
+    const free = this.o.maxInFlight - this.inFlight;
+    const now = Date.now();
+    // every slot busy: the next completion kicks again
+    if (this.stopped || free <= 0) return [];
+    if (this.dueAt > now) {
+      this.armAt(this.dueAt);
+      return [];
+    }
+    const rows = this.pickDue(now, free);
+    if (rows.length < free) {
       // fewer than asked: nothing else is due now; the store says when something next is
       // (a retry, or the lease expiry of an attempt in flight)
-      if (rows.length < free) this.dueAt = Infinity;
-      if (rows.length > 0) this.dispatch(rows);
-      if (rows.length < free) this.arm();
-    } catch (e) {
-      // the store cannot write (disk full, read-only): nothing was picked; try again shortly
-      if (!isStoreFault(e)) throw e;
-      this.o.log.warn('events: cannot pick due deliveries, the store cannot write; retrying', { error: e.message });
-      retryAfterStoreFault(
-        () => this.pump(),
-        () => this.stopped,
-      );
+      this.dueAt = Infinity;
+      this.arm();
     }
+    return rows;
   }
 
   private arm(): void {
@@ -171,7 +198,7 @@ export class Scheduler {
       this.timer = null;
       this.timerAt = Infinity;
       this.dueAt = -Infinity;
-      this.pump();
+      this.kick();
     }, delay);
   }
 
