@@ -6,10 +6,13 @@
  * would carry: the client writes its request, the server parses it with its own parser and
  * answers on the same stream.
  *
- * One MessagePort per container carries all its connections as frames `[id, payload]`:
- * payload is a Uint8Array of bytes (its buffer transferred, not copied), END (the sender
- * will write no more, a FIN) or CLOSE (the sender's end is gone, a reset or a close). The
- * container opens connections (ids it numbers); the platform's end learns of one by its
+ * One MessagePort per container carries all its connections. A message is a list of frames
+ * `id, payload, id, payload...`, everything written in one turn of the sender's event loop
+ * (a response, its end and its close go as one message: a message costs more than its size).
+ * A payload is bytes (a latin1 string up to 64 KB, which is cheaper to post than a buffer;
+ * a Uint8Array whose memory is transferred, not copied, above), END (the sender will write
+ * no more: a FIN) or CLOSE (the sender's end is gone: after END a close, before it a reset).
+ * The container opens connections (ids it numbers); the platform's end learns of one by its
  * first frame.
  *
  * Plain CommonJS JavaScript: the container loads it with Node's own loader
@@ -20,6 +23,8 @@ const { Duplex } = require('node:stream');
 
 const END = 0;
 const CLOSE = 1;
+/** data up to this size travels as a latin1 string, larger as a transferred buffer */
+const STRING_MAX = 64 * 1024;
 
 class PortSocket extends Duplex {
   /**
@@ -100,11 +105,12 @@ class PortSocket extends Duplex {
   }
 
   _writev(chunks, cb) {
+    if (this._remoteClosed) return cb();
     let size = 0;
     for (const c of chunks)
       size += typeof c.chunk === 'string' ? Buffer.byteLength(c.chunk, c.encoding) : c.chunk.length;
-    // a buffer of its own, so that it can be transferred (Buffers share pooled memory)
-    const bytes = Buffer.from(new ArrayBuffer(size));
+    // above STRING_MAX: memory of its own, transferable (Buffers may share pooled memory)
+    const bytes = size > STRING_MAX ? Buffer.from(new ArrayBuffer(size)) : Buffer.allocUnsafe(size);
     let at = 0;
     for (const c of chunks) {
       if (typeof c.chunk === 'string') at += bytes.write(c.chunk, at, c.encoding);
@@ -115,19 +121,19 @@ class PortSocket extends Duplex {
     }
     this.bytesWritten += size;
     this._touch();
-    this._link.post(this._id, bytes);
+    this._link.post(this._id, size > STRING_MAX ? bytes : bytes.toString('latin1', 0, size));
     cb();
   }
 
   _final(cb) {
-    this._link.post(this._id, END);
+    if (!this._remoteClosed) this._link.post(this._id, END);
     cb();
   }
 
   _destroy(err, cb) {
     if (this._idle) clearTimeout(this._idle);
     this._idle = undefined;
-    // after a FIN each way the other end closes by itself; otherwise tell it (a reset)
+    // after a FIN each way the other end closes by itself; otherwise tell it
     const clean = this._ended && this.writableFinished;
     this._link.drop(this._id, !this._remoteClosed && !clean);
     cb(err);
@@ -135,12 +141,17 @@ class PortSocket extends Duplex {
 
   /** a frame from the other end */
   _receive(frame) {
-    if (frame === END) {
+    if (typeof frame === 'string') {
+      this.bytesRead += frame.length;
+      this._touch();
+      this.push(Buffer.from(frame, 'latin1'));
+    } else if (frame === END) {
       this._ended = true;
       this.push(null);
     } else if (frame === CLOSE) {
       this._remoteClosed = true;
-      this.destroy();
+      // after its FIN the bytes it sent are still read (TCP's close); before, a reset
+      if (!this._ended) this.destroy();
     } else {
       this.bytesRead += frame.byteLength;
       this._touch();
@@ -158,14 +169,32 @@ function portLink(port, { local, remote, allowHalfOpen, onOpen }) {
   let next = 1;
   let last = 0;
   let closed = false;
+  /** frames written in this turn of the event loop, sent together at its end */
+  let outbox = [];
+  let transfer = [];
+  let flushing = false;
+  const flush = () => {
+    flushing = false;
+    if (closed || outbox.length === 0) return;
+    const frames = outbox;
+    const moved = transfer;
+    outbox = [];
+    transfer = [];
+    port.postMessage(frames, moved);
+  };
+  const send = (id, frame) => {
+    if (closed) return;
+    outbox.push(id, frame);
+    if (frame instanceof Uint8Array) transfer.push(frame.buffer);
+    if (!flushing) {
+      flushing = true;
+      setImmediate(flush);
+    }
+  };
   const link = {
-    post(id, frame) {
-      if (closed) return;
-      if (typeof frame === 'number') port.postMessage([id, frame]);
-      else port.postMessage([id, frame], [frame.buffer]);
-    },
+    post: send,
     drop(id, notify) {
-      if (sockets.delete(id) && notify && !closed) port.postMessage([id, CLOSE]);
+      if (sockets.delete(id) && notify) send(id, CLOSE);
     },
     connect() {
       const id = next++;
@@ -188,9 +217,7 @@ function portLink(port, { local, remote, allowHalfOpen, onOpen }) {
       return sockets.size;
     },
   };
-  port.on('message', (msg) => {
-    const id = msg[0];
-    const frame = msg[1];
+  const receive = (id, frame) => {
     let s = sockets.get(id);
     if (!s) {
       // a connection the other end opened, once; frames of one already closed here are dropped
@@ -201,6 +228,9 @@ function portLink(port, { local, remote, allowHalfOpen, onOpen }) {
       onOpen(s);
     }
     s._receive(frame);
+  };
+  port.on('message', (frames) => {
+    for (let i = 0; i < frames.length; i += 2) receive(frames[i], frames[i + 1]);
   });
   port.on('close', () => link.close());
   return link;
