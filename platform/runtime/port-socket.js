@@ -160,6 +160,10 @@ class PortSocket extends Duplex {
   }
 }
 
+function isFrame(frame) {
+  return typeof frame === 'string' || frame === END || frame === CLOSE || frame instanceof Uint8Array;
+}
+
 /**
  * The connections on one MessagePort. `onOpen(socket)`, on the platform's end, receives each
  * connection the other end opens; the container's end opens them with `connect()`.
@@ -230,7 +234,13 @@ function portLink(port, { local, remote, allowHalfOpen, onOpen }) {
     s._receive(frame);
   };
   port.on('message', (frames) => {
-    for (let i = 0; i < frames.length; i += 2) receive(frames[i], frames[i + 1]);
+    // the container's end runs the action's code: anything but well-formed frames is dropped
+    if (!Array.isArray(frames)) return;
+    for (let i = 0; i + 1 < frames.length; i += 2) {
+      const id = frames[i];
+      const frame = frames[i + 1];
+      if (Number.isSafeInteger(id) && id > 0 && isFrame(frame)) receive(id, frame);
+    }
   });
   port.on('close', () => link.close());
   return link;

@@ -22,7 +22,13 @@ const http = require('node:http');
 const crypto = require('node:crypto');
 require(workerData.routeModule)(workerData.route);
 const agents = { close: undefined, keepAlive: new http.Agent({ keepAlive: true }) };
-parentPort.on('message', ({ id, url, method, headers, bodyBytes, agent }) => {
+parentPort.on('message', ({ id, url, method, headers, bodyBytes, agent, junk }) => {
+  if (junk) {
+    // what an action holding the port could post instead of frames
+    const port = workerData.route.port;
+    for (const m of ['text', 7, { length: 1e12 }, [1.5, 'x'], [-1, 'x'], [99, { buffer: 1 }], [98, null], [97]]) port.postMessage(m);
+    return parentPort.postMessage({ id });
+  }
   const body = Buffer.alloc(bodyBytes || 0, 'q');
   const chunks = [];
   const req = http.request(url, { method: method || 'GET', headers, agent: agents[agent || 'close'] }, (res) => {
@@ -67,7 +73,14 @@ function startContainer(route: unknown) {
   });
   let seq = 0;
   return {
-    request(r: { url: string; method?: string; headers?: Record<string, string>; bodyBytes?: number; agent?: string }) {
+    request(r: {
+      url?: string;
+      junk?: boolean;
+      method?: string;
+      headers?: Record<string, string>;
+      bodyBytes?: number;
+      agent?: string;
+    }) {
       const id = ++seq;
       return new Promise<Reply>((resolve) => {
         const on = (m: Reply & { id: number }) => {
@@ -205,6 +218,11 @@ describe('in-memory connections to a plain node:http server', () => {
     const r = await container.request({ url: `${platform.url}/hang-up` });
     expect(r.error).toBe('ECONNRESET');
     expect((await container.request({ url: `${platform.url}/after` })).status).toBe(200);
+  });
+
+  test('malformed frames on the port are ignored', async () => {
+    await container.request({ junk: true });
+    expect((await container.request({ url: `${platform.url}/after-junk` })).status).toBe(200);
   });
 
   test('a request to another port or host stays on TCP', async () => {
