@@ -7,6 +7,8 @@
  *
  *   npx tsx bench/e2e-ours.ts [--n 500] [--rounds 2] [--env A=1,B=2 --env A=0 ...]
  *
+ * An `--env` entry NODE_ARGS=<flag> (e.g. NODE_ARGS=--v8-pool-size=2) is a flag for node itself.
+ *
  * Without `--env`, one configuration: the platform's defaults. Loopback only, bounded by the
  * counts and a drain timeout.
  */
@@ -83,10 +85,12 @@ async function once(load: Load, env: Record<string, string>, label: string): Pro
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-ours-'));
   const envFile = path.join(dir, 'bench.env');
   fs.writeFileSync(envFile, `INGESTION_API_KEY=${API_KEY}\nCOMMERCE_BASE_URL=${load.target}/rest/\nLOG_LEVEL=error\n`);
+  const { NODE_ARGS: nodeArgs, ...rest } = env;
   const p = await startPlatformProcess({
     projectDir: ROOT,
-    env: { LOG_LEVEL: 'error', ...env },
+    env: { LOG_LEVEL: 'error', ...rest },
     args: ['--env-file', envFile],
+    nodeArgs: nodeArgs ? nodeArgs.split(' ') : [],
   });
   try {
     await waitHealthy(`${p.url}/readyz`);
