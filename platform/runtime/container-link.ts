@@ -32,6 +32,8 @@ export interface ContainerRoute {
 
 export interface ContainerLink {
   route: ContainerRoute;
+  /** connections open on it now */
+  readonly connections: number;
   /** end every connection of the container (it is gone) */
   close(): void;
 }
@@ -47,6 +49,9 @@ export function openContainerLink(target: PlatformAddress): ContainerLink {
   port1.unref();
   return {
     route: { port: port2, hosts: target.hosts, listenPort: target.port, address: target.address },
+    get connections() {
+      return link.size;
+    },
     close: () => link.close(),
   };
 }

@@ -21,7 +21,7 @@ const { workerData, parentPort } = require('node:worker_threads');
 const http = require('node:http');
 const crypto = require('node:crypto');
 require(workerData.routeModule)(workerData.route);
-const agents = { close: undefined, keepAlive: new http.Agent({ keepAlive: true }) };
+const agents = { global: undefined, none: false, keepAlive: new http.Agent({ keepAlive: true }) };
 parentPort.on('message', ({ id, url, method, headers, bodyBytes, agent, junk }) => {
   if (junk) {
     // what an action holding the port could post instead of frames
@@ -31,7 +31,7 @@ parentPort.on('message', ({ id, url, method, headers, bodyBytes, agent, junk }) 
   }
   const body = Buffer.alloc(bodyBytes || 0, 'q');
   const chunks = [];
-  const req = http.request(url, { method: method || 'GET', headers, agent: agents[agent || 'close'] }, (res) => {
+  const req = http.request(url, { method: method || 'GET', headers, agent: agents[agent || 'global'] }, (res) => {
     const socket = res.socket.constructor.name;
     res.on('data', (c) => chunks.push({ at: Date.now(), bytes: c.length, c }));
     res.on('end', () => {
@@ -174,6 +174,20 @@ describe('in-memory connections to a plain node:http server', () => {
     });
     expect(echoed.bytes).toBe(11);
     expect(seen).toEqual([{ remote: '127.0.0.1', socket: 'PortSocket', url: '/echo?x=1' }]);
+  });
+
+  test('a Connection: close request leaves no connection behind at either end', async () => {
+    const before = link.connections;
+    for (let i = 0; i < 5; i++) {
+      const r = await container.request({
+        url: `${platform.url}/close-${i}`,
+        headers: { connection: 'close' },
+        agent: 'none',
+      });
+      expect(r).toMatchObject({ status: 200, socket: 'PortSocket' });
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(link.connections).toBe(before);
   });
 
   test('large bodies both ways arrive whole', async () => {
