@@ -7,20 +7,23 @@
  * (user + sys, both threads and the kernel's loopback) per request.
  *
  *   npx tsx bench/container-http.ts [--n 4000] [--c 4] [--rounds 3]
+ *
+ * Figures go to `npm run bench` as `BENCH {json}` lines (bench/report.ts), in memory against TCP.
  */
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Fastify from 'fastify';
 import { openContainerLink, platformAddress } from '../platform/runtime/container-link';
+import { reportBench } from './report';
 
 const arg = (name: string, d: number): number => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : d;
 };
-const N = arg('--n', 4000);
+const N = arg('--n', process.env.BENCH_QUICK ? 2000 : 4000);
 const C = arg('--c', 4);
-const ROUNDS = arg('--rounds', 3);
+const ROUNDS = arg('--rounds', process.env.BENCH_QUICK ? 1 : 3);
 
 const CLIENT = `
 const { workerData, parentPort } = require('node:worker_threads');
@@ -98,6 +101,15 @@ async function main(): Promise<void> {
   await app.close();
   console.log(`${N} requests per run, ${C} at a time, ${ROUNDS} rounds; CPU (user + sys) of the process per request:`);
   for (const [k, v] of results) console.log(`${k.padEnd(30)} ${v.map((x) => `${x.toFixed(1)} µs`).join('  ')}`);
+  const mean = (k: string) => (results.get(k) ?? []).reduce((a, b) => a + b, 0) / ROUNDS;
+  for (const kind of ['Connection: close', 'keep-alive'])
+    reportBench({
+      name: `container → platform request CPU, in memory, ${kind}, ${C} at a time`,
+      value: mean(`in memory, ${kind}`),
+      unit: 'µs',
+      baseline: 'loopback TCP',
+      baselineValue: mean(`TCP, ${kind}`),
+    });
 }
 
 main().catch((e: unknown) => {

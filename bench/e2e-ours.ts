@@ -9,8 +9,10 @@
  *
  * An `--env` entry NODE_ARGS=<flag> (e.g. NODE_ARGS=--v8-pool-size=2) is a flag for node itself.
  *
- * Without `--env`, one configuration: the platform's defaults. Loopback only, bounded by the
- * counts and a drain timeout.
+ * Without `--env`: the containers' requests to the platform over loopback TCP
+ * (PLATFORM_IN_MEMORY_HTTP=false), then the defaults. The first configuration is the baseline
+ * of the figures printed for `npm run bench` as `BENCH {json}` lines (bench/report.ts).
+ * Loopback only, bounded by the counts and a drain timeout.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,6 +21,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import type { LoadResult, LoadRun } from './e2e-load-lib';
 import { ROOT, startPlatformProcess, stop, waitHealthy } from './platform-lib';
+import { reportBench } from './report';
 
 const API_KEY = 'bench-ingestion-key';
 const args = process.argv.slice(2);
@@ -26,7 +29,7 @@ const arg = (name: string): string | undefined => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const N = Number(arg('--n') ?? 500);
+const N = Number(arg('--n') ?? (process.env.BENCH_QUICK ? 300 : 500));
 const ROUNDS = Number(arg('--rounds') ?? 2);
 const ENVS = args.flatMap((a, i) => (a === '--env' ? [args[i + 1] ?? ''] : []));
 
@@ -120,7 +123,7 @@ async function once(load: Load, env: Record<string, string>, label: string): Pro
 }
 
 async function main(): Promise<void> {
-  const configs = ENVS.length ? ENVS : [''];
+  const configs = ENVS.length ? ENVS : ['PLATFORM_IN_MEMORY_HTTP=false', ''];
   const load = await startLoad();
   const sums = new Map<string, number[]>();
   try {
@@ -133,10 +136,20 @@ async function main(): Promise<void> {
   } finally {
     await load.close();
   }
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   for (const [c, v] of sums)
     process.stdout.write(
-      `${(c || 'defaults').padEnd(40)} CPU per event: ${v.map((x) => x.toFixed(2)).join(', ')} ms (mean ${(v.reduce((a, b) => a + b, 0) / v.length).toFixed(2)})\n`,
+      `${(c || 'defaults').padEnd(40)} CPU per event: ${v.map((x) => x.toFixed(2)).join(', ')} ms (mean ${mean(v).toFixed(2)})\n`,
     );
+  const [base, ...others] = configs;
+  for (const c of others)
+    reportBench({
+      name: `e2e CPU per event, ours alone, c=10, ${c || 'defaults'}`,
+      value: mean(sums.get(c) ?? []),
+      unit: 'ms',
+      baseline: base || 'defaults',
+      baselineValue: mean(sums.get(base as string) ?? []),
+    });
 }
 
 main().catch((e: unknown) => {

@@ -3,7 +3,9 @@
  * invoke of an empty action through the `openwhisk` client (the consumer → handler call) and
  * State get / put through `@adobe/aio-lib-state` (the handler's four calls), each made from
  * inside an action (bench/fixtures/hops-app), `--c` at a time. Environments given with `--env`
- * alternate run by run, so a before/after is read back to back.
+ * alternate run by run, so a before/after is read back to back; without `--env`, over loopback
+ * TCP (PLATFORM_IN_MEMORY_HTTP=false) and then with the defaults. The first configuration is
+ * the baseline of the figures printed for `npm run bench` as `BENCH {json}` lines.
  *
  *   npx tsx bench/runtime-hops.ts [--n 1000] [--c 4] [--rounds 2] [--env A=1 --env A=0 ...]
  */
@@ -11,13 +13,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startPlatformProcess, stop } from './platform-lib';
+import { reportBench } from './report';
 
 const args = process.argv.slice(2);
 const arg = (name: string, d: number): number => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : d;
 };
-const N = arg('--n', 1000);
+const N = arg('--n', process.env.BENCH_QUICK ? 1000 : 2000);
 const C = arg('--c', 4);
 const ROUNDS = arg('--rounds', 2);
 const ENVS = args.flatMap((a, i) => (a === '--env' ? [args[i + 1] ?? ''] : []));
@@ -66,7 +69,7 @@ async function once(env: Record<string, string>): Promise<Record<string, number>
 }
 
 async function main(): Promise<void> {
-  const configs = ENVS.length ? ENVS : [''];
+  const configs = ENVS.length ? ENVS : ['PLATFORM_IN_MEMORY_HTTP=false', ''];
   const all = new Map<string, Array<Record<string, number>>>();
   for (let r = 0; r < ROUNDS; r++) {
     for (const c of configs) {
@@ -79,12 +82,25 @@ async function main(): Promise<void> {
     }
   }
   process.stdout.write(`\nCPU of the platform process per operation, ${N} per run, ${C} at a time (mean):\n`);
-  for (const [c, runs] of all) {
-    const mean = (op: string) => runs.reduce((a, r) => a + (r[op] ?? 0), 0) / runs.length;
+  const mean = (c: string, op: string) => {
+    const runs = all.get(c) ?? [];
+    return runs.reduce((a, r) => a + (r[op] ?? 0), 0) / Math.max(1, runs.length);
+  };
+  for (const c of configs)
     process.stdout.write(
-      `${(c || 'defaults').padEnd(34)} invoke ${mean('invoke').toFixed(0)} µs  put ${mean('put').toFixed(0)} µs  get ${mean('get').toFixed(0)} µs\n`,
+      `${(c || 'defaults').padEnd(34)} invoke ${mean(c, 'invoke').toFixed(0)} µs  put ${mean(c, 'put').toFixed(0)} µs  get ${mean(c, 'get').toFixed(0)} µs\n`,
     );
-  }
+  const [base, ...others] = configs;
+  const names: Record<string, string> = { invoke: 'blocking invoke (openwhisk)', put: 'State put', get: 'State get' };
+  for (const c of others)
+    for (const op of ['invoke', 'put', 'get'])
+      reportBench({
+        name: `platform CPU per ${names[op]} from a container, ${C} at a time, ${c || 'defaults'}`,
+        value: mean(c, op),
+        unit: 'µs',
+        baseline: base || 'defaults',
+        baselineValue: mean(base as string, op),
+      });
 }
 
 main().catch((e: unknown) => {
