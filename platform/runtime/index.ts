@@ -16,7 +16,7 @@ export function runtimeModule(opts: RuntimeModuleOptions = {}): PlatformModule &
     name: 'runtime',
     async register(app, ctx: PlatformContext) {
       const appConfig = loadAppConfig(ctx.config.projectDir);
-      rt = new LocalRuntime(ctx, appConfig.actions, { watch: opts.watch ?? false });
+      rt = new LocalRuntime(ctx, appConfig.actions, { watch: opts.watch ?? false, server: app.server });
       mod.runtime = rt;
       ctx.runtime = rt;
       await rt.build();

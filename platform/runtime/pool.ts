@@ -10,6 +10,7 @@
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { openContainerLink, type ContainerLink, type PlatformAddress } from './container-link';
 
 export type OutcomeKind = 'ok' | 'error' | 'developer' | 'timeout' | 'crash' | 'init';
 
@@ -35,6 +36,8 @@ export interface PoolOptions {
   main?: string;
   /** the per-activation log limit (`limits.logs` in bytes; default 10 MB, as OpenWhisk's) */
   logLimitBytes?: number;
+  /** the platform's HTTP server: the container's requests to it go in memory (./container-link.ts) */
+  platform?: PlatformAddress;
 }
 
 interface Pending {
@@ -101,11 +104,13 @@ class Container {
   readonly createdAt = Date.now();
   idleSince = Date.now();
   initTime: number | undefined;
+  private readonly link: ContainerLink | undefined;
 
   constructor(
     private readonly opts: PoolOptions,
     private readonly onGone: (c: Container) => void,
   ) {
+    this.link = opts.platform ? openContainerLink(opts.platform) : undefined;
     this.worker = new Worker(WORKER_ENTRY, {
       workerData: {
         bundle: opts.bundle,
@@ -113,7 +118,9 @@ class Container {
         concurrency: opts.concurrency,
         main: opts.main,
         logLimitBytes: opts.logLimitBytes,
+        route: this.link?.route,
       },
+      transferList: this.link ? [this.link.route.port] : [],
       env: { ...containerEnv(), ...opts.env },
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: Math.max(16, opts.memoryMb) },
@@ -190,6 +197,7 @@ class Container {
       p.resolve({ kind, result: JSON.stringify({ error: message }), logs: [] });
     }
     this.inflight.clear();
+    this.link?.close();
     void this.worker.terminate().catch(() => undefined);
     this.onGone(this);
   }

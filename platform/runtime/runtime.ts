@@ -3,6 +3,7 @@
  * activations recorded in SQLite. Implements the `Runtime` contract other modules use.
  */
 import crypto from 'node:crypto';
+import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type {
@@ -26,6 +27,7 @@ import { PlatformError } from '../core/errors';
 import { runtimeError } from './errors';
 import { DeployedActions, type DeployedEntry } from './deployed';
 import type { DeployedAction } from './deployments';
+import { inMemoryHttpEnabled, platformAddress, type PlatformAddress } from './container-link';
 
 const STATUS = {
   ok: { status: 'success', statusCode: 0 },
@@ -53,6 +55,8 @@ export interface RuntimeOptions {
   watch: boolean;
   maxWorkers?: number;
   idleMs?: number;
+  /** the platform's HTTP server: containers reach it in memory (./container-link.ts) */
+  server?: Server;
 }
 
 export class LocalRuntime implements Runtime {
@@ -65,6 +69,7 @@ export class LocalRuntime implements Runtime {
   private readonly limits = new NamespaceLimits();
   private readonly maxWorkers: number;
   private readonly idleMs: number;
+  private readonly platform: PlatformAddress | undefined;
 
   constructor(
     private readonly ctx: PlatformContext,
@@ -81,6 +86,10 @@ export class LocalRuntime implements Runtime {
     this.maxWorkers =
       opts.maxWorkers ?? Number(process.env.PLATFORM_MAX_WORKERS ?? Math.min(4, Math.max(2, os.cpus().length)));
     this.idleMs = opts.idleMs ?? Number(process.env.PLATFORM_WORKER_IDLE_MS ?? 120_000);
+    this.platform =
+      opts.server && inMemoryHttpEnabled(ctx.config.env)
+        ? platformAddress(opts.server, ctx.config.baseUrl, ctx.config.host)
+        : undefined;
     this.builder = new ActionBuilder(path.join(ctx.config.dataDir, 'build'), ctx.config.projectDir, ctx.log, (name) =>
       this.pools.get(name)?.recycle(),
     );
@@ -185,6 +194,7 @@ export class LocalRuntime implements Runtime {
         },
         maxWorkers: this.maxWorkers,
         idleMs: this.idleMs,
+        ...(this.platform ? { platform: this.platform } : {}),
       });
       this.pools.set(spec.fullName, p);
     }

@@ -19,6 +19,9 @@ const util = require('node:util');
 
 // trust NODE_EXTRA_CA_CERTS of the container's environment (the local CA of platform/proxy)
 require('./container-trust')(process.env.NODE_EXTRA_CA_CERTS);
+// the container's HTTP requests to the platform's own address go over a MessagePort, not TCP
+require('./platform-route')(workerData.route);
+delete workerData.route; // the port is the route's alone, not the action's
 
 // AsyncLocalStorage attributes output to its activation when several run at once
 // (concurrency > 1); it enables promise hooks, so a worker with one activation at a time
