@@ -14,6 +14,10 @@ export const LOCAL_IDS = {
   IO_CONSUMER_ID: '000000',
   IO_PROJECT_ID: 'local-project',
   IO_WORKSPACE_ID: 'local-workspace',
+  // the OAuth server-to-server credential's technical account, which Adobe's auth libraries
+  // (aio-commerce-lib-auth) require next to the client id and secret
+  OAUTH_TECHNICAL_ACCOUNT_ID: 'LOCALTECHACCOUNT000000000@techacct.adobe.com',
+  OAUTH_TECHNICAL_ACCOUNT_EMAIL: 'local-technical-account@techacct.adobe.com',
 } as const;
 
 /** Names whose local default is a URL on the platform itself. */

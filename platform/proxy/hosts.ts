@@ -24,3 +24,26 @@ export function routeFor(host: string): AdobeRoute | undefined {
   const h = host.toLowerCase().replace(/\.$/, '');
   return ADOBE_ROUTES.find((r) => r.host === h);
 }
+
+/**
+ * The app's settings that name a routed host (`IO_MANAGEMENT_BASE_URL=https://api.adobe.io/events/`,
+ * as the starter kit's env.dist has it), rewritten to the platform URL the proxy would route
+ * them to: code that calls them with Node's global fetch, which ignores HTTPS_PROXY before
+ * Node 24, lands on the same place. Only https URLs of the hosts above, on port 443.
+ */
+export function routedSettings(env: Record<string, string>, baseUrl: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (!/^https:\/\//i.test(value)) continue;
+    let u: URL;
+    try {
+      u = new URL(value);
+    } catch {
+      continue;
+    }
+    const route = routeFor(u.hostname);
+    if (!route || (u.port !== '' && u.port !== '443') || u.username || u.password) continue;
+    out[name] = `${baseUrl}${route.path(u.pathname)}${u.search}`;
+  }
+  return out;
+}

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PlatformContext, PlatformModule } from '../core/types';
 import { caFileIn, ensureCerts } from './certs';
-import { ADOBE_ROUTES } from './hosts';
+import { ADOBE_ROUTES, routedSettings } from './hosts';
 import { startRoutingProxy, type RoutingProxy } from './server';
 
 export { ADOBE_ROUTES } from './hosts';
@@ -82,6 +82,12 @@ export function proxyModule(): PlatformModule {
       ctx.log.info(`Adobe's hosts (${ADOBE_ROUTES.map((r) => r.host).join(', ')}) routed to the platform`, {
         proxy: proxy.url,
       });
+      // the same routing for settings that name those hosts, for code on the global fetch
+      const rewritten = routedSettings(ctx.config.env, ctx.config.baseUrl);
+      Object.assign(ctx.config.env, rewritten);
+      for (const [name, url] of Object.entries(rewritten)) {
+        ctx.log.info(`${name} names one of Adobe's hosts: actions and hooks get the platform's URL`, { url });
+      }
     },
     async start() {
       await ready;

@@ -137,12 +137,12 @@ test('a POSTed event appears live in the events list, without a reload', async (
   const marker = await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 42));
   liveEventId = await h.publish(PRODUCT_CREATE, { sku: 'SKU-LIVE-1', name: 'Joust Duffle Bag' });
   await h.publish(CUSTOMER_CREATE, { email: 'jane.doe@example.com', firstname: 'Jane' });
-  await page.waitForSelector(`[data-testid=event-row][data-event-id="${liveEventId}"]`, { timeout: 10_000 });
+  await page.waitForSelector(`[data-testid=event-row][data-event-id="${liveEventId}"]`, { timeout: 30_000 });
   // delivered to both registrations, shown live
   await page.waitForFunction(
     (id: string) =>
       document.querySelector(`[data-testid=event-row][data-event-id="${id}"] [data-status=delivered]`) !== null,
-    { timeout: 10_000 },
+    { timeout: 30_000 },
     liveEventId,
   );
   // same page object: no reload happened
@@ -211,7 +211,7 @@ test("an event's timeline shows ingest, each attempt's request and response, and
   await page.waitForFunction(() => location.hash.startsWith('#/events/'));
   await page.waitForSelector('[data-testid=timeline] [data-testid=attempt]');
   // the activation record is written within milliseconds; the view refreshes live
-  await page.waitForSelector('[data-testid=timeline] [data-testid=activation]', { timeout: 10_000 });
+  await page.waitForSelector('[data-testid=timeline] [data-testid=activation]', { timeout: 30_000 });
   expect(await page.$$eval('[data-testid=ingest]', (x) => x.length)).toBe(1);
   const attempts = await texts('[data-testid=attempt]');
   expect(attempts).toHaveLength(2);
@@ -271,7 +271,7 @@ test('replay after the target recovers delivers it, and the replay is traced', a
   // live: the row leaves the rejected list once the replayed delivery succeeds
   await page.waitForSelector(`[data-testid=event-row][data-event-id="${failingEventId}"]`, {
     hidden: true,
-    timeout: 10_000,
+    timeout: 30_000,
   });
   expect(await eventStatus(failingEventId)).toBe('delivered');
   expect(h.target.requests.slice(before).some((r) => r.body.includes('SKU-FAIL-1'))).toBe(true);
@@ -330,7 +330,7 @@ test('pausing a registration holds its events, resuming delivers them, and the l
         ) as unknown as PageEl | null
       )?.innerText === '1',
     {
-      timeout: 10_000,
+      timeout: 30_000,
     },
   );
   await new Promise((r) => setTimeout(r, 300));
@@ -381,14 +381,14 @@ test('rejected events replay one by one, the selected ones, or all that match th
   await click('[data-testid=replay-selected]');
   await until(async () => (await eventStatus(ids[0] as string)) === 'delivered', 'the selected event to be delivered');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=event-row]').length === 2, {
-    timeout: 10_000,
+    timeout: 30_000,
   });
 
   await click('[data-testid=replay-all]');
   await answerDialog('replay');
   for (const id of ids) await until(async () => (await eventStatus(id)) === 'delivered', `event ${id} to be delivered`);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=event-row]').length === 0, {
-    timeout: 10_000,
+    timeout: 30_000,
   });
   await h.shot('11-rejected-replayed');
 });
@@ -447,7 +447,7 @@ test('a temporary integration stops by itself at its end date, and the log says 
         ) as unknown as PageEl | null
       )?.innerText === 'PAUSED',
     {
-      timeout: 10_000,
+      timeout: 30_000,
     },
   );
   await go(`#/integrations/${consumer.registration_id}`);

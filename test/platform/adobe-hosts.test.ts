@@ -13,6 +13,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import type { RunningPlatform } from '../../platform/core/server';
 import { runHook } from '../../platform/cli/hook';
+import { routedSettings } from '../../platform/proxy/hosts';
 import { startTestPlatform, tempDir } from './helpers';
 
 const APP = path.join(__dirname, '..', 'fixtures', 'adobe-hosts-app');
@@ -48,7 +49,19 @@ describe("Adobe's hosts routed to the platform", () => {
 
   beforeAll(async () => {
     resultFile = path.join(tempDir('adobe-hosts-'), 'hook.json');
-    p = await startTestPlatform({ projectDir: APP, env: { HOOK_RESULT_FILE: resultFile } });
+    p = await startTestPlatform({
+      projectDir: APP,
+      env: {
+        HOOK_RESULT_FILE: resultFile,
+        // the starter kit's env.dist, copied as the app's .env
+        OAUTH_BASE_URL: 'https://ims-na1.adobelogin.com/ims/token/',
+        IO_MANAGEMENT_BASE_URL: 'https://api.adobe.io/events/',
+        OAUTH_TECHNICAL_ACCOUNT_ID: '',
+        OAUTH_TECHNICAL_ACCOUNT_EMAIL: '',
+        // where aio-lib-ims keeps its contexts outside an action: not the user's ~/.config/aio
+        AIO_CONFIG_FILE: path.join(path.dirname(resultFile), 'aio-config'),
+      },
+    });
   }, 120_000);
   afterAll(async () => p?.close());
 
@@ -84,6 +97,22 @@ describe("Adobe's hosts routed to the platform", () => {
     expect(p.config.env.AIO_RUNTIME_NAMESPACE).toBe(p.config.namespace);
   }, 60_000);
 
+  test("settings naming Adobe's hosts reach the platform through the global fetch too (env.dist as .env)", async () => {
+    const act = await p.ctx.runtime.invoke('adobe/kit', {});
+    expect(act.response.result).toMatchObject({ providersStatus: 200 });
+    expect(p.config.env.IO_MANAGEMENT_BASE_URL).toBe(`${p.url}/events/`);
+    expect(p.config.env.OAUTH_BASE_URL).toBe(`${p.url}/ims/token/`);
+  }, 60_000);
+
+  test('a server-to-server credential gets a local technical account, as aio-lib-ims requires', async () => {
+    const code = await runHook(p, './hooks/kit-hook.js');
+    const result = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+    expect(result).toMatchObject({ providersStatus: 200 });
+    expect(result.technicalAccount[0]).toMatch(/@techacct\.adobe\.com$/);
+    expect(result.technicalAccount[1]).toMatch(/^[^@\s]+@techacct\.adobe\.com$/);
+    expect(code).toBe(0);
+  }, 60_000);
+
   test("Adobe's hosts are answered with the local CA's certificate", async () => {
     const ca = fs.readFileSync(path.join(p.dataDir, 'adobe-hosts', 'ca.pem'), 'utf8');
     const cert = (await connectThrough(
@@ -115,11 +144,42 @@ describe("Adobe's hosts routed to the platform", () => {
   });
 });
 
+describe("settings naming Adobe's hosts", () => {
+  test('only https URLs of the routed hosts on port 443 are rewritten, to where the proxy routes them', () => {
+    const base = 'http://127.0.0.1:4000';
+    expect(
+      routedSettings(
+        {
+          IO_MANAGEMENT_BASE_URL: 'https://api.adobe.io/events/',
+          OAUTH_BASE_URL: 'https://IMS-NA1.adobelogin.com/ims/token/',
+          IO_EVENTS_INGRESS_URL: 'https://eventsingress.adobe.io',
+          ON_443: 'https://api.adobe.io:443/events/x?y=1',
+          OTHER_PORT: 'https://api.adobe.io:8443/events/',
+          PLAIN_HTTP: 'http://api.adobe.io/events/',
+          OTHER_HOST: 'https://api.adobe.io.example.com/events/',
+          STAGE: 'https://ims-na1-stg1.adobelogin.com/ims/token/',
+          NOT_A_URL: 'api.adobe.io',
+        },
+        base,
+      ),
+    ).toEqual({
+      IO_MANAGEMENT_BASE_URL: `${base}/events/`,
+      OAUTH_BASE_URL: `${base}/ims/token/`,
+      IO_EVENTS_INGRESS_URL: `${base}/ingress`,
+      ON_443: `${base}/events/x?y=1`,
+    });
+  });
+});
+
 describe('PLATFORM_ROUTE_ADOBE_HOSTS=false', () => {
-  test('turns the routing off: no proxy, no certificates', async () => {
-    const p = await startTestPlatform({ projectDir: APP, env: { PLATFORM_ROUTE_ADOBE_HOSTS: 'false' } });
+  test('turns the routing off: no proxy, no certificates, settings as written', async () => {
+    const p = await startTestPlatform({
+      projectDir: APP,
+      env: { PLATFORM_ROUTE_ADOBE_HOSTS: 'false', IO_MANAGEMENT_BASE_URL: 'https://api.adobe.io/events/' },
+    });
     try {
       expect(p.ctx.childEnv?.HTTPS_PROXY).toBeUndefined();
+      expect(p.config.env.IO_MANAGEMENT_BASE_URL).toBe('https://api.adobe.io/events/');
       expect(fs.existsSync(path.join(p.dataDir, 'adobe-hosts'))).toBe(false);
     } finally {
       await p.close();

@@ -18,6 +18,31 @@ export interface Delivery {
 
 export type Decide = (d: { eventId: string; retryCount: number; body: Record<string, unknown> }) => number;
 
+/**
+ * Listen on `port`, or on a free port below the kernel's ephemeral range when 0: the target
+ * goes down and must come back on the same port, and a port the kernel hands out for
+ * outgoing connections can be taken by any other process's connection in between
+ * (EADDRINUSE on the way back up). A brief retry covers a port still being released.
+ */
+async function listenOutsideEphemeral(server: http.Server, port: number): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const p = port || 20_000 + Math.floor(Math.random() * 12_000);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(p, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      return (server.address() as AddressInfo).port;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 50) throw e;
+      await new Promise((r) => setTimeout(r, port ? 100 : 0));
+    }
+  }
+}
+
 export class Target {
   readonly deliveries: Delivery[] = [];
   decide: Decide = () => 200;
@@ -68,11 +93,7 @@ export class Target {
         else answer();
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
+    this.port = await listenOutsideEphemeral(server, this.port);
     this.server = server;
     return this;
   }
