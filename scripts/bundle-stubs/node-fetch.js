@@ -213,7 +213,7 @@ const sameSite = (a, b) => {
   return x.protocol === y.protocol && (y.hostname === x.hostname || y.hostname.endsWith(`.${x.hostname}`));
 };
 
-function fetch(input, init) {
+function nodeFetch(input, init) {
   let request;
   try {
     request = new Request(input, init);
@@ -299,7 +299,7 @@ function fetch(input, init) {
           if (toGet) nextHeaders.delete('content-length');
           return finish(
             resolve,
-            fetch(next, {
+            nodeFetch(next, {
               method: toGet ? 'GET' : request.method,
               headers: nextHeaders,
               body: toGet ? null : request.body,
@@ -353,17 +353,17 @@ function fetch(input, init) {
   });
 }
 
-fetch.isRedirect = isRedirect;
-fetch.Promise = Promise;
-fetch.Headers = Headers;
-fetch.Request = Request;
-fetch.Response = Response;
-fetch.FetchError = FetchError;
-fetch.AbortError = AbortError;
-fetch.agents = agents;
+nodeFetch.isRedirect = isRedirect;
+nodeFetch.Promise = Promise;
+nodeFetch.Headers = Headers;
+nodeFetch.Request = Request;
+nodeFetch.Response = Response;
+nodeFetch.FetchError = FetchError;
+nodeFetch.AbortError = AbortError;
+nodeFetch.agents = agents;
 
-module.exports = fetch;
-module.exports.default = fetch;
+module.exports = nodeFetch;
+module.exports.default = nodeFetch;
 module.exports.Headers = Headers;
 module.exports.Request = Request;
 module.exports.Response = Response;
