@@ -14,8 +14,9 @@
  * - the deployable zip of each (`zip` of the bundle, as `aio app build` packs it), beside the
  *   same action built unminified (the CLI's default).
  *
- *   npx tsx bench/deployed-bundles.ts [--runs 7] [--events 200] [--profile dir]
- * (`--profile`: the warm runs of the bundles write V8 CPU profiles into dir)
+ *   npx tsx bench/deployed-bundles.ts [--runs 7] [--events 200] [--profile dir [--plain]]
+ * (`--profile`: the warm runs of the bundles write V8 CPU profiles into dir; `--plain`: the
+ * warm runs use the unminified bundles, whose profiles name functions and modules)
  * Figures go to `npm run bench` as `BENCH {json}` lines (bench/report.ts `reportBench`).
  * Goals: webhook cold start ≤ 0.12× require("@adobe/aio-sdk"), peak RSS ≤ 50 MiB; warm webhook
  * ≥ 0.67× its floor's rate; warm handler CPU ≤ 2× its floor; zip ≤ 150 KB per action.
@@ -49,6 +50,7 @@ interface Result {
   rssKb?: number;
   cpuMsPerEvent?: number;
   wallMsPerEvent?: number;
+  connectsPerEvent?: number;
   requests?: Recorded[];
   wall: number;
 }
@@ -62,6 +64,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv): Promise<Result> {
 }
 const profileAt = process.argv.indexOf('--profile');
 const PROFILE = profileAt > 0 ? path.resolve(process.argv[profileAt + 1] as string) : undefined;
+const PLAIN = process.argv.includes('--plain');
 const job = (j: Job, env: NodeJS.ProcessEnv = {}) =>
   run(
     [
@@ -86,6 +89,8 @@ async function main(): Promise<void> {
   const { built } = await buildActions({ root, outdir: path.join(tmp, 'min'), only: [...NAMES], log });
   const plain = await buildActions({ root, outdir: path.join(tmp, 'plain'), only: [...NAMES], minify: false, log });
   const file = (n: string) => built.find((b) => b.name === n)?.file as string;
+  const warmFile = (n: string) =>
+    ((PLAIN ? plain.built : built).find((b) => b.name === n)?.file as string | undefined) ?? file(n);
   let sdk: string | undefined;
   try {
     sdk = aioSdkDir(log);
@@ -199,7 +204,7 @@ async function main(): Promise<void> {
       const b = await job(
         {
           mode: 'warm',
-          bundle: file(n),
+          bundle: warmFile(n),
           params: c.params,
           ...(c.hmac ? { hmac: c.hmac } : {}),
           warmup: 30,
@@ -216,6 +221,7 @@ async function main(): Promise<void> {
       });
       warm[n] = [...(warm[n] ?? []), b.cpuMsPerEvent ?? 0];
       warm[`${n} floor`] = [...(warm[`${n} floor`] ?? []), f.cpuMsPerEvent ?? 0];
+      warm[`${n} connects`] = [...(warm[`${n} connects`] ?? []), b.connectsPerEvent ?? Number.NaN];
     }
   }
   await ow.close();
@@ -279,7 +285,7 @@ function report(
       baseline: yard,
       baselineValue: y.ms,
     });
-  log('\nwarm CPU per event (median of rounds)    bundle ms   floor ms   ratio');
+  log('\nwarm CPU per event (median of rounds)    bundle ms   floor ms   ratio   bundle TCP connects/event');
   const floorName: Record<string, string> = {
     'ingestion/webhook': 'JSON.parse + HMAC + the same publish request',
     'product-backoffice/consumer': 'bare script, same HTTP requests',
@@ -292,7 +298,10 @@ function report(
   for (const n of NAMES) {
     const b = median(warm[n] ?? []);
     const f = median(warm[`${n} floor`] ?? []);
-    log(`${n.padEnd(40)}${fmt(b, 2).padStart(9)}${fmt(f, 2).padStart(11)}${fmt(b / f, 2).padStart(8)}`);
+    const c = median(warm[`${n} connects`] ?? []);
+    log(
+      `${n.padEnd(40)}${fmt(b, 2).padStart(9)}${fmt(f, 2).padStart(11)}${fmt(b / f, 2).padStart(8)}${fmt(c, 2).padStart(10)}`,
+    );
     reportBench({
       name: `deployed ${n.split('/')[1]} warm CPU per event`,
       value: b,

@@ -39,6 +39,11 @@ const t0 = performance.now();
 const job = JSON.parse(process.env.BENCH_JOB);
 const crypto = require('node:crypto');
 const recorded = [];
+// TCP connections opened (keep-alive shows as about 0 per warm event)
+let connects = 0;
+const net = require('node:net');
+const connect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function (...a) { connects++; return connect.apply(this, a); };
 if (job.record) {
   const { ClientRequest } = require('node:http');
   const { write, end } = ClientRequest.prototype;
@@ -118,11 +123,12 @@ async function one(i) {
   for (const end = i + (job.warmup || 0); i < end; i++) await one(i);
   const cpu = process.cpuUsage();
   const w = performance.now();
+  const c0 = connects;
   const n = job.events || 1;
   for (const end = i + n; i < end; i++) await one(i);
   const used = process.cpuUsage(cpu);
   const ms = performance.now() - w;
-  process.stdout.write('RESULT ' + JSON.stringify({ cpuMsPerEvent: (used.user + used.system) / 1000 / n, wallMsPerEvent: ms / n, ...(job.record ? { requests: recorded } : {}) }) + '\\n');
+  process.stdout.write('RESULT ' + JSON.stringify({ cpuMsPerEvent: (used.user + used.system) / 1000 / n, wallMsPerEvent: ms / n, connectsPerEvent: (connects - c0) / n, ...(job.record ? { requests: recorded } : {}) }) + '\\n');
   process.exit(0);
 })().catch((e) => { process.stderr.write(String(e && e.stack || e) + '\\n'); process.exit(1); });
 `;

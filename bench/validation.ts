@@ -12,7 +12,7 @@
  * use, standardwebhooks' pure-JS SHA-256).
  *
  *   npx tsx bench/validation.ts [--seconds 2]
- * Goal: ≥ 50% of the floor.
+ * Goal: ≥ 0.67× the floor's rate (the warm webhook's goal).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
@@ -132,14 +132,14 @@ async function main(): Promise<void> {
   process.stdout.write(`webhook: auth + parse + envelope + validate + CloudEvent   ${fmt(rOurs).padStart(10)}\n`);
   process.stdout.write(`  the same from source (not bundled, no trims)             ${fmt(rSource).padStart(10)}\n\n`);
   process.stdout.write(
-    `webhook / floor: ${fmt(rOurs / rFloor, 3)} (goal ≥ 0.500)  ${rOurs / rFloor >= 0.5 ? 'met' : 'NOT met'}\n`,
+    `webhook / floor: ${fmt(rOurs / rFloor, 3)} (goal ≥ 0.670)  ${rOurs / rFloor >= 0.67 ? 'met' : 'NOT met'}\n`,
   );
   process.stdout.write(`webhook / kit pattern: ${fmt(rOurs / rKit, 1)}x\n`);
   process.stdout.write(
     `BENCH ${JSON.stringify({ name: 'warm webhook handling req/s (auth, parse, validate, CloudEvent)', value: rOurs, unit: 'req/s', baseline: 'starter kit: ajv compile per call', baselineValue: rKit, ratio: rOurs / rKit })}\n`,
   );
   process.stdout.write(
-    `BENCH ${JSON.stringify({ name: 'warm webhook handling vs its floor', value: rOurs, unit: 'req/s', baseline: 'JSON.parse + one HMAC-SHA256', baselineValue: rFloor, ratio: rOurs / rFloor, goal: '>= 0.5x' })}\n`,
+    `BENCH ${JSON.stringify({ name: 'warm webhook handling vs its floor', value: rOurs, unit: 'req/s', baseline: 'JSON.parse + one HMAC-SHA256', baselineValue: rFloor, ratio: rOurs / rFloor, goal: '>= 0.67x' })}\n`,
   );
 }
 

@@ -17,6 +17,7 @@ module.exports = {
     '@adobe/aio-lib-env': stub('aio-lib-env.js'),
     winston: stub('winston.js'),
     'iconv-lite': stub('iconv-lite.js'),
+    'node-fetch': stub('node-fetch.js'),
   },
   perAction: {
     'ingestion/webhook': {

@@ -114,8 +114,10 @@ export function admit(source: Pick<Source<unknown>, 'post' | 'plain'>, params: R
   }
   const plain = source.plain(params);
   const body = plain ? plain.body : rawBody(params);
-  const size = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-  if (size > MAX_BODY_BYTES) {
+  // a string of n characters is at most 3n UTF-8 bytes: a short one is not counted
+  const size =
+    typeof body !== 'string' ? body.length : body.length * 3 <= MAX_BODY_BYTES ? undefined : Buffer.byteLength(body);
+  if (size !== undefined && size > MAX_BODY_BYTES) {
     throw new FinalError(413, `request body is ${size} bytes, over the limit of ${MAX_BODY_BYTES}`, {
       code: 'payload_too_large',
     });

@@ -12,10 +12,15 @@
  *                                          does not retry a 408, but a timeout is worth a retry
  * - network failure / timeout            → RetryableError 503 (`target_unreachable` / `target_timeout`)
  *
- * Built-in fetch with AbortSignal.timeout: no HTTP library in the action bundles.
+ * node:http / node:https over the container's keep-alive agents (src/kernel/simple-request.ts):
+ * no HTTP library in the action bundles, and not the built-in fetch, which loads undici and
+ * costs about twice the CPU per call. `timeoutMs` bounds the whole exchange. Redirects are
+ * not followed (a 3xx is a final `target_rejected` naming the location): a Commerce or
+ * back-office base URL must name the API itself.
  */
 import { isRetryableStatus } from '../contract';
 import { FinalError, RetryableError } from './errors';
+import { RequestFailed, simpleRequest, type SimpleResponse } from './simple-request';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -44,18 +49,24 @@ export async function callTarget(call: TargetCall): Promise<TargetResponse> {
     payload = JSON.stringify(call.body);
     headers['content-type'] = 'application/json';
   }
-  let res: Response;
+  let res: SimpleResponse;
   try {
-    res = await fetch(call.url, {
+    res = await simpleRequest(call.url, {
       method: call.method,
       headers,
-      body: payload,
-      signal: AbortSignal.timeout(call.timeoutMs),
+      ...(payload === undefined ? {} : { body: payload }),
+      timeoutMs: call.timeoutMs,
     });
   } catch (err) {
-    if (isTimeout(err)) {
+    if (err instanceof RequestFailed && err.timedOut) {
       throw new RetryableError(503, `${call.target} did not answer within ${call.timeoutMs} ms`, {
         code: 'target_timeout',
+        cause: err,
+      });
+    }
+    if (err instanceof RequestFailed && err.responded) {
+      throw new RetryableError(503, `${call.target} answer was cut off: ${networkReason(err)}`, {
+        code: 'target_unreachable',
         cause: err,
       });
     }
@@ -64,24 +75,18 @@ export async function callTarget(call: TargetCall): Promise<TargetResponse> {
       cause: err,
     });
   }
-
-  let text: string;
-  try {
-    text = await res.text();
-  } catch (err) {
-    throw new RetryableError(503, `${call.target} answer was cut off: ${networkReason(err)}`, {
-      code: isTimeout(err) ? 'target_timeout' : 'target_unreachable',
-      cause: err,
-    });
-  }
+  const text = res.text;
   const body = parseBody(text);
 
   if (res.status >= 200 && res.status < 300) return { status: res.status, body };
 
-  const message = `${call.target} answered ${res.status}: ${targetMessage(body, text) ?? (res.statusText || 'no message')}`;
+  const location = res.status >= 300 && res.status < 400 ? res.headers.location : undefined;
+  const message =
+    `${call.target} answered ${res.status}: ${targetMessage(body, text) ?? (res.statusText || 'no message')}` +
+    (location ? ` (redirects are not followed: the URL should be ${location})` : '');
   if (res.status === 408) throw new RetryableError(504, message, { code: 'target_timeout' });
   if (isRetryableStatus(res.status)) {
-    const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+    const retryAfter = parseRetryAfter(res.headers['retry-after'] ?? null);
     throw new RetryableError(res.status, message, {
       code: 'target_unavailable',
       ...(retryAfter === undefined ? {} : { retryAfter }),
@@ -94,7 +99,7 @@ export async function callTarget(call: TargetCall): Promise<TargetResponse> {
   if (res.status >= 400 && res.status < 500) {
     throw new FinalError(res.status, message, { code: finalCode(res.status) });
   }
-  // 3xx (fetch follows redirects, so only odd ones land here) and 505: our request is wrong
+  // 3xx (not followed) and 505: our request is wrong
   throw new FinalError(res.status === 505 ? 505 : 400, message, { code: 'target_rejected' });
 }
 
@@ -168,12 +173,6 @@ export function parseRetryAfter(value: string | null): number | undefined {
   const at = Date.parse(value);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, Math.ceil((at - Date.now()) / 1000));
-}
-
-/** by name, not instanceof: fetch's DOMException may come from another realm (test VMs) */
-function isTimeout(err: unknown): boolean {
-  const name = typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined;
-  return name === 'TimeoutError' || name === 'AbortError';
 }
 
 function networkReason(err: unknown): string {

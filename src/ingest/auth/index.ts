@@ -29,10 +29,13 @@ const list = (v: unknown, sep: RegExp): string[] =>
     : [];
 
 const configs = new Map<string, AuthConfig>();
+/** the inputs of the last call and their config: a warm container sees the same ones every time */
+let last: { k: unknown; s: unknown; a: unknown; cfg: AuthConfig } | undefined;
 
 /** The auth inputs, parsed once per container for each distinct value. */
 export function authConfigFrom(params: Record<string, unknown>): AuthConfig {
   const { INGESTION_API_KEY: k, INGESTION_WEBHOOK_SECRET: s, INGESTION_AUTH: a } = params;
+  if (last && last.k === k && last.s === s && last.a === a) return last.cfg;
   const cacheKey = `${typeof k === 'string' ? k : ''}\u0000${typeof s === 'string' ? s : ''}\u0000${typeof a === 'string' ? a : ''}`;
   let cfg = configs.get(cacheKey);
   if (!cfg) {
@@ -44,6 +47,7 @@ export function authConfigFrom(params: Record<string, unknown>): AuthConfig {
     if (configs.size > 16) configs.clear();
     configs.set(cacheKey, cfg);
   }
+  last = { k, s, a, cfg };
   return cfg;
 }
 

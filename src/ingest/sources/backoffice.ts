@@ -12,6 +12,7 @@ import { prefixedCode } from '../../catalog/prefix';
 import { validateValue } from '../../catalog/validation';
 import type { EventDraft } from '../../clients/io-events';
 import { FinalError, type ErrorDetail } from '../../kernel/errors';
+import { isoTime } from '../../kernel/iso-time';
 import { requestLine } from '../../kernel/log';
 import { rejectReplay, rememberAccepted, signedMessageOf } from '../auth/replay';
 import { eventId } from '../event-id';
@@ -92,10 +93,11 @@ function prepareAdmitted(request: Admitted, params: RawHttpParams, now: Date): P
     id: eventId(envelope.uid, entry.code),
     type: prefixedCode(entry.code, prefix),
     datacontenttype: 'application/json',
-    time: now.toISOString(),
-    ...(subject ? { subject } : {}),
+    time: isoTime(now),
     data: envelope.value,
   };
+  // set in place (not spread): the attribute order of the published JSON is not part of the event
+  if (subject) event.subject = subject;
   return { entry, envelope, event };
 }
 
