@@ -12,10 +12,13 @@
  * the sender starts the POST to the moment the target receives the product. It speaks JSON
  * lines with its parent: `{"id", "run": LoadRun}` in, `{"id", "result": LoadResult}` out.
  */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import readline from 'node:readline';
-import { percentile } from './platform-lib';
+import { percentile, ROOT, stop } from './platform-lib';
 
 export interface LoadRun {
   /** the webhook URL */
@@ -242,4 +245,60 @@ export async function loadRole(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ id: msg.id, result })}\n`);
   }
   process.exit(0);
+}
+
+/** The parent's handle on a load process: the target's URL, and runs answered in order of ids. */
+export interface LoadDriver {
+  target: string;
+  run(r: LoadRun): Promise<LoadResult>;
+  close(): Promise<void>;
+}
+
+/** Start the load process (bench/e2e-peer.ts `--role load`, which runs `loadRole`). */
+export async function startLoadDriver(): Promise<LoadDriver> {
+  const child = spawn(
+    process.execPath,
+    ['--require', 'tsx/cjs', path.join(__dirname, 'e2e-peer.ts'), '--role', 'load'],
+    {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const rl = readline.createInterface({ input: child.stdout! });
+  const target = await new Promise<string>((resolve, reject) => {
+    rl.once('line', (l) => resolve((JSON.parse(l) as { target: string }).target));
+    child.once('exit', (code) => reject(new Error(`the load process exited with ${code}`)));
+  });
+  const waiting = new Map<number, (r: LoadResult) => void>();
+  rl.on('line', (l) => {
+    const msg = JSON.parse(l) as { id: number; result: LoadResult };
+    waiting.get(msg.id)?.(msg.result);
+  });
+  let seq = 0;
+  return {
+    target,
+    run: (r) =>
+      new Promise((resolve) => {
+        const id = ++seq;
+        waiting.set(id, resolve);
+        child.stdin!.write(`${JSON.stringify({ id, run: r })}\n`);
+      }),
+    close: async () => {
+      child.stdin!.end();
+      await stop(child);
+    },
+  };
+}
+
+const TICK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** user + sys CPU of processes (all their threads), ms */
+export function cpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(f[11]) + Number(f[12]);
+  }
+  return (ticks * 1000) / TICK;
 }

@@ -14,12 +14,10 @@
  * of the figures printed for `npm run bench` as `BENCH {json}` lines (bench/report.ts).
  * Loopback only, bounded by the counts and a drain timeout.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
-import type { LoadResult, LoadRun } from './e2e-load-lib';
+import { cpuMs, startLoadDriver, type LoadDriver } from './e2e-load-lib';
 import { ROOT, startPlatformProcess, stop, waitHealthy } from './platform-lib';
 import { reportBench } from './report';
 
@@ -33,12 +31,6 @@ const N = Number(arg('--n') ?? (process.env.BENCH_QUICK ? 300 : 500));
 const ROUNDS = Number(arg('--rounds') ?? 2);
 const ENVS = args.flatMap((a, i) => (a === '--env' ? [args[i + 1] ?? ''] : []));
 
-function cpuMs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-}
-
 function parseEnv(spec: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const kv of spec.split(',').filter(Boolean)) {
@@ -48,43 +40,7 @@ function parseEnv(spec: string): Record<string, string> {
   return out;
 }
 
-async function startLoad() {
-  const child = spawn(
-    process.execPath,
-    ['--require', 'tsx/cjs', path.join(__dirname, 'e2e-peer.ts'), '--role', 'load'],
-    {
-      cwd: ROOT,
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
-  const rl = readline.createInterface({ input: child.stdout! });
-  const waiting = new Map<number, (r: LoadResult) => void>();
-  const target = await new Promise<string>((resolve) =>
-    rl.once('line', (l) => resolve((JSON.parse(l) as { target: string }).target)),
-  );
-  rl.on('line', (l) => {
-    const msg = JSON.parse(l) as { id: number; result: LoadResult };
-    waiting.get(msg.id)?.(msg.result);
-  });
-  let seq = 0;
-  return {
-    target,
-    run: (r: LoadRun) =>
-      new Promise<LoadResult>((resolve) => {
-        const id = ++seq;
-        waiting.set(id, resolve);
-        child.stdin!.write(`${JSON.stringify({ id, run: r })}\n`);
-      }),
-    close: async () => {
-      child.stdin!.end();
-      await stop(child);
-    },
-  };
-}
-
-type Load = Awaited<ReturnType<typeof startLoad>>;
-
-async function once(load: Load, env: Record<string, string>, label: string): Promise<number> {
+async function once(load: LoadDriver, env: Record<string, string>, label: string): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-ours-'));
   const envFile = path.join(dir, 'bench.env');
   fs.writeFileSync(envFile, `INGESTION_API_KEY=${API_KEY}\nCOMMERCE_BASE_URL=${load.target}/rest/\nLOG_LEVEL=error\n`);
@@ -108,9 +64,9 @@ async function once(load: Load, env: Record<string, string>, label: string): Pro
         drainMs: 300_000,
       });
     await run(200, 'warm');
-    const before = cpuMs(p.child.pid!);
+    const before = cpuMs([p.child.pid!]);
     const r = await run(N, 'run');
-    const cpu = (cpuMs(p.child.pid!) - before) / Math.max(1, r.delivered);
+    const cpu = (cpuMs([p.child.pid!]) - before) / Math.max(1, r.delivered);
     process.stdout.write(
       `${label.padEnd(40)} ${r.rate.toFixed(0).padStart(4)} events/s  p50 ${r.p50.toFixed(0).padStart(5)} ms  CPU ${cpu.toFixed(2)} ms/event  ${r.delivered}/${r.accepted} delivered ${r.lost} lost ${r.duplicates} dup  load ${(os.loadavg()[0] ?? 0).toFixed(1)}\n`,
     );
@@ -124,7 +80,7 @@ async function once(load: Load, env: Record<string, string>, label: string): Pro
 
 async function main(): Promise<void> {
   const configs = ENVS.length ? ENVS : ['PLATFORM_IN_MEMORY_HTTP=false', ''];
-  const load = await startLoad();
+  const load = await startLoadDriver();
   const sums = new Map<string, number[]>();
   try {
     for (let i = 0; i < ROUNDS; i++) {

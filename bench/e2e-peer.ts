@@ -28,14 +28,14 @@
  * BENCH_QUICK=1 (npm run bench -- --quick) sends 1,000 events instead of 3,000. Loopback only;
  * every run is bounded by its count and a drain timeout.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { bundleModules, formatSummary, merge, summarize, type LineModules } from './cpuprofile-lib';
 import { ensureRedis, ioredisPath, peerWebhookRole, peerWorkerRole, startRedis } from './e2e-bullmq-lib';
-import { loadRole, type LoadResult, type LoadRun } from './e2e-load-lib';
+import { cpuMs, loadRole, startLoadDriver, type LoadDriver, type LoadResult, type LoadRun } from './e2e-load-lib';
 import { ROOT, startPlatformProcess, stop, waitHealthy } from './platform-lib';
 import { reportBench } from './report';
 
@@ -66,49 +66,6 @@ function spawnRole(role: string, env: Record<string, string>): Promise<{ child: 
   });
 }
 
-const TICK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-
-/** user + sys CPU of processes (all their threads), ms */
-function cpuMs(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks += Number(f[11]) + Number(f[12]);
-  }
-  return (ticks * 1000) / TICK;
-}
-
-interface Driver {
-  target: string;
-  run(r: LoadRun): Promise<LoadResult>;
-  close(): Promise<void>;
-}
-
-async function startDriver(): Promise<Driver> {
-  const { child, line } = await spawnRole('load', {});
-  const target = (JSON.parse(line) as { target: string }).target;
-  const waiting = new Map<number, (r: LoadResult) => void>();
-  readline.createInterface({ input: child.stdout! }).on('line', (l) => {
-    const msg = JSON.parse(l) as { id: number; result: LoadResult };
-    waiting.get(msg.id)?.(msg.result);
-  });
-  let seq = 0;
-  return {
-    target,
-    run: (r) =>
-      new Promise((resolve) => {
-        const id = ++seq;
-        waiting.set(id, resolve);
-        child.stdin!.write(`${JSON.stringify({ id, run: r })}\n`);
-      }),
-    close: async () => {
-      child.stdin!.end();
-      await stop(child);
-    },
-  };
-}
-
 interface Measured extends LoadResult {
   label: string;
   cpuPerEvent: number;
@@ -122,7 +79,7 @@ interface Side {
 }
 
 async function measure(
-  d: Driver,
+  d: LoadDriver,
   side: Side,
   label: string,
   run: Omit<LoadRun, 'url' | 'headers' | 'prefix' | 'drainMs'>,
@@ -154,7 +111,7 @@ interface PeerFigures {
   c100: Measured;
 }
 
-async function runBull(d: Driver): Promise<PeerFigures> {
+async function runBull(d: LoadDriver): Promise<PeerFigures> {
   const redis = await startRedis(ensureRedis());
   const env = { BENCH_REDIS_URL: redis.url, BENCH_API_KEY: API_KEY, BENCH_COMMERCE_BASE_URL: `${d.target}/rest/` };
   const webhook = await spawnRole('peer-webhook', env);
@@ -180,7 +137,7 @@ async function runBull(d: Driver): Promise<PeerFigures> {
 
 const openN = (rate: number) => Math.max(50, Math.min(N, Math.round(rate * OPEN_SECONDS)));
 
-async function startOurs(d: Driver, limits: boolean, nodeArgs: string[] = []) {
+async function startOurs(d: LoadDriver, limits: boolean, nodeArgs: string[] = []) {
   const envFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-env-')), 'bench.env');
   // the app's inputs (.env): a known webhook key, Commerce at the benchmark's target, quiet logs
   fs.writeFileSync(envFile, `INGESTION_API_KEY=${API_KEY}\nCOMMERCE_BASE_URL=${d.target}/rest/\nLOG_LEVEL=error\n`);
@@ -204,7 +161,7 @@ async function startOurs(d: Driver, limits: boolean, nodeArgs: string[] = []) {
   return { side, close, dataDir: p.dataDir };
 }
 
-async function runOurs(d: Driver, openRate: number): Promise<PeerFigures> {
+async function runOurs(d: LoadDriver, openRate: number): Promise<PeerFigures> {
   const ours = await startOurs(d, false);
   try {
     await measure(d, ours.side, 'warm-up', { mode: 'closed', c: 10, n: WARM_N });
@@ -222,7 +179,7 @@ async function runOurs(d: Driver, openRate: number): Promise<PeerFigures> {
 }
 
 /** ours with Adobe's caps: 3 activations per event, so 2 × 80 events + a warm-up stay under 600 a minute */
-async function runOursLimited(d: Driver, openRate: number): Promise<{ c10: Measured; open: Measured }> {
+async function runOursLimited(d: LoadDriver, openRate: number): Promise<{ c10: Measured; open: Measured }> {
   const ours = await startOurs(d, true);
   try {
     await measure(d, ours.side, 'warm-up', { mode: 'closed', c: 10, n: 10, retry429: true });
@@ -290,7 +247,7 @@ function report(bull: PeerFigures, ours: PeerFigures, limited: { c10: Measured; 
 async function profile(dir: string): Promise<void> {
   const abs = path.resolve(dir);
   fs.mkdirSync(abs, { recursive: true });
-  const d = await startDriver();
+  const d = await startLoadDriver();
   process.env.BENCH_PROFILE_DIR = abs; // read by the preload in the platform process
   const ours = await startOurs(d, false, ['--require', path.join(__dirname, 'e2e-profile-preload.js')]);
   const pid = ours.side.pids[0] as number;
@@ -339,7 +296,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${N} events per closed-loop run, ${os.cpus().length} cores, load average ${load1()} at the start\n`,
   );
-  const d = await startDriver();
+  const d = await startLoadDriver();
   try {
     const bull = await runBull(d);
     const ours = await runOurs(d, bull.c10.rate / 2);
